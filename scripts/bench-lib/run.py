@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Times the generators side by side for scripts/bench and writes the results.
+
+Why Python: wall time and peak RSS of exactly one child process, with no dependency on
+GNU time being installed (os.wait4 gives the child's rusage), and the statistics and JSON
+in one place. Runs are interleaved (gongkai, hugo, hugo, gongkai, ...) so that a load spike
+from something else on the machine hits every generator alike instead of one series.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(cmd, log_path):
+    """Run cmd once; return (wall seconds, peak RSS in KiB, exit code)."""
+    with open(log_path, "ab") as log:
+        log.write(("\n$ " + " ".join(cmd) + "\n").encode())
+        log.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    # Linux reports ru_maxrss in KiB.
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+def tree_stats(path):
+    files = 0
+    size = 0
+    for root, _dirs, names in os.walk(path):
+        for n in names:
+            files += 1
+            try:
+                size += os.lstat(os.path.join(root, n)).st_size
+            except OSError:
+                pass
+    return files, size
+
+
+class Series:
+    def __init__(self, key, label, cmd, out_dir, clean, log):
+        self.key = key
+        self.label = label
+        self.cmd = cmd
+        self.out_dir = out_dir
+        self.clean = clean
+        self.log = log
+        self.walls = []
+        self.rss = []
+        self.error = None
+
+    def step(self):
+        if self.error:
+            return
+        if self.clean and os.path.exists(self.out_dir):
+            shutil.rmtree(self.out_dir)
+        wall, rss, code = run_once(self.cmd, self.log)
+        if code != 0:
+            self.error = f"exit code {code} (log: {self.log})"
+            return
+        self.walls.append(wall)
+        self.rss.append(rss)
+
+    def summary(self):
+        d = {"label": self.label, "command": self.cmd, "runs": len(self.walls), "error": self.error}
+        if self.walls:
+            d.update(
+                median_s=round(statistics.median(self.walls), 4),
+                min_s=round(min(self.walls), 4),
+                max_s=round(max(self.walls), 4),
+                peak_rss_mib=round(max(self.rss) / 1024, 1),
+                walls_s=[round(w, 4) for w in self.walls],
+            )
+            if self.out_dir and os.path.isdir(self.out_dir):
+                files, size = tree_stats(self.out_dir)
+                d.update(output_files=files, output_mib=round(size / 2**20, 1))
+        return d
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--logs", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--policies", type=int, required=True)
+    ap.add_argument("--seed", required=True)
+    ap.add_argument("--as-of", required=True)
+    ap.add_argument("--gongkai", help="gongkai binary (omit to skip)")
+    ap.add_argument("--gongkai-skip-reason", default="")
+    ap.add_argument("--hugo", help="hugo binary (omit to skip)")
+    ap.add_argument("--hugo-version", default="")
+    ap.add_argument("--hugo-skip-reason", default="")
+    ap.add_argument("--zola-skip-reason", default="")
+    ap.add_argument("--generate-seconds", type=float, default=None)
+    ap.add_argument("--corpus-files", type=int, default=None)
+    a = ap.parse_args()
+
+    site = os.path.join(a.work, "site")
+    hsite = os.path.join(a.work, "hugo-site")
+    logs = a.logs
+    os.makedirs(logs, exist_ok=True)
+
+    full, hugo_full, hugo_plain = [], [], []
+    if a.gongkai:
+        out = os.path.join(a.work, "out-gongkai")
+        cmd = [a.gongkai, "build", "--root", site, "--output", out, "--as-of", a.as_of]
+        full = [Series("gongkai_full", "gongkai full build", cmd, out, True, os.path.join(logs, "gongkai.log"))]
+    if a.hugo:
+        out = os.path.join(a.work, "out-hugo")
+        base = [a.hugo, "--source", hsite, "--destination", out, "--quiet"]
+        cfg = os.path.join(hsite, "hugo.toml")
+        nos = os.path.join(hsite, "hugo-nosearch.toml")
+        hugo_full = [Series("hugo_full", "hugo full build (with search JSON)", base + ["--config", cfg], out, True,
+                            os.path.join(logs, "hugo.log"))]
+        out2 = os.path.join(a.work, "out-hugo-nosearch")
+        base2 = [a.hugo, "--source", hsite, "--destination", out2, "--quiet"]
+        hugo_plain = [Series("hugo_nosearch", "hugo full build (no search JSON)", base2 + ["--config", f"{cfg},{nos}"],
+                             out2, True, os.path.join(logs, "hugo.log"))]
+    cold = full + hugo_full + hugo_plain
+
+    total = a.warmup + a.runs
+    for i in range(total):
+        for s in cold:
+            s.step()
+            if i < a.warmup and not s.error:
+                s.walls.pop()
+                s.rss.pop()
+        print(f"  round {i + 1}/{total}" + (" (warm-up)" if i < a.warmup else ""), file=sys.stderr, flush=True)
+
+    # The unchanged rebuild: output already complete from the last full build.
+    rebuild = []
+    if full and not full[0].error:
+        g = full[0]
+        rebuild = [Series("gongkai_rebuild", "gongkai no-change rebuild", g.cmd, g.out_dir, False, g.log)]
+        for _ in range(a.runs):
+            rebuild[0].step()
+
+    series = full + rebuild + hugo_full + hugo_plain
+    results = {s.key: s.summary() for s in series}
+
+    def median(key):
+        r = results.get(key)
+        return r.get("median_s") if r else None
+
+    ratios = {}
+    g = median("gongkai_full")
+    for key in ("hugo_full", "hugo_nosearch"):
+        h = median(key)
+        if g and h:
+            ratios[f"gongkai_full/{key}"] = round(g / h, 3)
+
+    doc = {
+        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "cpu_model": cpu_model(),
+            "platform": platform.platform(),
+            "load_avg_at_start": list(os.getloadavg()),
+            "work_dir": a.work,
+        },
+        "corpus": {
+            "policies": a.policies,
+            "seed": a.seed,
+            "as_of": a.as_of,
+            "files": a.corpus_files,
+            "generate_seconds": a.generate_seconds,
+        },
+        "runs": a.runs,
+        "warmup": a.warmup,
+        "hugo_version": a.hugo_version,
+        "results": results,
+        "ratios": ratios,
+        "skipped": {
+            k: v
+            for k, v in {
+                "gongkai": a.gongkai_skip_reason if not a.gongkai else "",
+                "hugo": a.hugo_skip_reason if not a.hugo else "",
+                "zola": a.zola_skip_reason,
+            }.items()
+            if v
+        },
+        "targets": {"ratio_max": 0.5, "peak_rss_mib_max": 400},
+    }
+    os.makedirs(os.path.dirname(a.json), exist_ok=True)
+    with open(a.json, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    print_table(doc)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def print_table(doc):
+    rows = [("generator", "median s", "min s", "max s", "peak RSS MiB", "files", "note")]
+    for r in doc["results"].values():
+        if r.get("runs"):
+            rows.append((r["label"], f'{r["median_s"]:.3f}', f'{r["min_s"]:.3f}', f'{r["max_s"]:.3f}',
+                         f'{r["peak_rss_mib"]:.1f}', str(r.get("output_files", "")), r["error"] or ""))
+        else:
+            rows.append((r["label"], "-", "-", "-", "-", "", r["error"] or "no runs"))
+    for name, why in doc["skipped"].items():
+        rows.append((name, "-", "-", "-", "-", "", "skipped: " + why))
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    c = doc["corpus"]
+    m = doc["machine"]
+    print(f'corpus: {c["policies"]} policies, {c["files"]} files, seed {c["seed"]}, --as-of {c["as_of"]}; '
+          f'{doc["runs"]} runs each (+{doc["warmup"]} warm-up), cold output dir per full build')
+    print(f'machine: {m["cpus"]} CPUs, {m["cpu_model"]}; load at start {m["load_avg_at_start"][0]:.2f}; '
+          f'work dir {m["work_dir"]}; hugo {doc["hugo_version"] or "-"}')
+    if m["load_avg_at_start"][0] > 0.5 * (m["cpus"] or 1):
+        print("WARNING: the machine was busy when the benchmark started; numbers are noisy.")
+    print()
+    for i, row in enumerate(rows):
+        print("  ".join(pad(cell, widths[j], right=(0 < j < 6)) for j, cell in enumerate(row)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+    for k, v in doc["ratios"].items():
+        verdict = "meets" if v <= doc["targets"]["ratio_max"] else "MISSES"
+        print(f"ratio {k} (medians): {v:.3f}  -> {verdict} the SPEC §7 target (<= 0.5)")
+    g = doc["results"].get("gongkai_full", {})
+    if g.get("peak_rss_mib") is not None:
+        ok = g["peak_rss_mib"] < doc["targets"]["peak_rss_mib_max"]
+        print(f'gongkai peak RSS {g["peak_rss_mib"]:.1f} MiB -> {"meets" if ok else "MISSES"} the 400 MiB target')
+
+
+def display_width(s):
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def pad(s, width, right):
+    gap = " " * (width - display_width(s))
+    return gap + s if right else s + gap
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+//! Site configuration (`config.toml`): the first stage of the pipeline.
+//!
+//! Everything a site may set lives here with its default, so the rest of the build reads
+//! typed values and never looks at TOML. The footer identity is checked here because
+//! 《政府网站发展指引》 makes it mandatory on every page.
+
+use crate::diag::{Diagnostic, Severity};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The whole `config.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title, e.g. 示例县人民政府信息公开.
+    pub title: String,
+    /// Absolute URL where the site is published; used only for sitemap, feed and
+    /// canonical links. Always ends in `/` after loading.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// One-line description for the home page's meta tags.
+    #[serde(default)]
+    pub description: String,
+    /// Theme name: `themes/<name>` in the site, or the built-in `default`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Output directory, relative to the site root.
+    #[serde(default = "default_output_dir")]
+    pub output_dir: String,
+    /// The footer identity required of government websites.
+    pub identity: Identity,
+    /// Index-number (索引号) scheme.
+    #[serde(default)]
+    pub index: IndexConfig,
+    /// Default validity periods of normative documents.
+    #[serde(default)]
+    pub validity: ValidityConfig,
+    /// 三同步 rules for interpretations.
+    #[serde(default)]
+    pub interpretation: InterpretationConfig,
+    /// Negative-list review rules.
+    #[serde(default)]
+    pub negative_list: NegativeListConfig,
+    /// Listing pages.
+    #[serde(default)]
+    pub listing: ListingConfig,
+}
+
+/// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// 主办单位.
+    pub organizer: String,
+    /// 承办单位.
+    #[serde(default)]
+    pub operator: String,
+    /// 网站标识码: ten digits, or `bm` followed by eight digits.
+    pub site_code: String,
+    /// ICP备案号.
+    #[serde(default)]
+    pub icp: String,
+    /// 公安机关备案号.
+    #[serde(default)]
+    pub police_record: String,
+    /// 联系电话.
+    #[serde(default)]
+    pub phone: String,
+    /// 联系邮箱.
+    #[serde(default)]
+    pub email: String,
+    /// 地址.
+    #[serde(default)]
+    pub address: String,
+    /// Link behind the 党政机关网站标识, if the site has one.
+    #[serde(default)]
+    pub badge_url: String,
+    /// Link to 政府网站找错, if the site uses it.
+    #[serde(default)]
+    pub error_report_url: String,
+}
+
+/// How index numbers look and are assigned.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexConfig {
+    /// The organisation code that starts every index number of this site.
+    #[serde(default)]
+    pub org_code: String,
+    /// Pattern with `{org}`, `{year}` and `{seq:0N}` (or `{seq}`).
+    #[serde(default = "default_index_format")]
+    pub format: String,
+}
+
+/// Default validity periods.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidityConfig {
+    /// Years a normative document stays valid when it gives no expiry.
+    #[serde(default = "default_normative_years")]
+    pub normative_years: u32,
+    /// Years for a 暂行 or 试行 normative document.
+    #[serde(default = "default_provisional_years")]
+    pub provisional_years: u32,
+}
+
+/// 三同步 rules.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterpretationConfig {
+    /// Days an interpretation may follow its policy and still count as 同步.
+    #[serde(default = "default_sync_days")]
+    pub sync_days: u32,
+    /// Severity of a normative policy without interpretation.
+    #[serde(default)]
+    pub missing: Level,
+    /// Severity of an interpretation published later than `sync_days`.
+    #[serde(default)]
+    pub late: Level,
+}
+
+/// Negative-list rules.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegativeListConfig {
+    /// A list not reviewed within this many days is flagged.
+    #[serde(default = "default_review_days")]
+    pub review_days: u32,
+}
+
+/// Listing pages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingConfig {
+    /// Entries per listing page.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+}
+
+/// A severity a site may choose for a rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Reported; the build goes on.
+    #[default]
+    Warning,
+    /// Reported; the build stops.
+    Error,
+}
+
+impl Level {
+    /// As a diagnostic severity.
+    pub fn severity(self) -> Severity {
+        match self {
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }
+    }
+}
+
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> String {
+    "public".into()
+}
+fn default_index_format() -> String {
+    "{org}/{year}-{seq:05}".into()
+}
+fn default_normative_years() -> u32 {
+    5
+}
+fn default_provisional_years() -> u32 {
+    2
+}
+fn default_sync_days() -> u32 {
+    3
+}
+fn default_review_days() -> u32 {
+    365
+}
+fn default_page_size() -> usize {
+    20
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        IndexConfig { org_code: String::new(), format: default_index_format() }
+    }
+}
+impl Default for ValidityConfig {
+    fn default() -> Self {
+        ValidityConfig {
+            normative_years: default_normative_years(),
+            provisional_years: default_provisional_years(),
+        }
+    }
+}
+impl Default for InterpretationConfig {
+    fn default() -> Self {
+        InterpretationConfig {
+            sync_days: default_sync_days(),
+            missing: Level::Warning,
+            late: Level::Warning,
+        }
+    }
+}
+impl Default for NegativeListConfig {
+    fn default() -> Self {
+        NegativeListConfig { review_days: default_review_days() }
+    }
+}
+impl Default for ListingConfig {
+    fn default() -> Self {
+        ListingConfig { page_size: default_page_size() }
+    }
+}
+
+/// True for a valid 网站标识码: ten digits, or `bm` and eight digits.
+pub fn is_valid_site_code(code: &str) -> bool {
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (code.len() == 10 && all_digits(code))
+        || code
+            .strip_prefix("bm")
+            .is_some_and(|rest| rest.len() == 8 && all_digits(rest))
+}
+
+impl Config {
+    /// Parse `config.toml` text. Errors and warnings come back as diagnostics about
+    /// `file` (the path shown to the officer).
+    pub fn parse(text: &str, file: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            Diagnostic::error("E0001", format!("config.toml 有误：{}", e.message()))
+                .in_file(file)
+                .at_line(line)
+                .help("对照 README 的“配置”一节检查字段名与取值")
+        })?;
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        let mut diagnostics = Vec::new();
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+                .map(|i| i + 1)
+        };
+        if !is_valid_site_code(&config.identity.site_code) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "E0002",
+                    format!("网站标识码“{}”格式不正确", config.identity.site_code),
+                )
+                .in_file(file)
+                .at_line(line_of("site_code"))
+                .help("网站标识码为 10 位数字，或 bm 加 8 位数字（见全国政府网站信息报送系统）"),
+            );
+        }
+        if config.identity.organizer.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error("E0003", "未填写主办单位（identity.organizer）")
+                    .in_file(file)
+                    .at_line(line_of("organizer"))
+                    .help("《政府网站发展指引》要求每个页面底部标明主办单位"),
+            );
+        }
+        for (key, value, label) in [
+            ("icp", &config.identity.icp, "ICP备案号"),
+            ("police_record", &config.identity.police_record, "公安机关备案号"),
+            ("operator", &config.identity.operator, "承办单位"),
+        ] {
+            if value.trim().is_empty() {
+                diagnostics.push(
+                    Diagnostic::warning("W0004", format!("未填写{label}（identity.{key}）"))
+                        .in_file(file)
+                        .help("《政府网站发展指引》要求页面底部展示该信息"),
+                );
+            }
+        }
+        if config.listing.page_size == 0 {
+            config.listing.page_size = default_page_size();
+        }
+        if !config.base_url.starts_with("http://")
+            && !config.base_url.starts_with("https://")
+        {
+            diagnostics.push(
+                Diagnostic::warning("W0005", format!("base_url“{}”不是完整网址", config.base_url))
+                    .in_file(file)
+                    .at_line(line_of("base_url"))
+                    .help("sitemap.xml 与订阅源需要完整网址，如 https://www.example.gov.cn/xxgk/"),
+            );
+        }
+        Ok((config, diagnostics))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"示例\"\nbase_url = \"https://x.gov.cn/xxgk\"\n[identity]\norganizer = \"示例县人民政府办公室\"\noperator = \"示例县数据局\"\nsite_code = \"4305210001\"\nicp = \"x\"\npolice_record = \"y\"\n";
+
+    #[test]
+    fn defaults_fill_optional_sections() {
+        let (c, d) = Config::parse(MINIMAL, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.base_url, "https://x.gov.cn/xxgk/");
+        assert_eq!(c.interpretation.sync_days, 3);
+        assert_eq!(c.validity.normative_years, 5);
+        assert_eq!(c.index.format, "{org}/{year}-{seq:05}");
+    }
+
+    #[test]
+    fn site_code_must_be_ten_digits_or_bm_and_eight() {
+        assert!(is_valid_site_code("4305210001"));
+        assert!(is_valid_site_code("bm12345678"));
+        assert!(!is_valid_site_code("430521000"));
+        assert!(!is_valid_site_code("bm1234567"));
+        assert!(!is_valid_site_code("43052100ab"));
+        let bad = MINIMAL.replace("4305210001", "12345");
+        let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        assert_eq!(d[0].code, "E0002");
+        assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_line() {
+        let bad = format!("{MINIMAL}[listing]\npage_sise = 3\n");
+        let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
+        assert_eq!(e.code, "E0001");
+        assert_eq!(e.line, Some(10));
+    }
+}

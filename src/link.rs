@@ -1,0 +1,273 @@
+//! Linking: the relations between documents, resolved once for the whole site.
+//!
+//! Officers refer to other documents by 索引号 or 发文字号 (in any bracket form). This
+//! stage builds the lookup tables, resolves every reference (interpretation → policy,
+//! repeal/amendment → the document that did it), computes each policy's 效力状态 as of
+//! the build date, and groups versions of negative lists and series of annual reports.
+//! Everything is a hash lookup: no quadratic scans over 10,000 documents.
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::load::Content;
+use crate::model::interpretation::keys as ikeys;
+use crate::model::policy::keys as pkeys;
+use crate::model::{Document, Kind};
+use crate::rules::doc_no;
+use crate::rules::validity::{self, ValidityDefaults, ValidityFacts, ValidityStatus};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// A policy's validity as of the build date.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Validity {
+    /// The status.
+    pub status: ValidityStatus,
+    /// The effective date used (生效日期, or 成文日期).
+    pub effective: Option<Date>,
+    /// The last day of validity, explicit or derived.
+    pub expires: Option<Date>,
+}
+
+/// The linked site: documents plus every resolved relation, indexed by document position.
+#[derive(Debug)]
+pub struct Site {
+    /// Configuration.
+    pub config: Config,
+    /// The day statuses are computed for.
+    pub as_of: Date,
+    /// All documents, in source-path order.
+    pub docs: Vec<Document>,
+    /// Non-document files under `content/`.
+    pub assets: BTreeSet<PathBuf>,
+    /// Document position by source path.
+    pub by_source: HashMap<PathBuf, usize>,
+    /// Validity of each policy (`None` for other kinds).
+    pub validity: Vec<Option<Validity>>,
+    /// For each policy, its interpretations (sorted by date, then path).
+    pub interpretations_of: Vec<Vec<usize>>,
+    /// For each interpretation, the policies it interprets (in the order written).
+    pub policies_of: Vec<Vec<usize>>,
+    /// For each policy, the document that repealed it, when that is on this site.
+    pub repealed_by: Vec<Option<usize>>,
+    /// For each policy, the documents that amended it, when on this site.
+    pub amended_by: Vec<Vec<usize>>,
+    /// For each document, the documents it repealed or amended.
+    pub acts_on: Vec<Vec<usize>>,
+    /// For each negative list, every version of the same list (newest first).
+    pub versions: Vec<Vec<usize>>,
+    /// Lookup of policies by 索引号 and normalised 发文字号.
+    pub references: References,
+}
+
+/// Policies by the identifiers officers use to refer to them.
+#[derive(Debug, Default)]
+pub struct References {
+    by_index_no: HashMap<String, usize>,
+    by_doc_no: HashMap<String, usize>,
+}
+
+impl References {
+    /// Resolve a reference written as a 索引号 or a 发文字号 in any bracket form.
+    pub fn resolve(&self, reference: &str) -> Option<usize> {
+        let r = reference.trim();
+        self.by_index_no
+            .get(r)
+            .or_else(|| self.by_doc_no.get(&doc_no::normalise(r)))
+            .copied()
+    }
+}
+
+impl Site {
+    /// Validity of document `i`, if it is a policy.
+    pub fn validity_of(&self, i: usize) -> Option<Validity> {
+        self.validity.get(i).copied().flatten()
+    }
+}
+
+/// Link the loaded content.
+pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnostic>) {
+    let Content { documents: docs, assets, .. } = content;
+    let mut diagnostics = Vec::new();
+    let n = docs.len();
+
+    let by_source: HashMap<PathBuf, usize> =
+        docs.iter().enumerate().map(|(i, d)| (d.source.clone(), i)).collect();
+
+    // URLs must be unique: two documents writing the same page would silently lose one.
+    let mut by_url: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if let Some(&first) = by_url.get(d.url.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "E0120",
+                    format!("与 {} 生成同一个网页地址 {}", docs[first].source.display(), display_url(&d.url)),
+                )
+                .in_file(&d.source)
+                .at_line(d.front_line)
+                .help("修改文件名或索引号，使每个文件的网址唯一"),
+            );
+        } else {
+            by_url.insert(&d.url, i);
+        }
+    }
+
+    let references = build_references(&docs, &mut diagnostics);
+
+    // Interpretations ↔ policies.
+    let mut interpretations_of = vec![Vec::new(); n];
+    let mut policies_of = vec![Vec::new(); n];
+    for (i, d) in docs.iter().enumerate() {
+        let Some(interp) = d.interpretation() else { continue };
+        for reference in &interp.policies {
+            match references.resolve(reference) {
+                Some(p) if !policies_of[i].contains(&p) => {
+                    policies_of[i].push(p);
+                    interpretations_of[p].push(i);
+                }
+                Some(_) => {}
+                None => diagnostics.push(
+                    d.error_at("E0303", &ikeys::POLICY, format!("解读对象“{reference}”在本站找不到对应的政策文件"))
+                        .help("核对索引号或发文字号是否与政策文件中填写的一致（发文字号的括号写法不限）"),
+                ),
+            }
+        }
+    }
+    for list in &mut interpretations_of {
+        list.sort_by(|&a, &b| (docs[a].published, &docs[a].source).cmp(&(docs[b].published, &docs[b].source)));
+    }
+
+    // Repeals and amendments.
+    let mut repealed_by = vec![None; n];
+    let mut amended_by = vec![Vec::new(); n];
+    let mut acts_on: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, d) in docs.iter().enumerate() {
+        let Some(p) = d.policy() else { continue };
+        let relations = p
+            .repealed
+            .iter()
+            .map(|r| (r, &pkeys::REPEALED, true))
+            .chain(p.amended.iter().map(|r| (r, &pkeys::AMENDED, false)));
+        for (rel, key, is_repeal) in relations {
+            let Some(by) = &rel.by else { continue };
+            match references.resolve(by) {
+                Some(j) if j == i => diagnostics.push(
+                    d.error_at("E0214", key, format!("文件不能废止或修改自身（{by}）"))
+                        .help("填写作出废止或修改决定的那份文件的文号"),
+                ),
+                Some(j) => {
+                    if is_repeal {
+                        repealed_by[i] = Some(j);
+                    } else {
+                        amended_by[i].push(j);
+                    }
+                    acts_on[j].push(i);
+                }
+                None => diagnostics.push(
+                    d.warning_at("W0212", key, format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"))
+                        .help("如是本站文件，核对索引号或发文字号；如是上级或其他机关文件，可不处理"),
+                ),
+            }
+        }
+    }
+    for list in &mut acts_on {
+        list.sort_unstable();
+        list.dedup();
+    }
+
+    // Validity.
+    let defaults = ValidityDefaults {
+        normative_years: config.validity.normative_years,
+        provisional_years: config.validity.provisional_years,
+    };
+    let validity = docs
+        .iter()
+        .map(|d| {
+            let p = d.policy()?;
+            let effective = p.effective.or(p.issued);
+            let expires = validity::expiry(p.normative, &d.title, effective, p.expires, p.validity_years, defaults);
+            let facts = ValidityFacts {
+                effective,
+                expires,
+                repealed: p.repealed.as_ref().and_then(|r| r.date),
+                amended: p.amended.iter().filter_map(|r| r.date).collect(),
+                partly_invalid: p.partly_invalid.as_ref().and_then(|r| r.date),
+            };
+            Some(Validity { status: validity::status(&facts, as_of), effective, expires })
+        })
+        .collect();
+
+    // Versions of negative lists: the lists of one department are versions of its list.
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if d.kind == Kind::NegativeList {
+            groups.entry(d.department.as_deref().unwrap_or("")).or_default().push(i);
+        }
+    }
+    let mut versions = vec![Vec::new(); n];
+    for members in groups.values_mut() {
+        members.sort_by(|&a, &b| (docs[b].published, &docs[b].source).cmp(&(docs[a].published, &docs[a].source)));
+        for &m in members.iter() {
+            versions[m] = members.clone();
+        }
+    }
+
+    let site = Site {
+        config,
+        as_of,
+        docs,
+        assets,
+        by_source,
+        validity,
+        interpretations_of,
+        policies_of,
+        repealed_by,
+        amended_by,
+        acts_on,
+        versions,
+        references,
+    };
+    (site, diagnostics)
+}
+
+fn build_references(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) -> References {
+    let mut refs = References::default();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(p) = d.policy() else { continue };
+        if let Some(index_no) = &p.index_no {
+            if let Some(&first) = refs.by_index_no.get(index_no) {
+                diagnostics.push(
+                    d.error_at(
+                        "E0210",
+                        &pkeys::INDEX_NO,
+                        format!("索引号“{index_no}”与 {} 重复", docs[first].source.display()),
+                    )
+                    .help("索引号在全站必须唯一；新文件可用 `gongkai new policy 标题` 获得下一个可用的索引号"),
+                );
+            } else {
+                refs.by_index_no.insert(index_no.clone(), i);
+            }
+        }
+        if let Some(no) = &p.doc_no {
+            let key = doc_no::normalise(no);
+            if let Some(&first) = refs.by_doc_no.get(&key) {
+                diagnostics.push(
+                    d.warning_at(
+                        "W0211",
+                        &pkeys::DOC_NO,
+                        format!("发文字号“{no}”与 {} 相同", docs[first].source.display()),
+                    )
+                    .help("同一文号通常只对应一份文件；引用该文号时将指向先出现的文件，请核对"),
+                );
+            } else {
+                refs.by_doc_no.insert(key, i);
+            }
+        }
+    }
+    refs
+}
+
+fn display_url(url: &str) -> String {
+    format!("/{url}")
+}

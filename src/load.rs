@@ -1,0 +1,287 @@
+//! Loading: walk `content/`, decode each file, split front matter from body, and hand
+//! typed documents to the rest of the pipeline.
+//!
+//! The walk is sorted and never follows symbolic links (no loops, nothing outside the
+//! site). Files that are not documents (attachments, images) are listed as assets; they
+//! are published only when a document refers to them, so a draft left in a folder does
+//! not leak. Text that is not UTF-8 is reported, never rendered as mojibake.
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::model::{self, Document, Kind, RawDocument};
+use crate::yaml::{self, Fields};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// How to treat files that are not UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceEncoding {
+    /// Require UTF-8; report GBK/GB18030 files as errors.
+    #[default]
+    Utf8,
+    /// Convert GBK/GB18030 files on the fly (`--encoding gb18030`).
+    Gb18030,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Documents, in path order.
+    pub documents: Vec<Document>,
+    /// Non-document files, site-root-relative (`content/policies/a/附件1.csv`), sorted.
+    pub assets: BTreeSet<PathBuf>,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Load every document under `root/content`.
+pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        return Err(Error::NoContent { path: content_dir });
+    }
+    let mut diagnostics = Vec::new();
+    let mut document_paths = Vec::new();
+    let mut assets = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.clone());
+                return Err(Error::Io {
+                    action: "读取内容目录",
+                    path,
+                    source: e.into(),
+                });
+            }
+        };
+        let rel = relative(root, entry.path());
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && name.starts_with('.') {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning("W0106", "符号链接不会被发布，已忽略")
+                    .in_file(&rel)
+                    .help("把文件本身放进 content/ 目录"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let ext = entry
+            .path()
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "md" | "markdown" | "yaml" | "yml" => document_paths.push(rel),
+            _ => {
+                assets.insert(rel);
+            }
+        }
+    }
+
+    let loaded: Vec<(Option<Document>, Vec<Diagnostic>)> = document_paths
+        .par_iter()
+        .map(|rel| {
+            let mut diags = Vec::new();
+            let doc = load_document(root, rel, encoding, &mut diags);
+            (doc, diags)
+        })
+        .collect();
+    let mut documents = Vec::with_capacity(loaded.len());
+    for (doc, diags) in loaded {
+        diagnostics.extend(diags);
+        documents.extend(doc);
+    }
+    Ok(Content {
+        documents,
+        assets,
+        diagnostics,
+    })
+}
+
+/// A path relative to the site root, with `/` separators on every platform.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    PathBuf::from(
+        rel.iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+fn load_document(
+    root: &Path,
+    rel: &Path,
+    encoding: SourceEncoding,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Document> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => {
+            out.push(
+                Diagnostic::error("E0100", format!("无法读取文件：{e}"))
+                    .in_file(rel)
+                    .help("检查文件权限"),
+            );
+            return None;
+        }
+    };
+    let text = match decode(&bytes, encoding) {
+        Ok(t) => t,
+        Err(d) => {
+            out.push(d.in_file(rel));
+            return None;
+        }
+    };
+    let is_markdown = rel
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let parts = match split_front_matter(&text, is_markdown) {
+        Ok(p) => p,
+        Err(d) => {
+            out.push(d.in_file(rel));
+            return None;
+        }
+    };
+    let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
+        Ok(m) => m,
+        Err(d) => {
+            out.push(d);
+            return None;
+        }
+    };
+    let mut fields = Fields::new(&map, rel, parts.front, parts.front_line);
+    let folder = rel
+        .iter()
+        .nth(1)
+        .filter(|_| rel.iter().count() > 2)
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = match fields.string(&model::keys::KIND) {
+        Some(k) => match Kind::parse(&k) {
+            Some(kind) => kind,
+            None => {
+                let d = fields
+                    .error("E0112", &model::keys::KIND, format!("未知的文件类型“{k}”"))
+                    .help("kind 可选 policy（政策文件）、interpretation（政策解读）、negative_list（负面清单）、annual_report（年度报告）、page（页面）");
+                out.push(d);
+                return None;
+            }
+        },
+        None => Kind::from_folder(&folder),
+    };
+    out.extend(fields.take_diagnostics());
+    let raw = RawDocument {
+        source: rel.to_path_buf(),
+        kind,
+        fields,
+        front: parts.front,
+        front_line: parts.front_line,
+        body: parts.body,
+        body_line: parts.body_line,
+    };
+    Some(model::build_document(raw, out))
+}
+
+/// Decode file bytes to text. UTF-8 (with or without BOM) passes; text that decodes as
+/// GB18030 is converted when asked, and otherwise reported as such, since that is what
+/// Windows editors in Chinese offices save by default.
+pub fn decode(bytes: &[u8], encoding: SourceEncoding) -> std::result::Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err(Diagnostic::error("E0101", "文件不是 UTF-8 编码，也无法识别为 GBK/GB18030")
+            .help("用文本编辑器把文件另存为 UTF-8 编码"));
+    }
+    match encoding {
+        SourceEncoding::Gb18030 => Ok(text.into_owned()),
+        SourceEncoding::Utf8 => Err(Diagnostic::error(
+            "E0101",
+            "文件是 GBK/GB18030 编码，不是 UTF-8；为避免乱码未予处理",
+        )
+        .help("把文件另存为 UTF-8 编码，或构建时加 --encoding gb18030 自动转换")),
+    }
+}
+
+/// A file split into its parts.
+struct Parts<'a> {
+    front: &'a str,
+    front_line: usize,
+    body: &'a str,
+    body_line: usize,
+}
+
+/// Markdown files carry front matter between `---` lines; YAML files are all front matter.
+fn split_front_matter(text: &str, is_markdown: bool) -> std::result::Result<Parts<'_>, Diagnostic> {
+    if !is_markdown {
+        return Ok(Parts { front: text, front_line: 1, body: "", body_line: 1 });
+    }
+    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::error("E0109", "文件开头缺少前置信息（以 --- 开始的一段）")
+            .at_line(1)
+            .help("在文件第一行写 ---，下面逐行写 标题、索引号 等字段，再以一行 --- 结束"));
+    }
+    let mut offset = first_line_end;
+    let mut line = 2;
+    for l in text[first_line_end..].split_inclusive('\n') {
+        if matches!(l.trim_end(), "---" | "...") {
+            let front = &text[first_line_end..offset];
+            let body_start = offset + l.len();
+            return Ok(Parts {
+                front,
+                front_line: 2,
+                body: &text[body_start..],
+                body_line: line + 1,
+            });
+        }
+        offset += l.len();
+        line += 1;
+    }
+    Err(Diagnostic::error("E0109", "前置信息没有结束行（---）")
+        .at_line(1)
+        .help("在字段之后、正文之前加一行 ---"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let p = split_front_matter("---\ntitle: a\n---\n正文\n", true).unwrap();
+        assert_eq!(p.front, "title: a\n");
+        assert_eq!(p.front_line, 2);
+        assert_eq!(p.body, "正文\n");
+        assert_eq!(p.body_line, 4);
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error() {
+        assert_eq!(split_front_matter("# 标题\n", true).err().unwrap().code, "E0109");
+        assert_eq!(split_front_matter("---\ntitle: a\n", true).err().unwrap().code, "E0109");
+    }
+
+    #[test]
+    fn gbk_is_reported_not_garbled() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("标题: 关于印发通知");
+        let err = decode(&gbk, SourceEncoding::Utf8).unwrap_err();
+        assert_eq!(err.code, "E0101");
+        assert!(err.message.contains("GBK"));
+        assert_eq!(decode(&gbk, SourceEncoding::Gb18030).unwrap(), "标题: 关于印发通知");
+        assert_eq!(decode("\u{feff}a".as_bytes(), SourceEncoding::Utf8).unwrap(), "a");
+    }
+}

@@ -1,0 +1,320 @@
+//! Keeping documents safe to publish: dangerous URLs, and raw HTML written into Markdown.
+//!
+//! Most documents contain no raw HTML, and for those it is enough to neutralise dangerous
+//! link and image URLs while walking the events: everything else pulldown-cmark writes is
+//! escaped. Only a document that does contain raw HTML pays for a full ammonia pass over its
+//! output, with an allow-list that keeps exactly the markup this stage generates itself.
+//! A small tag scanner also reads raw `<img>`/`<a>`/`<table>` tags, so the same checks apply
+//! to them as to Markdown images, links and tables.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// The URL scheme (lower-cased) the way a browser would read it: ASCII tab and newlines are
+/// ignored anywhere and leading spaces/control characters are skipped. `None` for a URL
+/// without a scheme.
+fn scheme(url: &str) -> Option<(String, &str)> {
+    let trimmed = url.trim_start_matches(|c: char| c <= ' ');
+    let mut scheme = String::new();
+    for (i, c) in trimmed.char_indices() {
+        match c {
+            '\t' | '\n' | '\r' => {}
+            ':' if !scheme.is_empty() => return Some((scheme, &trimmed[i + 1..])),
+            c if c.is_ascii_alphabetic() || (!scheme.is_empty() && (c.is_ascii_digit() || "+-.".contains(c))) => {
+                if scheme.len() > 32 {
+                    return None;
+                }
+                scheme.push(c.to_ascii_lowercase());
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// True for URLs that run code or smuggle documents: `javascript:`, `vbscript:`, and `data:`
+/// other than `data:image/…`.
+pub(crate) fn is_dangerous_url(url: &str) -> bool {
+    match scheme(url) {
+        Some((s, rest)) => match s.as_str() {
+            "javascript" | "vbscript" | "livescript" => true,
+            "data" => {
+                let rest: String = rest
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .take(6)
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                rest != "image/"
+            }
+            _ => false,
+        },
+        None => false,
+    }
+}
+
+/// True for a URL the caller must resolve: no scheme, and not a fragment or site-absolute
+/// path.
+pub(crate) fn is_relative_url(url: &str) -> bool {
+    !url.is_empty() && !url.starts_with('#') && !url.starts_with('/') && scheme(url).is_none()
+}
+
+fn builder() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        // A second navigation landmark inside the article would confuse screen readers.
+        b.rm_tags(["nav"]);
+        b.add_tags(["section"]);
+        b.link_rel(None);
+        b.add_url_schemes(["data"]);
+        let class_tags = [
+            "span", "code", "pre", "div", "sup", "a", "table", "th", "td", "p", "ol", "ul", "li",
+            "section",
+        ];
+        for tag in class_tags {
+            b.add_tag_attributes(tag, ["class"]);
+        }
+        for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "div", "a", "section", "li"] {
+            b.add_tag_attributes(tag, ["id"]);
+        }
+        b.add_tag_attributes("a", ["title", "aria-label"]);
+        b.add_tag_attributes("img", ["title"]);
+        b.add_tag_attributes("th", ["scope", "colspan", "rowspan"]);
+        b.add_tag_attributes("td", ["colspan", "rowspan"]);
+        b.attribute_filter(|_element, attribute, value| {
+            if matches!(attribute, "href" | "src" | "cite") && is_dangerous_url(value) {
+                return None;
+            }
+            // data:image is fine as a picture, not as a link target.
+            if attribute == "href" && scheme(value).is_some_and(|(s, _)| s == "data") {
+                return None;
+            }
+            Some(Cow::Borrowed(value))
+        });
+        b
+    })
+}
+
+/// Sanitise a whole rendered document that contained raw HTML.
+pub(crate) fn clean(html: &str) -> String {
+    builder().clean(html).to_string()
+}
+
+/// One attribute of a scanned tag: its lower-cased name and the byte range of its value in
+/// the scanned text (without quotes), if it has one.
+pub(crate) struct Attr {
+    pub name: String,
+    pub value: Option<Range<usize>>,
+    pub quoted: bool,
+}
+
+/// One start or end tag found by [`scan_tags`].
+pub(crate) struct HtmlTag {
+    /// Byte offset of `<` in the scanned text.
+    pub at: usize,
+    /// Lower-cased tag name.
+    pub name: String,
+    pub closing: bool,
+    pub attrs: Vec<Attr>,
+}
+
+impl HtmlTag {
+    pub(crate) fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+}
+
+/// Tags of interest in a fragment of raw HTML; only tags named in `wanted` are returned, and
+/// a tag cut off by the end of the fragment is skipped. Best effort, not a full HTML parser:
+/// it is only used for checks and URL rewriting before ammonia does the real work.
+pub(crate) fn scan_tags(text: &str, wanted: &HashSet<&str>) -> Vec<HtmlTag> {
+    let b = text.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(off) = text[i..].find('<') {
+        let at = i + off;
+        i = at + 1;
+        if text[at..].starts_with("<!--") {
+            match text[at + 4..].find("-->") {
+                Some(end) => i = at + 4 + end + 3,
+                None => break,
+            }
+            continue;
+        }
+        let mut j = at + 1;
+        let closing = b.get(j) == Some(&b'/');
+        if closing {
+            j += 1;
+        }
+        let name_start = j;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        if j == name_start || !b[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = text[name_start..j].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        let mut complete = false;
+        while j < b.len() {
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j >= b.len() {
+                break;
+            }
+            if b[j] == b'>' {
+                complete = true;
+                j += 1;
+                break;
+            }
+            if b[j] == b'/' {
+                j += 1;
+                continue;
+            }
+            let an = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && !b"=>/".contains(&b[j]) {
+                j += 1;
+            }
+            let attr_name = text[an..j].to_ascii_lowercase();
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let mut value = None;
+            let mut quoted = false;
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    let vs = j + 1;
+                    match b[vs..].iter().position(|&c| c == q) {
+                        Some(len) => {
+                            value = Some(vs..vs + len);
+                            quoted = true;
+                            j = vs + len + 1;
+                        }
+                        None => {
+                            j = b.len();
+                            break;
+                        }
+                    }
+                } else {
+                    let vs = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    value = Some(vs..j);
+                }
+            }
+            if attr_name.is_empty() {
+                j += 1;
+                continue;
+            }
+            attrs.push(Attr {
+                name: attr_name,
+                value,
+                quoted,
+            });
+        }
+        if complete && wanted.contains(name.as_str()) {
+            tags.push(HtmlTag {
+                at,
+                name,
+                closing,
+                attrs,
+            });
+        }
+        i = j.max(at + 1);
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_urls_are_recognised_however_written() {
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " \tjava\nscript:alert(1)",
+            "vbscript:msgbox",
+            "data:text/html,<script>alert(1)</script>",
+            "data:,hello",
+        ] {
+            assert!(is_dangerous_url(url), "{url:?}");
+        }
+        for url in [
+            "https://www.gov.cn/",
+            "mailto:xxgk@example.gov.cn",
+            "附件/通知.pdf",
+            "#第一条",
+            "data:image/png;base64,iVBORw0KGgo=",
+            "javascript%3Aalert(1)",
+        ] {
+            assert!(!is_dangerous_url(url), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn relative_urls() {
+        assert!(is_relative_url("附件/通知.pdf"));
+        assert!(is_relative_url("../a.md"));
+        assert!(is_relative_url("a.png?x=1"));
+        assert!(!is_relative_url("https://a/"));
+        assert!(!is_relative_url("mailto:a@b"));
+        assert!(!is_relative_url("#top"));
+        assert!(!is_relative_url("/abs"));
+        assert!(!is_relative_url("//host/x"));
+        assert!(!is_relative_url(""));
+    }
+
+    #[test]
+    fn ammonia_removes_scripts_handlers_and_javascript_urls() {
+        let dirty = r#"<p onclick="x()">a<script>alert(1)</script><img src="x.png" alt="图" onerror="alert(1)"><a href="javascript:alert(1)">b</a><a href="data:text/html,x">c</a><span style="color:red">d</span></p>"#;
+        let clean = clean(dirty);
+        for bad in ["onclick", "<script", "alert", "onerror", "javascript", "data:", "style"] {
+            assert!(!clean.contains(bad), "{bad} survived in {clean}");
+        }
+        assert!(clean.contains(r#"<img src="x.png" alt="图">"#), "{clean}");
+    }
+
+    #[test]
+    fn ammonia_keeps_our_own_markup() {
+        let ours = concat!(
+            r##"<h2 id="一总体情况">一、总体情况</h2>"##,
+            r##"<pre class="hl-code"><code class="language-rust"><span class="hl-source hl-rust">x</span></code></pre>"##,
+            r##"<table><thead><tr><th scope="col" class="align-right" colspan="2">a</th></tr></thead><tbody><tr><td class="align-right" rowspan="2">1</td></tr></tbody></table>"##,
+            r##"<p><sup class="footnote-reference"><a href="#fn-1" id="ref-fn-1">1</a></sup></p>"##,
+            r##"<div class="footnote-definition" id="fn-1"><sup class="footnote-definition-label">1</sup><p>注</p><a href="#ref-fn-1" class="footnote-backref" aria-label="返回引用处">↩</a></div>"##,
+            r##"<p><img src="data:image/png;base64,AAAA" alt="图" title="t"><a href="a.html" title="t">x</a></p>"##,
+            r##"<ol start="3"><li>x</li></ol>"##,
+        );
+        assert_eq!(clean(ours), ours);
+    }
+
+    #[test]
+    fn tag_scanner_reads_attributes() {
+        let wanted: HashSet<&str> = ["img", "a", "table"].into_iter().collect();
+        let html = r#"<p><!-- <img src=no> --><IMG SRC='a b.png' alt=""><a href=x.html title="t">y</a></table><img src="cut"#;
+        let tags = scan_tags(html, &wanted);
+        assert_eq!(tags.len(), 4);
+        assert_eq!(tags[0].name, "img");
+        let src = tags[0].attr("src").unwrap().value.clone().unwrap();
+        assert_eq!(&html[src], "a b.png");
+        let alt = tags[0].attr("alt").unwrap();
+        assert!(alt.quoted && alt.value.as_ref().is_some_and(|r| r.is_empty()));
+        let href = tags[1].attr("href").unwrap();
+        assert!(!href.quoted);
+        assert_eq!(&html[href.value.clone().unwrap()], "x.html");
+        assert!(tags[2].closing && tags[2].name == "a");
+        assert!(tags[3].closing && tags[3].name == "table");
+    }
+}

@@ -1,0 +1,415 @@
+//! The typed documents: what the rest of the pipeline works with after loading.
+//!
+//! `load` hands over raw front matter; this stage turns it into one [`Document`] per file
+//! with kind-specific data in [`KindData`]. Reading a field never fails the whole file:
+//! every problem becomes a diagnostic and the field is left empty, so one build reports
+//! every mistake at once.
+
+pub mod annual_report;
+pub mod interpretation;
+pub mod negative_list;
+pub mod policy;
+
+use crate::date::Date;
+use crate::diag::{line_of_key, Diagnostic};
+use crate::yaml::{key, Fields, Key};
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub use annual_report::AnnualReport;
+pub use interpretation::Interpretation;
+pub use negative_list::NegativeList;
+pub use policy::Policy;
+
+/// What sort of document a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// 政策文件.
+    Policy,
+    /// 政策解读.
+    Interpretation,
+    /// 政务公开负面清单.
+    NegativeList,
+    /// 政府信息公开工作年度报告.
+    AnnualReport,
+    /// 普通页面.
+    Page,
+}
+
+impl Kind {
+    /// Every kind, in the order the site presents them.
+    pub const ALL: [Kind; 5] = [
+        Kind::Policy,
+        Kind::Interpretation,
+        Kind::NegativeList,
+        Kind::AnnualReport,
+        Kind::Page,
+    ];
+
+    /// The Chinese name shown to visitors.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Policy => "政策文件",
+            Kind::Interpretation => "政策解读",
+            Kind::NegativeList => "政务公开负面清单",
+            Kind::AnnualReport => "政府信息公开工作年度报告",
+            Kind::Page => "页面",
+        }
+    }
+
+    /// The `content/` folder (and URL segment) of the kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Policy => "policies",
+            Kind::Interpretation => "interpretations",
+            Kind::NegativeList => "negative-lists",
+            Kind::AnnualReport => "annual-reports",
+            Kind::Page => "",
+        }
+    }
+
+    /// The English identifier used in `kind:` and `gongkai new`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Interpretation => "interpretation",
+            Kind::NegativeList => "negative_list",
+            Kind::AnnualReport => "annual_report",
+            Kind::Page => "page",
+        }
+    }
+
+    /// Parse a `kind:` value or a `gongkai new` argument: English (with `-` or `_`),
+    /// the folder name, or the Chinese label.
+    pub fn parse(text: &str) -> Option<Kind> {
+        let t = text.trim().replace('-', "_");
+        Kind::ALL.into_iter().find(|k| {
+            t == k.name()
+                || t == k.folder().replace('-', "_")
+                || t == k.label()
+                || (*k == Kind::NegativeList && t == "负面清单")
+                || (*k == Kind::AnnualReport && t == "年度报告")
+                || (*k == Kind::Page && t == "页面")
+        })
+    }
+
+    /// The kind implied by the top-level folder under `content/`.
+    pub fn from_folder(folder: &str) -> Kind {
+        Kind::ALL
+            .into_iter()
+            .find(|k| *k != Kind::Page && k.folder() == folder)
+            .unwrap_or(Kind::Page)
+    }
+}
+
+/// Front-matter keys every kind shares.
+pub mod keys {
+    use super::{key, Key};
+    /// `kind`, read by the loader.
+    pub const KIND: Key = key("kind", &["类型"]);
+    /// 标题.
+    pub const TITLE: Key = key("title", &["标题"]);
+    /// 发布日期.
+    pub const PUBLISHED: Key = key("published", &["发布日期"]);
+    /// 公开责任部门.
+    pub const DEPARTMENT: Key = key("department", &["公开责任部门", "责任部门", "发布机构"]);
+    /// 公开目录.
+    pub const CATALOG: Key = key("catalog", &["公开目录"]);
+    /// 主题分类.
+    pub const TOPICS: Key = key("topics", &["主题分类"]);
+    /// 关键词.
+    pub const KEYWORDS: Key = key("keywords", &["关键词"]);
+    /// 摘要.
+    pub const SUMMARY: Key = key("summary", &["摘要"]);
+    /// 排序权重 (pages).
+    pub const WEIGHT: Key = key("weight", &["排序"]);
+}
+
+/// One content file, typed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// Path relative to the site root, `/`-separated: `content/policies/2024/a.md`.
+    pub source: PathBuf,
+    /// The document's kind.
+    pub kind: Kind,
+    /// 标题.
+    pub title: String,
+    /// 发布日期 (for policies, defaults to 成文日期).
+    pub published: Option<Date>,
+    /// 公开责任部门 (for policies, defaults to 发文机关).
+    pub department: Option<String>,
+    /// 公开目录 path, `/`-separated.
+    pub catalog: Option<String>,
+    /// 主题分类.
+    pub topics: Vec<String>,
+    /// 关键词.
+    pub keywords: Vec<String>,
+    /// 摘要 as written; the render stage falls back to the first paragraph.
+    pub summary: Option<String>,
+    /// Ordering weight among pages (smaller first).
+    pub weight: i64,
+    /// The site-relative output directory, `/`-terminated: `policies/4305210003-2024-00012/`.
+    pub url: String,
+    /// The Markdown body.
+    #[serde(skip)]
+    pub body: String,
+    /// File line on which the body starts.
+    #[serde(skip)]
+    pub body_line: usize,
+    /// The front-matter text, kept to place later diagnostics on the right line.
+    #[serde(skip)]
+    pub front: String,
+    /// File line on which the front matter starts.
+    #[serde(skip)]
+    pub front_line: usize,
+    /// Kind-specific data.
+    pub data: KindData,
+}
+
+/// The part of a document that depends on its kind.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum KindData {
+    /// 政策文件.
+    Policy(Policy),
+    /// 政策解读.
+    Interpretation(Interpretation),
+    /// 负面清单.
+    NegativeList(NegativeList),
+    /// 年度报告.
+    AnnualReport(Box<AnnualReport>),
+    /// 普通页面: nothing beyond the common fields.
+    Page,
+}
+
+impl Document {
+    /// File line of a front-matter key (or any of its aliases).
+    pub fn line_of(&self, k: &Key) -> Option<usize> {
+        std::iter::once(k.name)
+            .chain(k.aliases.iter().copied())
+            .filter_map(|name| line_of_key(&self.front, name, 1))
+            .min()
+            .map(|l| l + self.front_line - 1)
+    }
+
+    /// An error about this document at the line of `k`.
+    pub fn error_at(&self, code: &'static str, k: &Key, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .in_file(&self.source)
+            .at_line(self.line_of(k).or(Some(self.front_line)))
+    }
+
+    /// A warning about this document at the line of `k`.
+    pub fn warning_at(&self, code: &'static str, k: &Key, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(code, message)
+            .in_file(&self.source)
+            .at_line(self.line_of(k).or(Some(self.front_line)))
+    }
+
+    /// The policy data, if this is a policy.
+    pub fn policy(&self) -> Option<&Policy> {
+        match &self.data {
+            KindData::Policy(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The interpretation data, if this is an interpretation.
+    pub fn interpretation(&self) -> Option<&Interpretation> {
+        match &self.data {
+            KindData::Interpretation(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The negative list, if this is one.
+    pub fn negative_list(&self) -> Option<&NegativeList> {
+        match &self.data {
+            KindData::NegativeList(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The annual report, if this is one.
+    pub fn annual_report(&self) -> Option<&AnnualReport> {
+        match &self.data {
+            KindData::AnnualReport(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The year the document belongs to in listings.
+    pub fn year(&self) -> Option<i32> {
+        use chrono::Datelike;
+        match &self.data {
+            KindData::AnnualReport(r) => Some(r.year),
+            KindData::Policy(p) => p.issued.or(self.published).map(|d| d.year()),
+            _ => self.published.map(|d| d.year()),
+        }
+    }
+}
+
+/// What the loader hands to this stage for one file.
+pub struct RawDocument<'a> {
+    /// Path relative to the site root.
+    pub source: PathBuf,
+    /// Kind from `kind:` or the folder.
+    pub kind: Kind,
+    /// Parsed front matter with alias-aware access.
+    pub fields: Fields<'a>,
+    /// The front matter text.
+    pub front: &'a str,
+    /// File line where the front matter starts.
+    pub front_line: usize,
+    /// Markdown body.
+    pub body: &'a str,
+    /// File line where the body starts.
+    pub body_line: usize,
+}
+
+/// Build a typed document from a raw one. Diagnostics go to `out`; the document is
+/// returned even when some fields were bad, so later stages can report more.
+pub fn build_document(mut raw: RawDocument<'_>, out: &mut Vec<Diagnostic>) -> Document {
+    let f = &mut raw.fields;
+    f.mark_used(&[keys::KIND]);
+    let title = f
+        .required_string(&keys::TITLE, "E0110", "文件标题")
+        .unwrap_or_default();
+    let mut published = f.date(&keys::PUBLISHED);
+    let mut department = f.string(&keys::DEPARTMENT);
+    let catalog = f.string(&keys::CATALOG).map(|c| {
+        c.split(['/', '／', '>', '＞'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("/")
+    });
+    let topics = f.string_list(&keys::TOPICS);
+    let keywords = f.string_list(&keys::KEYWORDS);
+    let summary = f.string(&keys::SUMMARY);
+    let weight = f.value(&keys::WEIGHT).and_then(|v| v.as_i64()).unwrap_or(0);
+    let data = match raw.kind {
+        Kind::Policy => {
+            let p = policy::parse(f);
+            published = published.or(p.issued);
+            department = department.or_else(|| Some(p.issuer.clone()).filter(|s| !s.is_empty()));
+            KindData::Policy(p)
+        }
+        Kind::Interpretation => KindData::Interpretation(interpretation::parse(f)),
+        Kind::NegativeList => KindData::NegativeList(negative_list::parse(f)),
+        Kind::AnnualReport => KindData::AnnualReport(Box::new(annual_report::parse(f))),
+        Kind::Page => KindData::Page,
+    };
+    if published.is_none() && matches!(raw.kind, Kind::Interpretation | Kind::NegativeList | Kind::AnnualReport) {
+        let what = raw.kind.label();
+        let d = Diagnostic::error("E0111", format!("{what}缺少发布日期（published / 发布日期）"))
+            .in_file(&raw.source)
+            .at_line(raw.front_line)
+            .help("加上一行 `发布日期: 2024-04-28`");
+        f.diagnostics.push(d);
+    }
+    f.warn_unknown(raw.kind.label());
+    out.extend(f.take_diagnostics());
+    let url = url_for(&raw.source, raw.kind, &data);
+    Document {
+        source: raw.source,
+        kind: raw.kind,
+        title,
+        published,
+        department,
+        catalog,
+        topics,
+        keywords,
+        summary,
+        weight,
+        url,
+        body: raw.body.to_string(),
+        body_line: raw.body_line,
+        front: raw.front.to_string(),
+        front_line: raw.front_line,
+        data,
+    }
+}
+
+/// The stable output directory of a document. Policies are addressed by 索引号, so a new
+/// title or a moved file never breaks a link; everything else by its path under
+/// `content/`, without the extension (and without a trailing `index`).
+pub fn url_for(source: &std::path::Path, kind: Kind, data: &KindData) -> String {
+    if let (Kind::Policy, KindData::Policy(p)) = (kind, data) {
+        if let Some(index_no) = &p.index_no {
+            return format!("{}/{}/", kind.folder(), slug(index_no));
+        }
+    }
+    let rel = source.strip_prefix("content").unwrap_or(source);
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.last_mut() {
+        if let Some((stem, _)) = last.rsplit_once('.') {
+            *last = stem.to_string();
+        }
+    }
+    if parts.last().is_some_and(|l| l == "index" || l == "_index") {
+        parts.pop();
+    }
+    let path: Vec<String> = parts.iter().map(|p| slug(p)).collect();
+    if path.is_empty() {
+        return String::new();
+    }
+    format!("{}/", path.join("/"))
+}
+
+/// A URL-safe path segment: `/` and characters that are special in URLs or file systems
+/// become `-`; Chinese characters stay (browsers and servers handle them).
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        let bad = matches!(c, '/' | '\\' | '?' | '#' | '%' | '&' | ':' | '*' | '"' | '<' | '>' | '|' | '\'' | '+')
+            || c.is_whitespace()
+            || c.is_control();
+        out.push(if bad { '-' } else { c });
+    }
+    while out.contains("--") {
+        out = out.replace("--", "-");
+    }
+    let trimmed = out.trim_matches(['-', '.']);
+    if trimmed.is_empty() {
+        "-".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn kind_parses_english_chinese_and_folder_names() {
+        assert_eq!(Kind::parse("annual-report"), Some(Kind::AnnualReport));
+        assert_eq!(Kind::parse("政策解读"), Some(Kind::Interpretation));
+        assert_eq!(Kind::parse("negative-lists"), Some(Kind::NegativeList));
+        assert_eq!(Kind::parse("policy"), Some(Kind::Policy));
+        assert_eq!(Kind::parse("memo"), None);
+        assert_eq!(Kind::from_folder("guide"), Kind::Page);
+        assert_eq!(Kind::from_folder("policies"), Kind::Policy);
+    }
+
+    #[test]
+    fn urls_are_stable_and_safe() {
+        assert_eq!(slug("4305210003/2024-00012"), "4305210003-2024-00012");
+        assert_eq!(slug("../etc"), "etc");
+        assert_eq!(
+            url_for(Path::new("content/guide/index.md"), Kind::Page, &KindData::Page),
+            "guide/"
+        );
+        assert_eq!(
+            url_for(Path::new("content/annual-reports/2024.md"), Kind::Page, &KindData::Page),
+            "annual-reports/2024/"
+        );
+        assert_eq!(url_for(Path::new("content/index.md"), Kind::Page, &KindData::Page), "");
+    }
+}

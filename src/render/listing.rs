@@ -1,0 +1,464 @@
+//! Column pages: listings by kind, year, department, topic, 效力状态 and 解读形式 (all
+//! paginated), the 信息公开目录 catalogue, the home page, the site-map page, the search
+//! page and `404.html`.
+//!
+//! Each listing is built by grouping document positions once (a map from facet value to
+//! positions), so the cost is linear in the number of documents.
+
+use super::views::{base_context, catalog_path, catalog_url, meta, short_label, site_meta, DocView, Globals, LinkView};
+use super::{OutputContent, OutputFile, Theme, LISTED_KINDS};
+use crate::error::Result;
+use crate::link::Site;
+use crate::model::{slug, Kind};
+use crate::rules::validity::ValidityStatus;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+struct FacetLink {
+    label: String,
+    url: String,
+    count: usize,
+    current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Facet {
+    title: &'static str,
+    links: Vec<FacetLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+/// One listing to be paginated.
+struct Listing {
+    url: String,
+    title: String,
+    description: String,
+    column_type: &'static str,
+    items: Vec<usize>,
+    facets: Vec<Facet>,
+    breadcrumbs: Vec<LinkView>,
+    /// Sub-catalogue nodes shown above the items (catalogue pages only).
+    children: Vec<FacetLink>,
+}
+
+/// Render every column page.
+pub(super) fn render_listings(site: &Site, theme: &Theme, globals: &Globals, views: &[DocView]) -> Result<Vec<OutputFile>> {
+    let mut listings = Vec::new();
+    for kind in LISTED_KINDS {
+        let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
+        if members.is_empty() {
+            continue;
+        }
+        sort_newest_first(site, &mut members);
+        listings.extend(kind_listings(site, kind, &members));
+    }
+    listings.extend(catalog_listings(site));
+
+    let page_size = site.config.listing.page_size;
+    let pages: Vec<Result<Vec<OutputFile>>> = listings
+        .par_iter()
+        .map(|l| render_listing(site, theme, globals, views, l, page_size))
+        .collect();
+    let mut files = Vec::new();
+    for p in pages {
+        files.extend(p?);
+    }
+    files.push(render_home(site, theme, globals, views)?);
+    files.push(render_sitemap_page(site, theme, globals)?);
+    files.push(render_search_page(site, theme, globals)?);
+    files.push(render_404(site, theme, globals)?);
+    Ok(files)
+}
+
+fn sort_newest_first(site: &Site, members: &mut [usize]) {
+    members.sort_by(|&a, &b| {
+        let (da, db) = (&site.docs[a], &site.docs[b]);
+        db.published.cmp(&da.published).then_with(|| da.source.cmp(&db.source))
+    });
+}
+
+fn crumbs(extra: &[(&str, &str)]) -> Vec<LinkView> {
+    std::iter::once(("首页", ""))
+        .chain(extra.iter().copied())
+        .map(|(t, u)| LinkView { title: t.into(), url: u.into(), date: None, note: None })
+        .collect()
+}
+
+/// The main listing of a kind plus one per facet value.
+fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
+    let base = format!("{}/", kind.folder());
+    let label = short_label(kind);
+    // Facet value → members (kept newest-first since `members` is).
+    let mut groups: Vec<(&'static str, &'static str, BTreeMap<String, Vec<usize>>)> = Vec::new();
+    let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        if let Some(y) = site.docs[i].year() {
+            by_year.entry(y.to_string()).or_default().push(i);
+        }
+    }
+    groups.push(("year", "按年份", by_year));
+    match kind {
+        Kind::Policy => {
+            let mut by_dept: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            let mut by_status: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for &i in members {
+                let d = &site.docs[i];
+                if let Some(dept) = &d.department {
+                    by_dept.entry(dept.clone()).or_default().push(i);
+                }
+                for t in &d.topics {
+                    by_topic.entry(t.clone()).or_default().push(i);
+                }
+                if let Some(v) = site.validity_of(i) {
+                    by_status.entry(v.status.label().to_string()).or_default().push(i);
+                }
+            }
+            groups.push(("department", "按部门", by_dept));
+            groups.push(("topic", "按主题", by_topic));
+            groups.push(("status", "按效力状态", by_status));
+        }
+        Kind::Interpretation => {
+            let mut by_form: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for &i in members {
+                if let Some(x) = site.docs[i].interpretation() {
+                    by_form.entry(x.form.clone()).or_default().push(i);
+                }
+            }
+            groups.push(("form", "按解读形式", by_form));
+        }
+        _ => {}
+    }
+    let facet_url = |facet: &str, value: &str| -> String {
+        let seg = if facet == "status" {
+            ValidityStatus::ALL
+                .iter()
+                .find(|s| s.label() == value)
+                .map(|s| s.slug().to_string())
+                .unwrap_or_else(|| slug(value))
+        } else {
+            slug(value)
+        };
+        format!("{base}{facet}/{seg}/")
+    };
+    let facets_for = |current: Option<(&str, &str)>| -> Vec<Facet> {
+        groups
+            .iter()
+            .filter(|(_, _, values)| !values.is_empty())
+            .map(|(facet, title, values)| {
+                let mut links: Vec<FacetLink> = values
+                    .iter()
+                    .map(|(value, items)| FacetLink {
+                        label: value.clone(),
+                        url: facet_url(facet, value),
+                        count: items.len(),
+                        current: current == Some((facet, value.as_str())),
+                    })
+                    .collect();
+                if *facet == "year" {
+                    links.reverse();
+                }
+                if *facet == "status" {
+                    links.sort_by_key(|l| ValidityStatus::ALL.iter().position(|s| s.label() == l.label));
+                }
+                Facet { title, links }
+            })
+            .collect()
+    };
+    let mut out = vec![Listing {
+        url: base.clone(),
+        title: kind.label().to_string(),
+        description: format!("{}，共 {} 件", kind.label(), members.len()),
+        column_type: "信息公开",
+        items: members.to_vec(),
+        facets: facets_for(None),
+        breadcrumbs: crumbs(&[]),
+        children: Vec::new(),
+    }];
+    for (facet, title, values) in &groups {
+        for (value, items) in values {
+            let shown = if *facet == "year" { format!("{value}年") } else { value.clone() };
+            out.push(Listing {
+                url: facet_url(facet, value),
+                title: format!("{label}：{shown}"),
+                description: format!("{}{}：{}，共 {} 件", label, title, shown, items.len()),
+                column_type: "信息公开",
+                items: items.clone(),
+                facets: facets_for(Some((facet, value))),
+                breadcrumbs: crumbs(&[(label, &base)]),
+                children: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// 信息公开目录: one page per node of the catalogue tree.
+fn catalog_listings(site: &Site) -> Vec<Listing> {
+    let mut nodes: BTreeMap<String, (Vec<usize>, BTreeMap<String, usize>)> = BTreeMap::new();
+    nodes.entry(String::new()).or_default();
+    for (i, d) in site.docs.iter().enumerate() {
+        let Some(path) = catalog_path(d) else { continue };
+        let segments: Vec<&str> = path.split('/').collect();
+        for depth in 0..segments.len() {
+            let parent = segments[..depth].join("/");
+            let child = segments[..=depth].join("/");
+            *nodes.entry(parent).or_default().1.entry(child.clone()).or_default() += 1;
+            nodes.entry(child).or_default();
+        }
+        nodes.entry(path).or_default().0.push(i);
+    }
+    // Counts on child links are documents below the child, not entries.
+    let mut below: BTreeMap<String, usize> = BTreeMap::new();
+    for (path, (items, _)) in &nodes {
+        let segs: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('/').collect() };
+        for depth in 1..=segs.len() {
+            *below.entry(segs[..depth].join("/")).or_default() += items.len();
+        }
+    }
+    nodes
+        .into_iter()
+        .map(|(path, (mut items, children))| {
+            sort_newest_first(site, &mut items);
+            let url = if path.is_empty() { "catalog/".to_string() } else { catalog_url(&path) };
+            let title = if path.is_empty() {
+                "信息公开目录".to_string()
+            } else {
+                path.rsplit('/').next().unwrap_or(&path).to_string()
+            };
+            let mut trail = vec![("信息公开目录".to_string(), "catalog/".to_string())];
+            if !path.is_empty() {
+                let segs: Vec<&str> = path.split('/').collect();
+                for depth in 1..segs.len() {
+                    let p = segs[..depth].join("/");
+                    trail.push((segs[depth - 1].to_string(), catalog_url(&p)));
+                }
+            }
+            let breadcrumbs = if path.is_empty() {
+                crumbs(&[])
+            } else {
+                let pairs: Vec<(&str, &str)> = trail.iter().map(|(t, u)| (t.as_str(), u.as_str())).collect();
+                crumbs(&pairs)
+            };
+            Listing {
+                description: format!("信息公开目录：{}", if path.is_empty() { "全部" } else { &path }),
+                column_type: "信息公开目录",
+                children: children
+                    .keys()
+                    .map(|c| FacetLink {
+                        label: c.rsplit('/').next().unwrap_or(c).to_string(),
+                        url: catalog_url(c),
+                        count: below.get(c).copied().unwrap_or(0),
+                        current: false,
+                    })
+                    .collect(),
+                url,
+                title,
+                items,
+                facets: Vec::new(),
+                breadcrumbs,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct ListingView<'a> {
+    title: &'a str,
+    description: &'a str,
+    items: Vec<&'a DocView>,
+    total: usize,
+    facets: &'a [Facet],
+    children: &'a [FacetLink],
+    pagination: Option<Pagination>,
+}
+
+fn render_listing(
+    site: &Site,
+    theme: &Theme,
+    globals: &Globals,
+    views: &[DocView],
+    l: &Listing,
+    page_size: usize,
+) -> Result<Vec<OutputFile>> {
+    let chunks: Vec<&[usize]> = if l.items.is_empty() { vec![&[][..]] } else { l.items.chunks(page_size).collect() };
+    let total_pages = chunks.len();
+    let page_url = |n: usize| if n == 1 { l.url.clone() } else { format!("{}page/{n}/", l.url) };
+    let mut files = Vec::with_capacity(total_pages);
+    for (idx, chunk) in chunks.iter().enumerate() {
+        let n = idx + 1;
+        let url = page_url(n);
+        let pagination = (total_pages > 1).then(|| Pagination {
+            current: n,
+            total: total_pages,
+            prev: (n > 1).then(|| page_url(n - 1)),
+            next: (n < total_pages).then(|| page_url(n + 1)),
+            pages: page_window(n, total_pages)
+                .into_iter()
+                .map(|p| PageLink { number: p, url: page_url(p), current: p == n })
+                .collect(),
+        });
+        let title = if n > 1 { format!("{}（第{n}页）", l.title) } else { l.title.clone() };
+        let mut meta_tags = site_meta(site);
+        meta_tags.extend(meta(&[
+            ("ColumnName", Some(l.title.clone())),
+            ("ColumnDescription", Some(l.description.clone())),
+            ("ColumnKeywords", Some(format!("{},{}", l.title, site.config.title))),
+            ("ColumnType", Some(l.column_type.to_string())),
+        ]));
+        let mut ctx = base_context(globals, &url, &title, &l.breadcrumbs, &meta_tags);
+        let view = ListingView {
+            title: &title,
+            description: &l.description,
+            items: chunk.iter().map(|&i| &views[i]).collect(),
+            total: l.items.len(),
+            facets: &l.facets,
+            children: &l.children,
+            pagination,
+        };
+        ctx.insert("listing", &view);
+        let template = if l.column_type == "信息公开目录" { "catalog.html" } else { "listing.html" };
+        let html = theme.render(template, &ctx)?;
+        files.push(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) });
+    }
+    Ok(files)
+}
+
+/// Page numbers to show: first, last, and two either side of the current one.
+fn page_window(current: usize, total: usize) -> Vec<usize> {
+    (1..=total)
+        .filter(|&p| p == 1 || p == total || p.abs_diff(current) <= 2)
+        .collect()
+}
+
+fn latest(site: &Site, views: &[DocView], kind: Kind, n: usize) -> Vec<DocView> {
+    let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
+    sort_newest_first(site, &mut members);
+    members.into_iter().take(n).map(|i| views[i].clone()).collect()
+}
+
+fn pages(site: &Site) -> Vec<LinkView> {
+    let mut pages: Vec<&crate::model::Document> = site.docs.iter().filter(|d| d.kind == Kind::Page).collect();
+    pages.sort_by(|a, b| (a.weight, &a.source).cmp(&(b.weight, &b.source)));
+    pages
+        .into_iter()
+        .map(|d| LinkView { title: d.title.clone(), url: d.url.clone(), date: None, note: None })
+        .collect()
+}
+
+fn column_meta(site: &Site, name: &str, description: &str) -> Vec<super::views::Meta> {
+    let mut m = site_meta(site);
+    m.extend(meta(&[
+        ("ColumnName", Some(name.to_string())),
+        ("ColumnDescription", Some(description.to_string())),
+        ("ColumnKeywords", Some(format!("{name},{}", site.config.title))),
+        ("ColumnType", Some("信息公开".to_string())),
+    ]));
+    m
+}
+
+fn render_home(site: &Site, theme: &Theme, globals: &Globals, views: &[DocView]) -> Result<OutputFile> {
+    let description = if site.config.description.is_empty() { site.config.title.clone() } else { site.config.description.clone() };
+    let mut ctx = base_context(globals, "", &site.config.title, &[], &column_meta(site, "首页", &description));
+    ctx.insert("policies", &latest(site, views, Kind::Policy, 8));
+    ctx.insert("interpretations", &latest(site, views, Kind::Interpretation, 6));
+    ctx.insert("reports", &latest(site, views, Kind::AnnualReport, 5));
+    ctx.insert("negative_lists", &latest(site, views, Kind::NegativeList, 5));
+    ctx.insert("pages", &pages(site));
+    ctx.insert("canonical", &site.config.base_url);
+    let html = theme.render("index.html", &ctx)?;
+    Ok(OutputFile { path: "index.html".into(), content: OutputContent::Bytes(html.into_bytes()) })
+}
+
+#[derive(Debug, Serialize)]
+struct TreeNode {
+    title: String,
+    url: String,
+    children: Vec<TreeNode>,
+}
+
+fn catalog_tree(site: &Site) -> Vec<TreeNode> {
+    let mut paths: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for d in &site.docs {
+        if let Some(p) = catalog_path(d) {
+            let segs: Vec<&str> = p.split('/').collect();
+            for depth in 1..=segs.len() {
+                paths.insert(segs[..depth].join("/"));
+            }
+        }
+    }
+    fn build(prefix: &str, paths: &std::collections::BTreeSet<String>) -> Vec<TreeNode> {
+        paths
+            .iter()
+            .filter(|p| match prefix {
+                "" => !p.contains('/'),
+                _ => p.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')).is_some_and(|r| !r.contains('/')),
+            })
+            .map(|p| TreeNode {
+                title: p.rsplit('/').next().unwrap_or(p).to_string(),
+                url: catalog_url(p),
+                children: build(p, paths),
+            })
+            .collect()
+    }
+    build("", &paths)
+}
+
+fn render_sitemap_page(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFile> {
+    let url = "sitemap/";
+    let mut ctx = base_context(globals, url, "网站地图", &crumbs(&[]), &column_meta(site, "网站地图", "本站栏目一览"));
+    ctx.insert("catalog", &catalog_tree(site));
+    ctx.insert("pages", &pages(site));
+    let html = theme.render("sitemap.html", &ctx)?;
+    Ok(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) })
+}
+
+fn render_search_page(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFile> {
+    let url = "search/";
+    let mut ctx = base_context(globals, url, "站内搜索", &crumbs(&[]), &column_meta(site, "站内搜索", "搜索本站公开的政府信息"));
+    let kinds: Vec<serde_json::Value> = Kind::ALL
+        .iter()
+        .filter(|k| site.docs.iter().any(|d| d.kind == **k))
+        .map(|k| serde_json::json!({"value": k.name(), "label": k.label()}))
+        .collect();
+    let mut years: Vec<i32> = site.docs.iter().filter_map(|d| d.year()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let statuses: Vec<&str> = ValidityStatus::ALL.iter().map(|s| s.label()).collect();
+    ctx.insert("search_filters", &serde_json::json!({"kinds": kinds, "years": years, "statuses": statuses}));
+    let html = theme.render("search.html", &ctx)?;
+    Ok(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) })
+}
+
+/// `404.html` is served for any missing path at any depth, so relative links cannot
+/// work there; it alone links from the site's absolute path (taken from `base_url`).
+fn render_404(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFile> {
+    let base_path = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .map(|rest| rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into()))
+        .unwrap_or_else(|| "/".into());
+    let mut ctx = base_context(globals, "", "页面不存在", &crumbs(&[]), &site_meta(site));
+    ctx.insert("root", &base_path);
+    let html = theme.render("404.html", &ctx)?;
+    Ok(OutputFile { path: "404.html".into(), content: OutputContent::Bytes(html.into_bytes()) })
+}

@@ -1,0 +1,480 @@
+//! Views: what templates see. Plain serialisable structs built from the linked site,
+//! so templates never compute anything and every page type gets the same shapes.
+
+use super::{annual_report, asset_url, pub_date, report_series, root_prefix, DocMarkdown, Theme};
+use crate::date;
+use crate::error::Result;
+use crate::link::Site;
+use crate::markdown::RenderedMarkdown;
+use crate::model::{slug, Document, Kind, KindData};
+use crate::validate::resolve_relative;
+use serde::Serialize;
+
+/// A link with optional details, the unit of every list on the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Text.
+    pub title: String,
+    /// Site-relative directory (append `index.html`) or file path.
+    pub url: String,
+    /// A date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Secondary text (发文字号, 解读形式 …).
+    pub note: Option<String>,
+}
+
+/// 效力状态 for templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidityView {
+    /// 现行有效 …
+    pub label: &'static str,
+    /// `in-force` …, for CSS classes and listing URLs.
+    pub slug: &'static str,
+    /// Whether the document still applies (no banner).
+    pub applies: bool,
+    /// 生效日期 used.
+    pub effective: Option<String>,
+    /// 有效期至 (explicit or derived).
+    pub expires: Option<String>,
+}
+
+/// A repeal or amendment for display.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationView {
+    /// When.
+    pub date: Option<String>,
+    /// The acting document as written (文号).
+    pub label: String,
+    /// Its page, when it is on this site.
+    pub url: Option<String>,
+    /// Its title, when it is on this site.
+    pub title: Option<String>,
+}
+
+/// A policy referred to by an interpretation.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRefView {
+    /// Title.
+    pub title: String,
+    /// Page.
+    pub url: String,
+    /// 发文字号.
+    pub doc_no: Option<String>,
+    /// 索引号.
+    pub index_no: Option<String>,
+    /// 效力状态.
+    pub validity: Option<ValidityView>,
+    /// Days the interpretation followed the policy, when beyond the 三同步 window.
+    pub late_days: Option<i64>,
+}
+
+/// One document, ready for templates and listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    /// 标题.
+    pub title: String,
+    /// `policy`, `interpretation` …
+    pub kind: &'static str,
+    /// 政策文件 …
+    pub kind_label: &'static str,
+    /// Site-relative directory.
+    pub url: String,
+    /// Source file, for the officer.
+    pub source: String,
+    /// 发布日期 `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// 发布日期 `2024年4月28日`.
+    pub published_cn: Option<String>,
+    /// Year used in listings.
+    pub year: Option<i32>,
+    /// 公开责任部门.
+    pub department: Option<String>,
+    /// 公开目录 path.
+    pub catalog: Option<String>,
+    /// The catalogue page of that path.
+    pub catalog_url: Option<String>,
+    /// 主题分类 with their listing pages.
+    pub topics: Vec<LinkView>,
+    /// 关键词.
+    pub keywords: Vec<String>,
+    /// 摘要, or the first paragraph.
+    pub summary: String,
+    /// The body as HTML (annual reports: with the statutory tables inserted).
+    pub body_html: String,
+    /// Policies: 索引号.
+    pub index_no: Option<String>,
+    /// Policies: 发文字号.
+    pub doc_no: Option<String>,
+    /// Policies: 成文日期 `2024年4月28日`.
+    pub issued_cn: Option<String>,
+    /// Policies: 效力状态.
+    pub validity: Option<ValidityView>,
+    /// Policies: 相关解读.
+    pub interpretations: Vec<LinkView>,
+    /// Interpretations: 政策原文.
+    pub policies: Vec<PolicyRefView>,
+    /// Policies: who repealed it.
+    pub repealed_by: Option<RelationView>,
+    /// Policies: who amended it.
+    pub amended_by: Vec<RelationView>,
+    /// Documents this one repealed or amended.
+    pub acts_on: Vec<LinkView>,
+    /// Attachments with their published paths.
+    pub attachments: Vec<LinkView>,
+    /// Annual reports: the chart across years.
+    pub chart_html: Option<String>,
+}
+
+/// What a document template sees as `doc`: the view plus the kind's own data as
+/// `doc.data` (also available as `data`).
+#[derive(Serialize)]
+struct DocContext<'a> {
+    #[serde(flatten)]
+    view: &'a DocView,
+    data: &'a KindData,
+}
+
+/// The values every page shares, put into each context.
+#[derive(Debug, Clone, Serialize)]
+pub struct Globals {
+    site: SiteView,
+    nav: Vec<LinkView>,
+    as_of: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SiteView {
+    title: String,
+    description: String,
+    base_url: String,
+    identity: crate::config::Identity,
+}
+
+/// A `<meta name content>` pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    name: &'static str,
+    content: String,
+}
+
+/// Build a meta list, skipping empty values.
+pub fn meta(pairs: &[(&'static str, Option<String>)]) -> Vec<Meta> {
+    pairs
+        .iter()
+        .filter_map(|(name, content)| {
+            content.as_ref().filter(|c| !c.trim().is_empty()).map(|c| Meta { name, content: c.clone() })
+        })
+        .collect()
+}
+
+/// Site-level meta tags that every page carries.
+pub fn site_meta(site: &Site) -> Vec<Meta> {
+    let domain = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_string);
+    meta(&[
+        ("SiteName", Some(site.config.title.clone())),
+        ("SiteDomain", domain),
+        ("SiteIDCode", Some(site.config.identity.site_code.clone())),
+    ])
+}
+
+/// The shared values.
+pub fn globals(site: &Site) -> Globals {
+    let mut nav = vec![
+        link("首页", "", None),
+        link("信息公开目录", "catalog/", None),
+    ];
+    for kind in super::LISTED_KINDS {
+        if site.docs.iter().any(|d| d.kind == kind) {
+            nav.push(link(short_label(kind), &format!("{}/", kind.folder()), None));
+        }
+    }
+    nav.push(link("搜索", "search/", None));
+    Globals {
+        site: SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base_url: site.config.base_url.clone(),
+            identity: site.config.identity.clone(),
+        },
+        nav,
+        as_of: date::chinese(site.as_of),
+    }
+}
+
+/// Shorter labels for navigation.
+pub fn short_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::NegativeList => "负面清单",
+        Kind::AnnualReport => "年度报告",
+        other => other.label(),
+    }
+}
+
+fn link(title: &str, url: &str, date: Option<String>) -> LinkView {
+    LinkView { title: title.to_string(), url: url.to_string(), date, note: None }
+}
+
+fn validity_view(site: &Site, i: usize) -> Option<ValidityView> {
+    site.validity_of(i).map(|v| ValidityView {
+        label: v.status.label(),
+        slug: v.status.slug(),
+        applies: v.status.applies(),
+        effective: v.effective.map(date::iso),
+        expires: v.expires.map(date::iso),
+    })
+}
+
+/// The catalogue page of a catalogue path.
+pub fn catalog_url(path: &str) -> String {
+    let segments: Vec<String> = path.split('/').map(slug).collect();
+    format!("catalog/{}/", segments.join("/"))
+}
+
+/// The catalogue path a document is filed under (its own, or its kind's default).
+pub fn catalog_path(d: &Document) -> Option<String> {
+    d.catalog.clone().or_else(|| match d.kind {
+        Kind::Policy => Some("法定主动公开内容/政策文件".into()),
+        Kind::Interpretation => Some("法定主动公开内容/政策解读".into()),
+        Kind::NegativeList => Some("政务公开负面清单".into()),
+        Kind::AnnualReport => Some("政府信息公开年度报告".into()),
+        Kind::Page => None,
+    })
+}
+
+/// Build the view of document `i`.
+pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, m: &DocMarkdown) -> DocView {
+    let policy = d.policy();
+    let relation = |r: &crate::model::policy::Relation, target: Option<usize>| RelationView {
+        date: r.date.map(date::iso),
+        label: r.by.clone().unwrap_or_default(),
+        url: target.map(|j| site.docs[j].url.clone()),
+        title: target.map(|j| site.docs[j].title.clone()),
+    };
+    let mut body_html = m.md.html.clone();
+    let mut chart_html = None;
+    if let KindData::AnnualReport(r) = &d.data {
+        body_html = annual_report::insert_tables(&body_html, &annual_report::tables_html(r));
+        let series = report_series(site, i);
+        if !series.is_empty() {
+            chart_html = Some(annual_report::chart_html(&series));
+        }
+    }
+    let catalog = catalog_path(d);
+    DocView {
+        title: d.title.clone(),
+        kind: d.kind.name(),
+        kind_label: d.kind.label(),
+        url: d.url.clone(),
+        source: d.source.display().to_string(),
+        published: d.published.map(date::iso),
+        published_cn: d.published.map(date::chinese),
+        year: d.year(),
+        department: d.department.clone(),
+        catalog_url: catalog.as_deref().map(catalog_url),
+        catalog,
+        topics: d
+            .topics
+            .iter()
+            .map(|t| link(t, &format!("policies/topic/{}/", slug(t)), None))
+            .collect(),
+        keywords: d.keywords.clone(),
+        summary: d.summary.clone().unwrap_or_else(|| truncate(&m.md.first_paragraph, 120)),
+        body_html,
+        index_no: policy.and_then(|p| p.index_no.clone()),
+        doc_no: policy.and_then(|p| p.doc_no.clone()),
+        issued_cn: policy.and_then(|p| p.issued).map(date::chinese),
+        validity: validity_view(site, i),
+        interpretations: site.interpretations_of[i]
+            .iter()
+            .map(|&j| {
+                let interp = &site.docs[j];
+                LinkView {
+                    title: interp.title.clone(),
+                    url: interp.url.clone(),
+                    date: interp.published.map(date::iso),
+                    note: interp.interpretation().map(|x| x.form.clone()),
+                }
+            })
+            .collect(),
+        policies: site.policies_of[i]
+            .iter()
+            .map(|&j| {
+                let p = &site.docs[j];
+                let late_days = match (p.published, d.published) {
+                    (Some(pp), Some(ip)) => match crate::rules::sync::judge(pp, ip, site.config.interpretation.sync_days) {
+                        crate::rules::sync::SyncStatus::Late(days) => Some(days),
+                        crate::rules::sync::SyncStatus::OnTime => None,
+                    },
+                    _ => None,
+                };
+                PolicyRefView {
+                    title: p.title.clone(),
+                    url: p.url.clone(),
+                    doc_no: p.policy().and_then(|x| x.doc_no.clone()),
+                    index_no: p.policy().and_then(|x| x.index_no.clone()),
+                    validity: validity_view(site, j),
+                    late_days,
+                }
+            })
+            .collect(),
+        repealed_by: policy.and_then(|p| p.repealed.as_ref()).map(|r| relation(r, site.repealed_by[i])),
+        amended_by: policy
+            .map(|p| {
+                p.amended
+                    .iter()
+                    .map(|r| {
+                        let target = r.by.as_deref().and_then(|b| site.references.resolve(b)).filter(|&j| j != i);
+                        relation(r, target)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        acts_on: site.acts_on[i]
+            .iter()
+            .map(|&j| {
+                let o = &site.docs[j];
+                LinkView {
+                    title: o.title.clone(),
+                    url: o.url.clone(),
+                    date: None,
+                    note: o.policy().and_then(|p| p.doc_no.clone()),
+                }
+            })
+            .collect(),
+        attachments: policy
+            .map(|p| {
+                p.attachments
+                    .iter()
+                    .filter_map(|a| {
+                        let path = resolve_relative(&d.source, &a.file).ok()?;
+                        Some(LinkView { title: a.title.clone(), url: asset_url(&path), date: None, note: extension(&a.file) })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        chart_html,
+    }
+}
+
+fn extension(file: &str) -> Option<String> {
+    file.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase())
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Breadcrumbs: 首页 › the kind's listing (or nothing for pages).
+fn breadcrumbs(d: &Document) -> Vec<LinkView> {
+    let mut crumbs = vec![link("首页", "", None)];
+    if d.kind != Kind::Page {
+        crumbs.push(link(short_label(d.kind), &format!("{}/", d.kind.folder()), None));
+    }
+    crumbs
+}
+
+/// A page context with the shared values.
+pub fn base_context(globals: &Globals, url: &str, title: &str, crumbs: &[LinkView], meta: &[Meta]) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &globals.site);
+    ctx.insert("nav", &globals.nav);
+    ctx.insert("as_of", &globals.as_of);
+    ctx.insert("root", &root_prefix(url));
+    ctx.insert(
+        "page",
+        &serde_json::json!({
+            "title": title,
+            "url": url,
+            "section": url.split('/').next().unwrap_or(""),
+            "breadcrumbs": crumbs,
+        }),
+    );
+    ctx.insert("meta", meta);
+    ctx
+}
+
+/// Render document `i`'s page.
+pub(crate) fn render_document(
+    site: &Site,
+    theme: &Theme,
+    globals: &Globals,
+    i: usize,
+    d: &Document,
+    views: &[DocView],
+) -> Result<String> {
+    let view = &views[i];
+    let mut meta_tags = site_meta(site);
+    let author = match &d.data {
+        KindData::Policy(p) => Some(p.issuer.clone()),
+        KindData::Interpretation(x) => x.interpreter.clone().or_else(|| d.department.clone()),
+        _ => d.department.clone(),
+    };
+    let keywords = (!d.keywords.is_empty()).then(|| d.keywords.join(","));
+    meta_tags.extend(meta(&[
+        ("ArticleTitle", Some(d.title.clone())),
+        ("PubDate", pub_date(d.published)),
+        ("ContentSource", d.department.clone().or_else(|| Some(site.config.identity.organizer.clone()))),
+        ("Keywords", keywords),
+        ("Author", author),
+        ("Description", Some(view.summary.clone())),
+        ("Url", Some(format!("{}{}", site.config.base_url, d.url))),
+    ]));
+    let mut ctx = base_context(globals, &d.url, &d.title, &breadcrumbs(d), &meta_tags);
+    ctx.insert("doc", &DocContext { view, data: &d.data });
+    ctx.insert("data", &d.data);
+    ctx.insert("canonical", &format!("{}{}", site.config.base_url, d.url));
+    if d.kind == Kind::NegativeList {
+        let versions: Vec<serde_json::Value> = site.versions[i]
+            .iter()
+            .map(|&j| {
+                let v = &site.docs[j];
+                let reviewed = v.negative_list().and_then(|l| l.reviewed).map(date::iso);
+                serde_json::json!({
+                    "title": v.title,
+                    "url": v.url,
+                    "published": v.published.map(date::iso),
+                    "reviewed": reviewed,
+                    "current": j == i,
+                })
+            })
+            .collect();
+        ctx.insert("versions", &versions);
+    }
+    let template = match d.kind {
+        Kind::Policy => "policy.html",
+        Kind::Interpretation => "interpretation.html",
+        Kind::NegativeList => "negative_list.html",
+        Kind::AnnualReport => "annual_report.html",
+        Kind::Page => "page.html",
+    };
+    theme.render(template, &ctx)
+}
+
+/// The search entry of a document.
+pub(crate) fn search_doc(d: &Document, v: &DocView, md: &RenderedMarkdown) -> crate::search::SearchDoc {
+    crate::search::SearchDoc {
+        url: d.url.clone(),
+        kind: d.kind.name().to_string(),
+        kind_label: d.kind.label().to_string(),
+        title: d.title.clone(),
+        doc_no: v.doc_no.clone(),
+        index_no: v.index_no.clone(),
+        issuer: d.policy().map(|p| p.issuer.clone()).or_else(|| d.department.clone()),
+        date: v.published.clone(),
+        year: v.year,
+        validity: v.validity.as_ref().map(|x| x.label.to_string()),
+        keywords: d.keywords.clone(),
+        text: md.plain_text.clone(),
+    }
+}

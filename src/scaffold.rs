@@ -1,0 +1,160 @@
+//! `gongkai new` and `gongkai init`: starting points for officers. Both write only new
+//! files (`create_new`), so nothing an officer wrote is ever overwritten.
+
+use crate::build::load_config;
+use crate::date::{self, Date};
+use crate::error::{Error, Result};
+use crate::load::{self, SourceEncoding};
+use crate::model::{slug, Kind};
+use crate::rules::index_no::IndexFormat;
+use chrono::Datelike;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Create a new document of `kind` titled `title` under `root`; returns its path.
+pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result<PathBuf> {
+    let (config, _) = load_config(root)?;
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::Usage("标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into()));
+    }
+    let year = today.year();
+    let day = date::iso(today);
+    let (rel, text) = match kind {
+        Kind::Policy => {
+            let format = IndexFormat::parse(&config.index.format).map_err(Error::Usage)?;
+            let content = load::load(root, SourceEncoding::Gb18030)?;
+            let existing: Vec<String> = content
+                .documents
+                .iter()
+                .filter_map(|d| d.policy().and_then(|p| p.index_no.clone()))
+                .collect();
+            let index_no = format.next_free(&config.index.org_code, year, existing.iter().map(String::as_str));
+            let issuer = &config.identity.organizer;
+            (
+                format!("content/policies/{year}/{}.md", slug(title)),
+                format!(
+                    "---\n标题: {}\n索引号: {index_no}\n发文字号: # 如 示政办发〔{year}〕1号\n发文机关: {}\n成文日期: {day}\n发布日期: {day}\n规范性文件: false\n主题分类: []\n关键词: []\n---\n\n正文从这里开始。\n\n## 一、总体要求\n\n**（一）指导思想。**……\n",
+                    yaml_text(title),
+                    yaml_text(issuer)
+                ),
+            )
+        }
+        Kind::Interpretation => (
+            format!("content/interpretations/{year}/{}.md", slug(title)),
+            format!(
+                "---\n标题: {}\n发布日期: {day}\n解读对象: # 所解读政策的索引号或发文字号\n解读形式: 文字解读\n解读机关: {}\n---\n\n## 一、出台背景\n\n……\n\n## 二、主要内容\n\n……\n",
+                yaml_text(title),
+                yaml_text(&config.identity.organizer)
+            ),
+        ),
+        Kind::NegativeList => (
+            format!("content/negative-lists/{}.yaml", slug(title)),
+            format!(
+                "标题: {}\n责任部门: {}\n发布日期: {day}\n最近复核日期: {day}\n事项:\n  - 事项: # 不予公开的事项\n    不予公开范围: \n    依据: 《中华人民共和国政府信息公开条例》第十四条\n    责任单位: {}\n",
+                yaml_text(title),
+                yaml_text(&config.identity.organizer),
+                yaml_text(&config.identity.organizer)
+            ),
+        ),
+        Kind::AnnualReport => {
+            let report_year: i32 = title.trim_end_matches('年').parse().map_err(|_| {
+                Error::Usage(format!("年度报告的参数应为年份，如 gongkai new annual-report {}", year - 1))
+            })?;
+            (
+                format!("content/annual-reports/{report_year}.md"),
+                crate::model::annual_report::skeleton(report_year, &config.identity.organizer),
+            )
+        }
+        Kind::Page => (
+            format!("content/{}/index.md", slug(title)),
+            format!("---\n标题: {}\n排序: 10\n---\n\n页面正文。\n", yaml_text(title)),
+        ),
+    };
+    let path = root.join(&rel);
+    write_new(&path, &text)?;
+    Ok(PathBuf::from(rel))
+}
+
+/// A YAML scalar that survives colons, `#` and quotes in titles.
+fn yaml_text(s: &str) -> String {
+    if s.contains([':', '：', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`'])
+        || s.starts_with(['-', '?'])
+    {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("创建目录", dir, e))?;
+    }
+    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::WouldOverwrite { path: path.to_path_buf() })
+        }
+        Err(e) => return Err(Error::io("创建文件", path, e)),
+    };
+    file.write_all(text.as_bytes()).map_err(|e| Error::io("写入文件", path, e))
+}
+
+/// Scaffold a new site in `dir` that builds at once. Refuses a non-empty folder.
+pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
+    if dir.exists() {
+        let non_empty = std::fs::read_dir(dir)
+            .map_err(|e| Error::io("读取目录", dir, e))?
+            .next()
+            .is_some();
+        if non_empty {
+            return Err(Error::Usage(format!(
+                "目录 {} 不是空的，为避免覆盖已有文件，未做任何改动\n  提示：换一个新目录名，如 gongkai init 我的站点",
+                dir.display()
+            )));
+        }
+    }
+    let year = today.year();
+    let day = date::iso(today);
+    let files: Vec<(String, String)> = vec![
+        ("config.toml".into(), INIT_CONFIG.to_string()),
+        (".gitignore".into(), "/public/\n".into()),
+        (
+            "content/guide/index.md".into(),
+            "---\n标题: 政府信息公开指南\n排序: 1\n公开目录: 政府信息公开指南\n---\n\n## 一、主动公开\n\n请在此说明本机关主动公开的范围、方式和时限。\n\n## 二、依申请公开\n\n请在此说明申请的受理机构、地址、电话和办理流程。\n".into(),
+        ),
+        (
+            format!("content/policies/{year}/示例通知.md"),
+            format!(
+                "---\n标题: 关于做好政务公开工作的通知\n索引号: 0000000000/{year}-00001\n发文字号: 示办发〔{year}〕1号\n发文机关: 示例单位办公室\n成文日期: {day}\n发布日期: {day}\n主题分类: [政务公开]\n---\n\n各科室：\n\n**（一）加强组织领导。**各科室要明确专人负责政务公开工作。\n\n**（二）严格审核把关。**公开前应当依法依规做好保密审查。\n"
+            ),
+        ),
+    ];
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        write_new(&dir.join(&rel), &text)?;
+        written.push(PathBuf::from(rel));
+    }
+    Ok(written)
+}
+
+const INIT_CONFIG: &str = r#"# 站点配置。字段说明见 gongkai 的 README“配置”一节。
+title = "示例单位政府信息公开"
+base_url = "https://www.example.gov.cn/xxgk/"
+description = "示例单位政府信息公开专栏"
+
+[identity]
+organizer = "示例单位办公室"        # 主办单位
+operator = "示例单位信息中心"        # 承办单位
+site_code = "0000000000"           # 网站标识码：10 位数字或 bm 加 8 位数字
+icp = "示ICP备00000000号"           # ICP备案号
+police_record = "示公网安备00000000000000号"  # 公安机关备案号
+phone = "0000-00000000"
+email = "xxgk@example.gov.cn"
+address = "示例路 1 号"
+
+[index]
+org_code = "0000000000"
+format = "{org}/{year}-{seq:05}"
+"#;

@@ -1,0 +1,963 @@
+//! Site search: one tokenizer, and an inverted index written as static JSON files that
+//! the browser reads without any server code.
+//!
+//! Chinese has no spaces between words, so instead of segmenting words we index
+//! overlapping character bigrams of every CJK run (plus every single CJK character, so
+//! one-character queries work), and whole runs of ASCII digits or letters (years, 文号,
+//! 索引号). The same [`tokenize`] runs here at build time and, as
+//! `static/js/search-tokenize.js`, in the browser at query time; both are checked against
+//! the shared vectors in `tests/browser/search-vectors.json`.
+//!
+//! A portal with 10,000 documents has about 30 million characters of text; its postings
+//! cannot be one file that every visitor downloads. So `search.json` is only the entry
+//! point, and the rest is split so that a query fetches only what it touches.
+//!
+//! # File format (version 1)
+//!
+//! All files are UTF-8 JSON; every map is written with sorted keys, so the same input gives
+//! byte-identical files. Paths are relative to the site root.
+//!
+//! **Compact integers.** Doc-id lists and small codes are strings over the base64url
+//! alphabet `A–Z a–z 0–9 - _` (digit values 0–63), which need no JSON escaping.
+//!
+//! * A *doc list* is either
+//!   - *delta form*: a sequence of numbers, each written as base-32 digits most significant
+//!     first, every digit but the last carrying +32 (a continuation flag). The numbers are
+//!     `id₀, id₁−id₀−1, id₂−id₁−1, …` for strictly increasing doc ids; or
+//!   - *bitmap form*: `!` followed by characters each holding 6 bits; bit `j` (value
+//!     `1 << j`) of character `k` is doc `6k + j`. Trailing zero characters are left off.
+//!
+//!   The builder writes whichever is shorter.
+//!
+//! **Doc ids** number the documents from 0, newest first (by `date` descending, undated
+//! last, then by URL), so "newer first among equals" is simply "smaller id first".
+//!
+//! ## `search.json` (entry point, always fetched)
+//! ```text
+//! { "format": "gongkai-search", "version": 1, "count": N,
+//!   "kinds": [{"value": "policy", "label": "政策文件"}, …],   // sorted by value
+//!   "statuses": ["已废止", "现行有效", …],                  // sorted
+//!   "years": [2026, 2025, …],                               // descending
+//!   "facets": {"width": W, "codes": "…"},
+//!   "meta_chunk": C,   "meta_files": M,   // or "meta": [record, …] inline
+//!   "shards": S,                           // or "index": {…} inline
+//!   "snippet_chars": 120 }
+//! ```
+//! `facets.codes` holds W characters per doc id (base-64 digits, most significant first) of
+//! `kind + K·(status + (ST+1)·year)`, where `kind` indexes `kinds` (K entries), `status` is 0
+//! for none or 1 + index into `statuses` (ST entries) and `year` 0 for none or 1 + index
+//! into `years`. That is all the browser needs to filter and count before it fetches any
+//! per-document data.
+//!
+//! ## `search/meta-<i>.json` (display data, fetched for the results shown)
+//! An array of records for doc ids `i·C … i·C+C−1`:
+//! `[url, title, doc_no, index_no, issuer, date, [keywords…], snippet]` — absent values are
+//! `""`; `url` is the site-relative directory of the page (`policies/…/`); `doc_no` is
+//! written as the document has it; `snippet` is the start of the text (whitespace
+//! collapsed, at most `snippet_chars` characters).
+//!
+//! ## `search/index-<s>.json` (postings, fetched per query token)
+//! An object from token to doc lists. A token lives in shard `fnv1a32(utf8(token)) mod S`
+//! (FNV-1a, 32 bit: start `0x811C9DC5`, per byte `h = (h ^ b) · 0x01000193 mod 2³²`). The
+//! value is either one string, the *body* doc list, or an array `[body, title, fields]`
+//! (trailing empty lists left off) where *title* lists the docs whose title holds the
+//! token and *fields* those whose 发文字号, 索引号, 发文机关 or 关键词 hold it. Besides the
+//! tokens of [`tokenize`] and every single CJK character, the index holds one key per
+//! document number: `#` + [`normalize_doc_no`] of the 发文字号 and of the 索引号, in
+//! *fields*; the browser looks up `#` + the normalised query to find an exact number match.
+//!
+//! When the whole index is small (see `INLINE_MAX_BYTES`) there are no extra files: the
+//! entry holds `"meta": [record, …]` for every doc and `"index": {…}` (one shard) itself.
+//!
+//! The browser intersects the lists of all query tokens, ranks an exact number first, then
+//! title matches, then other fields, then body, newest first within each, and checks
+//! phrases (query pieces of more than one token) against the fields and the document's
+//! own page before it shows a result, since bigrams alone cannot tell `教育局` from
+//! `教育…局`.
+
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// One document as the search index sees it; the render stage fills it from the model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Site-relative directory of the page, e.g. `policies/4305210003-2024-00012/`.
+    pub url: String,
+    /// Kind id, e.g. `policy`.
+    pub kind: String,
+    /// Kind as shown to visitors, e.g. `政策文件`.
+    pub kind_label: String,
+    /// Document title.
+    pub title: String,
+    /// 发文字号, as written in the document.
+    pub doc_no: Option<String>,
+    /// 索引号.
+    pub index_no: Option<String>,
+    /// 发文机关.
+    pub issuer: Option<String>,
+    /// Publication date, `YYYY-MM-DD`; orders results newest first.
+    pub date: Option<String>,
+    /// Year used by the year filter (for annual reports the report year).
+    pub year: Option<i32>,
+    /// 效力状态 (现行有效 …), for documents that have one.
+    pub validity: Option<String>,
+    /// 关键词.
+    pub keywords: Vec<String>,
+    /// Plain body text, without markup.
+    pub text: String,
+}
+
+/// Version of the file format; `search.js` refuses a different one.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Characters of text kept per document as its default snippet.
+const SNIPPET_CHARS: usize = 120;
+
+/// Below this many bytes of postings and records everything stays inline in `search.json`:
+/// one request is cheaper than several for a small site.
+const INLINE_MAX_BYTES: usize = 160 * 1024;
+
+/// Aimed-at size of one postings shard. Measured on the 10,000-document benchmark site: a
+/// query touches about one shard per token, so smaller shards mean less transfer per query
+/// and more files; 24 KiB keeps a typical four-character query under Pagefind's transfer.
+const SHARD_TARGET_BYTES: usize = 24 * 1024;
+
+/// Aimed-at size of one display-record chunk; a result page of ten touches up to ten.
+const META_TARGET_BYTES: usize = 4 * 1024;
+
+/// Documents tokenised in parallel at a time; bounds the memory of per-document term lists.
+const BATCH: usize = 256;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// ---------------------------------------------------------------------------------------
+// Tokenizer. Keep in lockstep with themes/default/static/js/search-tokenize.js.
+
+/// Folds the variants a visitor may type onto one form: full-width ASCII (`２０２４`, `ＡＢ`)
+/// to ASCII, the ideographic space to a space, ASCII letters to lower case. Every character
+/// maps to exactly one character of the same UTF-16 length, so offsets in normalised text
+/// are offsets in the original (the browser relies on this to highlight).
+fn normalize_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
+            .unwrap_or(c)
+            .to_ascii_lowercase(),
+        '\u{3000}' => ' ',
+        _ => c.to_ascii_lowercase(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Cjk,
+    Digit,
+    Latin,
+    Sep,
+}
+
+/// Class of an already normalised character. Explicit ranges rather than Unicode
+/// properties, so Rust and JavaScript agree whatever their Unicode versions.
+fn class(c: char) -> Class {
+    match c {
+        '0'..='9' => Class::Digit,
+        'a'..='z' => Class::Latin,
+        '\u{3007}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}' => Class::Cjk,
+        _ => Class::Sep,
+    }
+}
+
+/// One token, borrowed from the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    /// A CJK run of one character.
+    Uni(char),
+    /// Two adjacent characters of a CJK run.
+    Bi(char, char),
+    /// A whole run of digits or of letters.
+    Run(&'a [char]),
+}
+
+/// Calls `emit` for every token of normalised `chars`, in order.
+fn scan<'a>(chars: &'a [char], mut emit: impl FnMut(Tok<'a>)) {
+    let mut i = 0;
+    while i < chars.len() {
+        let cl = class(chars[i]);
+        if cl == Class::Sep {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && class(chars[i]) == cl {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        match (cl, run) {
+            (Class::Cjk, [c]) => emit(Tok::Uni(*c)),
+            (Class::Cjk, _) => run.windows(2).for_each(|w| emit(Tok::Bi(w[0], w[1]))),
+            _ => emit(Tok::Run(run)),
+        }
+    }
+}
+
+fn normalized(text: &str) -> Vec<char> {
+    text.chars().map(normalize_char).collect()
+}
+
+/// Splits text into search tokens: character bigrams over CJK runs (the single character
+/// for a one-character run), whole runs of digits and whole runs of Latin letters, after
+/// folding full-width forms and case. Everything else (punctuation, brackets, spaces)
+/// separates tokens, so `示政办发[2024]11号` and `示政办发〔2024〕11号` give the same tokens.
+///
+/// This is the one definition used for documents and queries; the browser's copy in
+/// `search-tokenize.js` must give the same output (see `tests/browser/search-vectors.json`).
+pub fn tokenize(text: &str) -> Vec<String> {
+    let chars = normalized(text);
+    let mut out = Vec::new();
+    scan(&chars, |t| {
+        out.push(match t {
+            Tok::Uni(c) => c.to_string(),
+            Tok::Bi(a, b) => [a, b].iter().collect(),
+            Tok::Run(r) => r.iter().collect(),
+        })
+    });
+    out
+}
+
+/// Normalises a 发文字号 (or 索引号) for comparison: full-width forms folded, spaces
+/// removed, and every bracket variant (`[]`, `【】`, `()`, `（）`, `［］`, `〔〕`, `﹝﹞`,
+/// `〖〗`, `〘〙`) written as `〔〕`, so `示政办发[2024]11号` equals `示政办发〔2024〕11号`.
+pub fn normalize_doc_no(s: &str) -> String {
+    s.chars()
+        .map(normalize_char)
+        .filter(|&c| !c.is_whitespace() && c != '\u{FEFF}')
+        .map(|c| match c {
+            '[' | '(' | '【' | '〔' | '﹝' | '〖' | '〘' => '〔',
+            ']' | ')' | '】' | '〕' | '﹞' | '〗' | '〙' => '〕',
+            _ => c,
+        })
+        .collect()
+}
+
+/// 32-bit FNV-1a over the UTF-8 bytes: picks a token's shard, identically in `search.js`.
+fn fnv1a(s: &str) -> u32 {
+    s.bytes().fold(0x811C_9DC5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Index construction.
+
+/// Multiplicative hasher for the packed `u64` token keys: the std SipHash costs more than
+/// the rest of indexing put together, and the keys are not attacker-controlled in a way
+/// that matters for a build.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7CC1_B727_220A_95);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (self.0.rotate_left(5) ^ k).wrapping_mul(0x51_7CC1_B727_220A_95);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+/// A CJK unigram or bigram packed into an integer: `c1 << 21 | c2`, `c2 = 0` for a unigram.
+fn pack(a: char, b: Option<char>) -> u64 {
+    (u64::from(u32::from(a)) << 21) | b.map_or(0, |b| u64::from(u32::from(b)))
+}
+
+fn unpack(k: u64) -> String {
+    let a = char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}');
+    match (k & 0x1F_FFFF) as u32 {
+        0 => a.to_string(),
+        b => [a, char::from_u32(b).unwrap_or('\u{FFFD}')].iter().collect(),
+    }
+}
+
+/// The distinct index terms of one field of one document.
+#[derive(Default)]
+struct Terms {
+    cjk: Vec<u64>,
+    runs: Vec<String>,
+}
+
+impl Terms {
+    fn add_text(&mut self, text: &str) {
+        let chars = normalized(text);
+        scan(&chars, |t| match t {
+            Tok::Uni(_) => {}
+            Tok::Bi(a, b) => self.cjk.push(pack(a, Some(b))),
+            Tok::Run(r) => self.runs.push(r.iter().collect()),
+        });
+        // Every CJK character is a term on its own too, so one-character queries work.
+        self.cjk.extend(
+            chars
+                .iter()
+                .filter(|&&c| class(c) == Class::Cjk)
+                .map(|&c| pack(c, None)),
+        );
+    }
+
+    fn finish(mut self) -> Self {
+        self.cjk.sort_unstable();
+        self.cjk.dedup();
+        self.runs.sort_unstable();
+        self.runs.dedup();
+        self
+    }
+}
+
+/// The three fields' terms of one document.
+struct DocTerms([Terms; 3]);
+
+const BODY: usize = 0;
+const TITLE: usize = 1;
+const FIELDS: usize = 2;
+
+fn doc_terms(d: &SearchDoc) -> DocTerms {
+    let mut body = Terms::default();
+    body.add_text(&d.text);
+    let mut title = Terms::default();
+    title.add_text(&d.title);
+    let mut fields = Terms::default();
+    for s in [&d.doc_no, &d.index_no, &d.issuer].into_iter().flatten() {
+        fields.add_text(s);
+    }
+    for k in &d.keywords {
+        fields.add_text(k);
+    }
+    for s in [&d.doc_no, &d.index_no].into_iter().flatten() {
+        let key = normalize_doc_no(s);
+        if !key.is_empty() {
+            fields.runs.push(format!("#{key}"));
+        }
+    }
+    DocTerms([body.finish(), title.finish(), fields.finish()])
+}
+
+/// A growing doc list in delta form; documents arrive in id order.
+#[derive(Default)]
+struct Postings {
+    /// Last doc id + 1 (0: none yet).
+    next: u32,
+    count: u32,
+    data: Vec<u8>,
+}
+
+impl Postings {
+    fn push(&mut self, id: u32) {
+        push_varint(&mut self.data, id - self.next);
+        self.next = id + 1;
+        self.count += 1;
+    }
+
+    /// The shorter of the delta and bitmap encodings.
+    fn encode(&self) -> String {
+        let bitmap_len = 1 + (self.next as usize).div_ceil(6);
+        if bitmap_len < self.data.len() {
+            let mut bits = vec![0u8; (self.next as usize).div_ceil(6)];
+            for id in decode_deltas(&self.data) {
+                bits[id as usize / 6] |= 1 << (id % 6);
+            }
+            let mut s = String::with_capacity(bitmap_len);
+            s.push('!');
+            s.extend(bits.iter().map(|&b| ALPHABET[b as usize] as char));
+            s
+        } else {
+            // The alphabet is ASCII, so the bytes are valid UTF-8.
+            self.data.iter().map(|&b| b as char).collect()
+        }
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    let mut digits = [0u8; 7];
+    let mut n = 0;
+    loop {
+        digits[n] = (v & 31) as u8;
+        n += 1;
+        v >>= 5;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        let cont = if i > 0 { 32 } else { 0 };
+        out.push(ALPHABET[(digits[i] | cont) as usize]);
+    }
+}
+
+fn digit_value(b: u8) -> u32 {
+    match b {
+        b'A'..=b'Z' => u32::from(b - b'A'),
+        b'a'..=b'z' => u32::from(b - b'a') + 26,
+        b'0'..=b'9' => u32::from(b - b'0') + 52,
+        b'-' => 62,
+        _ => 63,
+    }
+}
+
+fn decode_deltas(data: &[u8]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    let mut v = 0u32;
+    for &b in data {
+        let d = digit_value(b);
+        v = (v << 5) | (d & 31);
+        if d < 32 {
+            next += v;
+            out.push(next);
+            next += 1;
+            v = 0;
+        }
+    }
+    out
+}
+
+/// The postings of one field, by key kind.
+#[derive(Default)]
+struct FieldIndex {
+    cjk: FastMap<u64, Postings>,
+    runs: HashMap<String, Postings>,
+}
+
+impl FieldIndex {
+    fn add(&mut self, id: u32, terms: &Terms) {
+        for &k in &terms.cjk {
+            self.cjk.entry(k).or_default().push(id);
+        }
+        for r in &terms.runs {
+            match self.runs.get_mut(r.as_str()) {
+                Some(p) => p.push(id),
+                None => {
+                    let mut p = Postings::default();
+                    p.push(id);
+                    self.runs.insert(r.clone(), p);
+                }
+            }
+        }
+    }
+}
+
+/// Collapses whitespace and keeps the first `n` characters.
+fn snippet(text: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count >= n {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= n {
+                break;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+fn json_str(out: &mut String, s: &str) {
+    // serde_json escapes exactly what JSON requires; writing to a String cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}
+
+fn record_json(d: &SearchDoc) -> String {
+    let mut r = String::from("[");
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let fields = [
+        d.url.clone(),
+        d.title.clone(),
+        opt(&d.doc_no),
+        opt(&d.index_no),
+        opt(&d.issuer),
+        opt(&d.date),
+    ];
+    for f in &fields {
+        json_str(&mut r, f);
+        r.push(',');
+    }
+    r.push('[');
+    for (i, k) in d.keywords.iter().enumerate() {
+        if i > 0 {
+            r.push(',');
+        }
+        json_str(&mut r, k);
+    }
+    r.push_str("],");
+    json_str(&mut r, &snippet(&d.text, SNIPPET_CHARS));
+    r.push(']');
+    r
+}
+
+/// Newest first, undated last, then by URL: the order that defines doc ids.
+fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
+    match (&a.date, &b.date) {
+        (Some(x), Some(y)) => y.cmp(x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+    .then_with(|| a.url.cmp(&b.url))
+    .then_with(|| a.title.cmp(&b.title))
+}
+
+/// Base-64 digits of `v`, most significant first, exactly `width` characters.
+fn fixed_digits(out: &mut String, v: usize, width: usize) {
+    for i in (0..width).rev() {
+        out.push(ALPHABET[(v >> (6 * i)) & 63] as char);
+    }
+}
+
+/// The facet codes of all documents, and the tables they index.
+fn facets(docs: &[&SearchDoc]) -> (String, String) {
+    let mut kinds: Vec<(&str, &str)> = docs
+        .iter()
+        .map(|d| (d.kind.as_str(), d.kind_label.as_str()))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup_by(|a, b| a.0 == b.0);
+    let mut statuses: Vec<&str> = docs.iter().filter_map(|d| d.validity.as_deref()).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    let mut years: Vec<i32> = docs.iter().filter_map(|d| d.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+
+    let k = kinds.len().max(1);
+    let st = statuses.len() + 1;
+    let yr = years.len() + 1;
+    let max = k * st * yr - 1;
+    let mut width = 1;
+    while max >> (6 * width) > 0 {
+        width += 1;
+    }
+    let mut codes = String::with_capacity(docs.len() * width);
+    for d in docs {
+        let ki = kinds.iter().position(|x| x.0 == d.kind).unwrap_or(0);
+        let si = d
+            .validity
+            .as_deref()
+            .and_then(|v| statuses.binary_search(&v).ok())
+            .map_or(0, |i| i + 1);
+        let yi = d
+            .year
+            .and_then(|y| years.iter().position(|&x| x == y))
+            .map_or(0, |i| i + 1);
+        fixed_digits(&mut codes, ki + k * (si + st * yi), width);
+    }
+
+    let mut head = String::from("\"kinds\":[");
+    for (i, (v, l)) in kinds.iter().enumerate() {
+        if i > 0 {
+            head.push(',');
+        }
+        head.push_str("{\"value\":");
+        json_str(&mut head, v);
+        head.push_str(",\"label\":");
+        json_str(&mut head, l);
+        head.push('}');
+    }
+    head.push_str("],\"statuses\":[");
+    for (i, s) in statuses.iter().enumerate() {
+        if i > 0 {
+            head.push(',');
+        }
+        json_str(&mut head, s);
+    }
+    head.push_str("],\"years\":[");
+    let ys: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    head.push_str(&ys.join(","));
+    head.push(']');
+    let facets = format!("\"facets\":{{\"width\":{width},\"codes\":\"{codes}\"}}");
+    (head, facets)
+}
+
+/// One index entry ready to be written: token and its JSON value.
+struct Entry {
+    token: String,
+    value: String,
+}
+
+fn entries(index: &[FieldIndex; 3]) -> Vec<Entry> {
+    // Gather every key of every field, then write each key's lists in one value.
+    let mut cjk: Vec<u64> = index.iter().flat_map(|f| f.cjk.keys().copied()).collect();
+    cjk.sort_unstable();
+    cjk.dedup();
+    let mut runs: Vec<&str> = index
+        .iter()
+        .flat_map(|f| f.runs.keys().map(String::as_str))
+        .collect();
+    runs.sort_unstable();
+    runs.dedup();
+
+    let value = |lists: [Option<&Postings>; 3]| {
+        let enc: Vec<String> = lists
+            .iter()
+            .map(|p| p.map(Postings::encode).unwrap_or_default())
+            .collect();
+        let used = enc.iter().rposition(|s| !s.is_empty()).map_or(1, |i| i + 1);
+        if used == 1 {
+            format!("\"{}\"", enc[0])
+        } else {
+            let parts: Vec<String> = enc[..used].iter().map(|s| format!("\"{s}\"")).collect();
+            format!("[{}]", parts.join(","))
+        }
+    };
+    let mut out: Vec<Entry> = cjk
+        .par_iter()
+        .map(|k| Entry {
+            token: unpack(*k),
+            value: value([
+                index[BODY].cjk.get(k),
+                index[TITLE].cjk.get(k),
+                index[FIELDS].cjk.get(k),
+            ]),
+        })
+        .collect();
+    out.extend(runs.iter().map(|r| Entry {
+        token: (*r).to_string(),
+        value: value([
+            index[BODY].runs.get(*r),
+            index[TITLE].runs.get(*r),
+            index[FIELDS].runs.get(*r),
+        ]),
+    }));
+    out
+}
+
+fn object_json(entries: &mut [&Entry]) -> String {
+    entries.sort_unstable_by(|a, b| a.token.cmp(&b.token));
+    let mut s = String::from("{");
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        json_str(&mut s, &e.token);
+        s.push(':');
+        s.push_str(&e.value);
+    }
+    s.push('}');
+    s
+}
+
+/// Builds the search files for `docs`: `search.json` (the entry point the search page
+/// fetches) and, for larger sites, `search/meta-*.json` and `search/index-*.json`. Returns
+/// site-relative paths and bytes, sorted by path; the same documents in any order give the
+/// same files. The format is described in this module's documentation.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| doc_order(a, b));
+
+    let mut index: [FieldIndex; 3] = Default::default();
+    for (b, batch) in order.chunks(BATCH).enumerate() {
+        let terms: Vec<DocTerms> = batch.par_iter().map(|d| doc_terms(d)).collect();
+        for (i, t) in terms.iter().enumerate() {
+            let id = (b * BATCH + i) as u32;
+            for (field, terms) in index.iter_mut().zip(t.0.iter()) {
+                field.add(id, terms);
+            }
+        }
+    }
+    let entries = entries(&index);
+    drop(index);
+
+    let records: Vec<String> = order.par_iter().map(|d| record_json(d)).collect();
+    let (tables, facets) = facets(&order);
+
+    let index_bytes: usize = entries.iter().map(|e| e.token.len() + e.value.len() + 4).sum();
+    let meta_bytes: usize = records.iter().map(|r| r.len() + 1).sum();
+
+    let mut entry = format!(
+        "{{\"format\":\"gongkai-search\",\"version\":{FORMAT_VERSION},\"count\":{},{tables},{facets},\"snippet_chars\":{SNIPPET_CHARS}",
+        order.len()
+    );
+    let mut files = Vec::new();
+    if index_bytes + meta_bytes <= INLINE_MAX_BYTES {
+        entry.push_str(",\"meta\":[");
+        entry.push_str(&records.join(","));
+        entry.push_str("],\"shards\":1,\"index\":");
+        let mut all: Vec<&Entry> = entries.iter().collect();
+        entry.push_str(&object_json(&mut all));
+    } else {
+        let avg = meta_bytes / records.len().max(1) + 1;
+        let mut chunk = 1usize;
+        while chunk < 256 && (chunk * 2) * avg <= META_TARGET_BYTES {
+            chunk *= 2;
+        }
+        let meta_files = records.len().div_ceil(chunk);
+        let shards = index_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
+        entry.push_str(&format!(
+            ",\"meta_chunk\":{chunk},\"meta_files\":{meta_files},\"shards\":{shards}"
+        ));
+        for (i, c) in records.chunks(chunk).enumerate() {
+            files.push((
+                format!("search/meta-{i}.json"),
+                format!("[{}]", c.join(",")).into_bytes(),
+            ));
+        }
+        let mut buckets: Vec<Vec<&Entry>> = (0..shards).map(|_| Vec::new()).collect();
+        for e in &entries {
+            buckets[fnv1a(&e.token) as usize % shards].push(e);
+        }
+        let shard_files: Vec<(String, Vec<u8>)> = buckets
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, mut b)| (format!("search/index-{i}.json"), object_json(&mut b).into_bytes()))
+            .collect();
+        files.extend(shard_files);
+    }
+    entry.push('}');
+    files.push(("search.json".to_string(), entry.into_bytes()));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// Shared with the browser test, which runs the JavaScript tokenizer on the same cases.
+    const VECTORS: &str = include_str!("../tests/browser/search-vectors.json");
+
+    fn vectors() -> Value {
+        serde_json::from_str(VECTORS).expect("search-vectors.json is valid JSON")
+    }
+
+    #[test]
+    fn tokenizer_matches_shared_vectors() {
+        let v = vectors();
+        let cases = v["tokenize"].as_array().expect("tokenize cases");
+        assert!(cases.len() >= 10);
+        for case in cases {
+            let input = case["input"].as_str().expect("input");
+            let want: Vec<String> = case["tokens"]
+                .as_array()
+                .expect("tokens")
+                .iter()
+                .map(|t| t.as_str().expect("token").to_string())
+                .collect();
+            assert_eq!(tokenize(input), want, "tokenize({input:?})");
+        }
+    }
+
+    #[test]
+    fn doc_no_matches_shared_vectors() {
+        let v = vectors();
+        for case in v["normalize_doc_no"].as_array().expect("doc_no cases") {
+            let input = case["input"].as_str().expect("input");
+            let want = case["output"].as_str().expect("output");
+            assert_eq!(normalize_doc_no(input), want, "normalize_doc_no({input:?})");
+        }
+        for case in v["fnv1a"].as_array().expect("fnv cases") {
+            let input = case["input"].as_str().expect("input");
+            assert_eq!(u64::from(fnv1a(input)), case["hash"].as_u64().expect("hash"));
+        }
+    }
+
+    #[test]
+    fn bracket_variants_tokenize_alike() {
+        let a = tokenize("示政办发〔2024〕11号");
+        for v in ["示政办发[2024]11号", "示政办发【2024】11号", "示政办发（２０２４）11号"] {
+            assert_eq!(tokenize(v), a, "{v}");
+            assert_eq!(normalize_doc_no(v), "示政办发〔2024〕11号");
+        }
+        assert_eq!(a, ["示政", "政办", "办发", "2024", "11", "号"]);
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let ids = [0u32, 1, 2, 31, 32, 33, 1000, 1023, 1024, 40_000, 1_000_000];
+        let mut p = Postings::default();
+        for &id in &ids {
+            p.push(id);
+        }
+        assert_eq!(decode_deltas(&p.data), ids);
+        // Sparse lists stay deltas; dense ones become bitmaps (ids 0–4: bits 0–4 = 31 = 'f').
+        let mut q = Postings::default();
+        [0, 40, 41].iter().for_each(|&i| q.push(i));
+        assert_eq!(q.encode(), "AhHA"); // 0, 39 = (1+32, 7), 0
+        let mut r = Postings::default();
+        (0..5).for_each(|i| r.push(i));
+        assert_eq!(r.encode(), "!f");
+        assert_eq!(decode_list("!f"), [0, 1, 2, 3, 4]);
+    }
+
+    fn doc(url: &str, title: &str, date: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.into(),
+            kind: "policy".into(),
+            kind_label: "政策文件".into(),
+            title: title.into(),
+            date: Some(date.into()),
+            year: date.get(..4).and_then(|y| y.parse().ok()),
+            validity: Some("现行有效".into()),
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Decodes a doc list the way search.js does.
+    fn decode_list(s: &str) -> Vec<u32> {
+        match s.strip_prefix('!') {
+            Some(bits) => bits
+                .bytes()
+                .enumerate()
+                .flat_map(|(k, b)| {
+                    let v = digit_value(b);
+                    (0..6).filter(move |j| v & (1 << j) != 0).map(move |j| (6 * k + j) as u32)
+                })
+                .collect(),
+            None => decode_deltas(s.as_bytes()),
+        }
+    }
+
+    /// Looks a token up in built files; returns [body, title, fields] doc ids.
+    fn lookup(files: &[(String, Vec<u8>)], token: &str) -> [Vec<u32>; 3] {
+        let entry: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+        let index: Value = match entry.get("index") {
+            Some(i) => i.clone(),
+            None => {
+                let shards = entry["shards"].as_u64().unwrap() as u32;
+                let path = format!("search/index-{}.json", fnv1a(token) % shards);
+                serde_json::from_slice(&files.iter().find(|f| f.0 == path).unwrap().1).unwrap()
+            }
+        };
+        let lists: Vec<String> = match &index[token] {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+            _ => vec![],
+        };
+        let get = |i: usize| lists.get(i).map(|s| decode_list(s)).unwrap_or_default();
+        [get(0), get(1), get(2)]
+    }
+
+    fn sample() -> Vec<SearchDoc> {
+        let mut a = doc("policies/a/", "关于加强养老服务的通知", "2023-05-01", "各乡镇要落实养老服务补贴。");
+        a.doc_no = Some("示政办发〔2024〕11号".into());
+        a.index_no = Some("4305210003/2024-00012".into());
+        a.issuer = Some("示例县人民政府办公室".into());
+        a.keywords = vec!["养老".into()];
+        let b = doc("policies/b/", "教育局工作要点", "2024-02-01", "推进义务教育均衡发展，落实养老保险。");
+        let mut c = doc("pages/guide/", "信息公开指南", "2022-01-01", "依申请公开的办理流程。");
+        c.kind = "page".into();
+        c.kind_label = "普通页面".into();
+        c.validity = None;
+        vec![a, b, c]
+    }
+
+    #[test]
+    fn index_finds_tokens_by_field_newest_first() {
+        let files = build_index(&sample());
+        // Ids: b (2024) = 0, a (2023) = 1, c (2022) = 2.
+        assert_eq!(lookup(&files, "养老"), [vec![0, 1], vec![1], vec![1]]);
+        assert_eq!(lookup(&files, "教育"), [vec![0], vec![0], vec![]]);
+        assert_eq!(lookup(&files, "2024"), [vec![], vec![], vec![1]]);
+        assert_eq!(lookup(&files, "#示政办发〔2024〕11号"), [vec![], vec![], vec![1]]);
+        assert_eq!(lookup(&files, "#4305210003/2024-00012"), [vec![], vec![], vec![1]]);
+        // Single characters are indexed, including the last of a run and one-char runs.
+        assert_eq!(lookup(&files, "号")[2], vec![1]);
+        assert_eq!(lookup(&files, "程")[0], vec![2]);
+        assert_eq!(lookup(&files, "办")[0], vec![2]);
+        assert_eq!(lookup(&files, "不存在")[0], Vec::<u32>::new());
+    }
+
+    #[test]
+    fn entry_holds_facets_and_records() {
+        let files = build_index(&sample());
+        assert_eq!(files.len(), 1, "a small site is one file");
+        let e: Value = serde_json::from_slice(&files[0].1).unwrap();
+        assert_eq!(e["format"], "gongkai-search");
+        assert_eq!(e["count"], 3);
+        assert_eq!(e["years"], serde_json::json!([2024, 2023, 2022]));
+        assert_eq!(e["statuses"], serde_json::json!(["现行有效"]));
+        assert_eq!(e["kinds"][0]["value"], "page");
+        let codes = e["facets"]["codes"].as_str().unwrap();
+        let (k, st) = (2, 2);
+        let decoded: Vec<(u32, u32, u32)> = codes
+            .bytes()
+            .map(|b| {
+                let v = digit_value(b);
+                (v % k, (v / k) % st, v / (k * st))
+            })
+            .collect();
+        // b: policy, 现行有效, 2024; a: policy, 现行有效, 2023; c: page, none, 2022.
+        assert_eq!(decoded, [(1, 1, 1), (1, 1, 2), (0, 0, 3)]);
+        assert_eq!(e["meta"][1][0], "policies/a/");
+        assert_eq!(e["meta"][1][2], "示政办发〔2024〕11号");
+        assert_eq!(e["meta"][1][6], serde_json::json!(["养老"]));
+    }
+
+    #[test]
+    fn output_is_deterministic_and_order_independent() {
+        let mut docs = sample();
+        let a = build_index(&docs);
+        docs.reverse();
+        assert_eq!(build_index(&docs), a);
+    }
+
+    #[test]
+    fn large_sites_are_split_into_shards() {
+        let docs: Vec<SearchDoc> = (0..400)
+            .map(|i| {
+                let text: String = (0..400)
+                    .map(|j| char::from_u32(0x4E00 + ((i * 7919 + j * 104_729) % 6000) as u32).unwrap())
+                    .collect();
+                doc(&format!("p/{i}/"), &format!("文件{i}"), &format!("20{:02}-01-01", i % 20), &text)
+            })
+            .collect();
+        let files = build_index(&docs);
+        let entry: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+        let shards = entry["shards"].as_u64().unwrap() as usize;
+        let chunk = entry["meta_chunk"].as_u64().unwrap() as usize;
+        assert!(shards > 1 && entry.get("index").is_none());
+        assert_eq!(files.iter().filter(|f| f.0.starts_with("search/index-")).count(), shards);
+        assert_eq!(
+            files.iter().filter(|f| f.0.starts_with("search/meta-")).count(),
+            entry["meta_files"].as_u64().unwrap() as usize
+        );
+        assert_eq!(entry["count"], 400);
+        // Every document's title bigram "文件" is found, in id order.
+        assert_eq!(lookup(&files, "文件")[1], (0..400).collect::<Vec<u32>>());
+        // Records are in doc-id order: the first chunk starts with the newest document.
+        let m0: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search/meta-0.json").unwrap().1).unwrap();
+        assert_eq!(m0.as_array().unwrap().len(), chunk.min(400));
+        assert!(m0[0][5].as_str().unwrap().starts_with("2019"));
+        // Each token sits in the shard its hash names.
+        for (path, bytes) in files.iter().filter(|f| f.0.starts_with("search/index-")) {
+            let obj: Value = serde_json::from_slice(bytes).unwrap();
+            for k in obj.as_object().unwrap().keys() {
+                assert_eq!(path, &format!("search/index-{}.json", fnv1a(k) as usize % shards));
+            }
+        }
+    }
+
+    #[test]
+    fn snippet_collapses_whitespace() {
+        assert_eq!(snippet("  一二\n\n三四  五 ", 100), "一二 三四 五");
+        assert_eq!(snippet("一二三四五", 3), "一二三");
+    }
+}

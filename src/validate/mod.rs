@@ -1,0 +1,287 @@
+//! Validation: the statutory and editorial checks over the linked site.
+//!
+//! Each check is a small function that reads the [`Site`] and returns diagnostics; the
+//! domain arithmetic itself lives in [`crate::rules`]. Checks never stop early, so an
+//! officer sees every problem in one run.
+
+pub mod annual_report;
+pub mod negative_list;
+
+use crate::date::{self, Date};
+use crate::diag::Diagnostic;
+use crate::link::Site;
+use crate::model::policy::keys as pkeys;
+use crate::model::keys;
+use crate::rules::index_no::IndexFormat;
+use crate::rules::sync::{self, PolicySync, SyncStatus};
+use crate::rules::timeliness;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Run every check.
+pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
+    let mut out = Vec::new();
+    check_index_numbers(site, &mut out);
+    check_policy_dates(site, &mut out);
+    check_attachments(site, &mut out);
+    let summary = check_sync(site, &mut out);
+    (out, summary)
+}
+
+fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
+    let format = match IndexFormat::parse(&site.config.index.format) {
+        Ok(f) => f,
+        Err(reason) => {
+            out.push(
+                Diagnostic::error("E0005", reason)
+                    .in_file("config.toml")
+                    .help("索引号格式如 \"{org}/{year}-{seq:05}\""),
+            );
+            return;
+        }
+    };
+    let org = &site.config.index.org_code;
+    if org.is_empty() {
+        return;
+    }
+    for d in &site.docs {
+        let Some(index_no) = d.policy().and_then(|p| p.index_no.as_deref()) else { continue };
+        if format.parse_number(org, index_no).is_none() {
+            out.push(
+                d.warning_at(
+                    "W0213",
+                    &pkeys::INDEX_NO,
+                    format!(
+                        "索引号“{index_no}”不是本站格式（{}）",
+                        format.format(org, 2024, 1)
+                    ),
+                )
+                .help("转载其他机关的文件可保留原索引号；本机关文件请按本站格式编号"),
+            );
+        }
+    }
+}
+
+fn check_policy_dates(site: &Site, out: &mut Vec<Diagnostic>) {
+    for d in &site.docs {
+        let Some(p) = d.policy() else { continue };
+        let (Some(issued), Some(published)) = (p.issued, d.published) else { continue };
+        if let Some(days) = timeliness::days_late(issued, published) {
+            out.push(
+                d.warning_at(
+                    "W0221",
+                    &keys::PUBLISHED,
+                    format!(
+                        "发布日期 {} 距成文日期 {} 已 {days} 个工作日，超过 20 个工作日的公开时限",
+                        date::iso(published),
+                        date::iso(issued)
+                    ),
+                )
+                .help("《政府信息公开条例》第二十六条：主动公开的政府信息应自形成或者变更之日起 20 个工作日内公开"),
+            );
+        }
+        if published < issued {
+            out.push(
+                d.warning_at("W0222", &keys::PUBLISHED, "发布日期早于成文日期")
+                    .help("核对两个日期是否写反"),
+            );
+        }
+        if let (Some(effective), Some(expires)) = (p.effective, p.expires) {
+            if expires < effective {
+                out.push(
+                    d.error_at("E0223", &pkeys::EXPIRES, "有效期至早于生效日期")
+                        .help("核对有效期至与生效日期"),
+                );
+            }
+        }
+    }
+}
+
+fn check_attachments(site: &Site, out: &mut Vec<Diagnostic>) {
+    for d in &site.docs {
+        let Some(p) = d.policy() else { continue };
+        for a in &p.attachments {
+            match resolve_relative(&d.source, &a.file) {
+                Err(reason) => out.push(
+                    d.error_at("E0231", &pkeys::ATTACHMENTS, format!("附件“{}”{reason}", a.file))
+                        .help("附件放在文件所在目录（或其子目录）中，用相对路径引用"),
+                ),
+                Ok(path) if !site.assets.contains(&path) => out.push(
+                    d.error_at("E0230", &pkeys::ATTACHMENTS, format!("附件文件 {} 不存在", path.display()))
+                        .help("把附件放到文件旁边，并核对文件名（含扩展名）"),
+                ),
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+/// Resolve a relative reference from a document to a file under `content/`. Refuses
+/// absolute paths and any `..` that would leave `content/`.
+pub fn resolve_relative(source: &std::path::Path, reference: &str) -> Result<PathBuf, String> {
+    let reference = reference.trim();
+    if reference.is_empty() {
+        return Err("路径为空".into());
+    }
+    if reference.starts_with('/') || reference.starts_with('\\') || reference.contains(':') {
+        return Err("不能使用绝对路径".into());
+    }
+    let mut parts: Vec<String> = source
+        .parent()
+        .map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    for segment in reference.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+                if parts.is_empty() {
+                    return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
+                }
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    if parts.first().map(String::as_str) != Some("content") || parts.len() < 2 {
+        return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
+    }
+    Ok(PathBuf::from(parts.join("/")))
+}
+
+/// The 三同步 figures an officer reports upward.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncSummary {
+    /// Normative policies published (as of the build date).
+    pub normative: usize,
+    /// Of those, with at least one interpretation.
+    pub with_interpretation: usize,
+    /// With an interpretation inside the window.
+    pub on_time: usize,
+    /// With interpretations, all late.
+    pub late: usize,
+    /// Without any interpretation.
+    pub missing: usize,
+    /// Policies published more than 20 working days after they were made.
+    pub published_late: usize,
+    /// Each normative policy that is late or missing, for the report.
+    pub findings: Vec<SyncFinding>,
+}
+
+/// One policy in the summary's list.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncFinding {
+    /// Source file.
+    pub file: PathBuf,
+    /// Title.
+    pub title: String,
+    /// 发文字号 or 索引号.
+    pub number: String,
+    /// Late or missing.
+    pub standing: PolicySync,
+}
+
+fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
+    let cfg = &site.config.interpretation;
+    let mut summary = SyncSummary::default();
+    for (i, d) in site.docs.iter().enumerate() {
+        let Some(p) = d.policy() else { continue };
+        if let (Some(issued), Some(published)) = (p.issued, d.published) {
+            if timeliness::days_late(issued, published).is_some() {
+                summary.published_late += 1;
+            }
+        }
+        let mut judgements = Vec::new();
+        for &j in &site.interpretations_of[i] {
+            let interp = &site.docs[j];
+            let (Some(pp), Some(ip)) = (d.published, interp.published) else { continue };
+            let judgement = sync::judge(pp, ip, cfg.sync_days);
+            if let SyncStatus::Late(days) = judgement {
+                out.push(
+                    interp
+                        .warning_at(
+                            "W0305",
+                            &keys::PUBLISHED,
+                            format!(
+                                "不符合三同步：本解读比政策《{}》晚 {days} 天发布（允许 {} 天）",
+                                d.title, cfg.sync_days
+                            ),
+                        )
+                        .with_severity(cfg.late.severity())
+                        .help("政策解读应与政策文件同步组织、同步审签、同步部署；请在报告中说明原因"),
+                );
+            }
+            judgements.push(judgement);
+        }
+        if !p.normative || d.published.is_none_or(|pp| pp > site.as_of) {
+            continue;
+        }
+        let standing = sync::policy_standing(&judgements);
+        summary.normative += 1;
+        match standing {
+            PolicySync::OnTime => summary.on_time += 1,
+            PolicySync::Late => summary.late += 1,
+            PolicySync::Missing => summary.missing += 1,
+        }
+        if standing != PolicySync::Missing {
+            summary.with_interpretation += 1;
+        }
+        if standing == PolicySync::Missing {
+            out.push(
+                d.warning_at("W0304", &keys::TITLE, format!("规范性文件《{}》没有政策解读（三同步）", d.title))
+                    .with_severity(cfg.missing.severity())
+                    .help("规范性文件应同步发布政策解读：`gongkai new interpretation 标题` 新建解读，并在“解读对象”中填写本文件的发文字号"),
+            );
+        }
+        if standing != PolicySync::OnTime {
+            summary.findings.push(SyncFinding {
+                file: d.source.clone(),
+                title: d.title.clone(),
+                number: p.doc_no.clone().or_else(|| p.index_no.clone()).unwrap_or_default(),
+                standing,
+            });
+        }
+    }
+    summary
+}
+
+impl SyncSummary {
+    /// The summary as Chinese text an officer can paste into a report.
+    pub fn to_text(&self, as_of: Date) -> String {
+        let mut s = format!(
+            "三同步统计（截至 {}）：规范性文件 {} 件，已有解读 {} 件，其中同步发布 {} 件、解读滞后 {} 件；缺少解读 {} 件。超过 20 个工作日公开的政策文件 {} 件。",
+            date::chinese(as_of),
+            self.normative,
+            self.with_interpretation,
+            self.on_time,
+            self.late,
+            self.missing,
+            self.published_late
+        );
+        for f in &self.findings {
+            let what = match f.standing {
+                PolicySync::Late => "解读滞后",
+                PolicySync::Missing => "缺少解读",
+                PolicySync::OnTime => continue,
+            };
+            s.push_str(&format!("\n  - {what}：《{}》{}（{}）", f.title, f.number, f.file.display()));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn relative_references_stay_inside_content() {
+        let src = Path::new("content/policies/2024/a/index.md");
+        assert_eq!(resolve_relative(src, "附件1.csv").unwrap(), PathBuf::from("content/policies/2024/a/附件1.csv"));
+        assert_eq!(resolve_relative(src, "../b/x.pdf").unwrap(), PathBuf::from("content/policies/2024/b/x.pdf"));
+        assert!(resolve_relative(src, "../../../../config.toml").is_err());
+        assert!(resolve_relative(src, "../../../../../etc/passwd").is_err());
+        assert!(resolve_relative(src, "/etc/passwd").is_err());
+        assert!(resolve_relative(src, "C:\\x").is_err());
+    }
+}

@@ -1,0 +1,196 @@
+//! End-to-end builds of fixture sites and the demo site, driving the real binary.
+
+mod common;
+use common::*;
+
+fn policy_page(out: &std::path::Path, index_no: &str) -> String {
+    read(out, &format!("policies/{}/index.html", index_no.replace('/', "-")))
+}
+
+#[test]
+fn validity_is_computed_as_of_the_build_date() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    // Normative 暂行 document from 2018: the 2-year default has run out.
+    let dog = policy_page(&out, "1111111111/2018-00001");
+    assert!(dog.contains("已失效"), "expired normative document shows 已失效");
+    assert!(dog.contains("validity-banner"), "a document no longer in force has a banner");
+    // Expired (1 year) and repealed: repeal wins.
+    let old = policy_page(&out, "1111111111/2019-00001");
+    assert!(old.contains("已废止"));
+    assert!(!old.contains(">已失效<"));
+
+    let earlier = site.path().join("earlier");
+    let (code, _, err) = build(site.path(), &earlier, "2019-06-01");
+    assert_eq!(code, 0, "{err}");
+    assert!(policy_page(&earlier, "1111111111/2018-00001").contains("现行有效"));
+    let old = policy_page(&earlier, "1111111111/2019-00001");
+    assert!(old.contains("现行有效"));
+    assert!(!old.contains("validity-banner"));
+}
+
+#[test]
+fn doc_numbers_match_whatever_brackets_were_typed() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    // The policy is written 泰政办字[2018]51号; the interpretation refers to 泰政办字〔2018〕51号.
+    let dog = policy_page(&out, "1111111111/2018-00001");
+    assert!(dog.contains("泰政办字[2018]51号"));
+    assert!(dog.contains("interpretations/dog/index.html"), "policy links its interpretation");
+    let interp = read(&out, "interpretations/dog/index.html");
+    assert!(interp.contains("policies/1111111111-2018-00001/index.html"), "interpretation links its policy");
+    // A list of references by 索引号 and by 发文字号 with full-width parentheses.
+    let both = read(&out, "interpretations/both/index.html");
+    assert!(both.contains("policies/1111111111-2021-00001/index.html"));
+    assert!(both.contains("policies/1111111111-2019-00001/index.html"));
+    assert!(policy_page(&out, "1111111111/2019-00001").contains("interpretations/both/index.html"));
+    // The repeal written by 索引号 links the repealing document.
+    assert!(policy_page(&out, "1111111111/2019-00001").contains("policies/1111111111-2021-00001/index.html"));
+}
+
+#[test]
+fn chinese_numbered_points_render_bold() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    let dog = policy_page(&out, "1111111111/2018-00001");
+    assert!(dog.contains("<strong>（一）加强组织领导。</strong>各单位要高度重视"), "{dog}");
+}
+
+#[test]
+fn relative_markdown_links_to_documents_become_page_links() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    let guide = read(&out, "guide/index.html");
+    assert!(guide.contains("href=\"../policies/1111111111-2018-00001/index.html\""), "{guide}");
+}
+
+#[test]
+fn same_content_and_date_give_byte_identical_output() {
+    let site = fixture("mini");
+    let (a, b) = (site.path().join("a"), site.path().join("b"));
+    assert_eq!(build(site.path(), &a, "2026-11-22").0, 0);
+    assert_eq!(build(site.path(), &b, "2026-11-22").0, 0);
+    assert_eq!(snapshot_tree(&a), snapshot_tree(&b));
+}
+
+#[test]
+fn unchanged_rebuild_writes_nothing_and_a_change_writes_only_what_changed() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    let (_, _, first) = build(site.path(), &out, "2026-11-22");
+    assert!(!first.contains("写入 0 个"), "{first}");
+    let mtimes = |dir: &std::path::Path| -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+            .collect()
+    };
+    let before = mtimes(&out);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, _, second) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0);
+    assert!(second.contains("写入 0 个、删除 0 个"), "{second}");
+    assert_eq!(before, mtimes(&out), "no file was rewritten");
+
+    // Removing a document removes its page.
+    std::fs::remove_file(site.path().join("content/interpretations/both.md")).unwrap();
+    let (code, _, third) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0);
+    assert!(!out.join("interpretations/both/index.html").exists());
+    assert!(!third.contains("删除 0 个"), "{third}");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_exactly_as_it_was() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    assert_eq!(build(site.path(), &out, "2026-11-22").0, 0);
+    let before = snapshot_tree(&out);
+    std::fs::write(
+        site.path().join("content/policies/broken.md"),
+        "---\ntitle: 坏文件\nindex_no: 1111111111/2018-00001\nissuer: 测试\nissued: 2024-01-01\n---\n![](x.png)\n",
+    )
+    .unwrap();
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("未作任何改动"), "{err}");
+    assert_eq!(before, snapshot_tree(&out));
+}
+
+#[test]
+fn refuses_to_clean_a_folder_it_did_not_create() {
+    let site = fixture("mini");
+    let out = site.path().join("somebody-else");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("important.docx"), "x").unwrap();
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(".gongkai-output"), "{err}");
+    assert!(out.join("important.docx").exists());
+}
+
+#[test]
+fn raw_html_is_sanitised_and_titles_escaped() {
+    let site = fixture("mini");
+    std::fs::write(
+        site.path().join("content/guide/xss.md"),
+        "---\ntitle: \"<script>alert(1)</script>标题\"\n---\n\n<script>alert(2)</script>\n\n<img src=x.png alt=\"图\" onerror=\"alert(3)\">\n\n[点我](javascript:alert(4))\n",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("content/guide/x.png"), "png").unwrap();
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    let page = read(&out, "guide/xss/index.html");
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)"));
+    assert!(!page.contains("onerror"));
+    assert!(!page.contains("javascript:"));
+}
+
+#[test]
+fn government_meta_tags_by_page_level() {
+    let site = fixture("mini");
+    let out = site.path().join("out");
+    assert_eq!(build(site.path(), &out, "2026-11-22").0, 0);
+    let doc = policy_page(&out, "1111111111/2018-00001");
+    for tag in ["SiteName", "SiteDomain", "SiteIDCode", "ArticleTitle", "PubDate", "ContentSource", "Url"] {
+        assert!(doc.contains(&format!("<meta name=\"{tag}\"")), "document page lacks {tag}");
+    }
+    assert!(doc.contains("<meta name=\"PubDate\" content=\"2018-03-02 00:00\">"));
+    let listing = read(&out, "policies/index.html");
+    for tag in ["SiteName", "SiteIDCode", "ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType"] {
+        assert!(listing.contains(&format!("<meta name=\"{tag}\"")), "column page lacks {tag}");
+    }
+    assert!(!listing.contains("ArticleTitle"));
+    // Footer identity on every page.
+    for page in [&doc, &listing, &read(&out, "index.html"), &read(&out, "404.html")] {
+        assert!(page.contains("bm12345678") && page.contains("测试市人民政府办公室"));
+    }
+}
+
+#[test]
+fn check_json_is_machine_readable_and_includes_sync_findings() {
+    let site = fixture("mini");
+    let o = gongkai()
+        .args(["check", "--format", "json", "--as-of", "2026-11-22", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert_eq!(v["errors"], 0);
+    assert!(v["sync"]["normative"].as_u64().unwrap() >= 2);
+    assert!(v["diagnostics"].as_array().is_some());
+}

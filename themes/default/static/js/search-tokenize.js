@@ -1,0 +1,137 @@
+/* gongkai search tokenizer — the browser copy of `tokenize`, `normalize_doc_no` and the
+ * shard hash in src/search.rs. The index is built with the Rust copy and queried with this
+ * one, so they must agree exactly: both are tested on tests/browser/search-vectors.json.
+ * Works as a classic script (sets window.gongkaiSearchTokenize) and under node's vm. */
+(function (global) {
+  'use strict';
+
+  // Full-width ASCII to ASCII, ideographic space to space, ASCII letters to lower case.
+  // One UTF-16 unit in, one out, so offsets in normalised text are offsets in the original.
+  function normalizeUnit(code) {
+    if (code >= 0xff01 && code <= 0xff5e) code -= 0xfee0;
+    else if (code === 0x3000) return 0x20;
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    return code;
+  }
+
+  function normalize(text) {
+    var out = '';
+    for (var i = 0; i < text.length; i++) {
+      out += String.fromCharCode(normalizeUnit(text.charCodeAt(i)));
+    }
+    return out;
+  }
+
+  var SEP = 0, CJK = 1, DIGIT = 2, LATIN = 3;
+
+  // Explicit code point ranges, the same as `class` in search.rs.
+  function classOf(cp) {
+    if (cp >= 0x30 && cp <= 0x39) return DIGIT;
+    if (cp >= 0x61 && cp <= 0x7a) return LATIN;
+    if (cp === 0x3007 ||
+        (cp >= 0x3041 && cp <= 0x3096) ||
+        (cp >= 0x30a1 && cp <= 0x30fa) ||
+        (cp >= 0x3400 && cp <= 0x4dbf) ||
+        (cp >= 0x4e00 && cp <= 0x9fff) ||
+        (cp >= 0xac00 && cp <= 0xd7a3) ||
+        (cp >= 0xf900 && cp <= 0xfaff) ||
+        (cp >= 0x20000 && cp <= 0x3ffff)) return CJK;
+    return SEP;
+  }
+
+  // Splits normalised text into runs of one class: [{cls, chars: [string...], start, end}],
+  // start/end in UTF-16 units.
+  function runs(norm) {
+    var out = [];
+    var cur = null;
+    for (var i = 0; i < norm.length;) {
+      var cp = norm.codePointAt(i);
+      var width = cp > 0xffff ? 2 : 1;
+      var cls = classOf(cp);
+      if (cls === SEP) {
+        cur = null;
+      } else if (cur && cur.cls === cls) {
+        cur.chars.push(norm.substr(i, width));
+        cur.end = i + width;
+      } else {
+        cur = { cls: cls, chars: [norm.substr(i, width)], start: i, end: i + width };
+        out.push(cur);
+      }
+      i += width;
+    }
+    return out;
+  }
+
+  function runTokens(run) {
+    if (run.cls !== CJK) return [run.chars.join('')];
+    if (run.chars.length === 1) return [run.chars[0]];
+    var out = [];
+    for (var i = 0; i + 1 < run.chars.length; i++) out.push(run.chars[i] + run.chars[i + 1]);
+    return out;
+  }
+
+  // Bigrams over CJK runs (the character itself for a one-character run), whole runs of
+  // digits, whole runs of Latin letters; everything else separates.
+  function tokenize(text) {
+    var out = [];
+    runs(normalize(text)).forEach(function (r) {
+      Array.prototype.push.apply(out, runTokens(r));
+    });
+    return out;
+  }
+
+  // The pieces of a query between separators, each with its tokens: `11号` is one piece of
+  // two tokens, whose adjacency the index cannot prove, so the browser checks it in text.
+  function segments(text) {
+    var norm = normalize(text);
+    var out = [];
+    var cur = null;
+    var prevEnd = -1;
+    runs(norm).forEach(function (r) {
+      if (cur && r.start === prevEnd) {
+        cur.text += norm.slice(r.start, r.end);
+        Array.prototype.push.apply(cur.tokens, runTokens(r));
+      } else {
+        cur = { text: norm.slice(r.start, r.end), tokens: runTokens(r) };
+        out.push(cur);
+      }
+      prevEnd = r.end;
+    });
+    return out;
+  }
+
+  var OPEN = '[(【〔﹝〖〘';
+  var CLOSE = '])】〕﹞〗〙';
+
+  function normalizeDocNo(text) {
+    var norm = normalize(text);
+    var out = '';
+    for (var i = 0; i < norm.length; i++) {
+      var c = norm.charAt(i);
+      if (/\s|\u0085/.test(c)) continue;
+      if (OPEN.indexOf(c) >= 0) c = '〔';
+      else if (CLOSE.indexOf(c) >= 0) c = '〕';
+      out += c;
+    }
+    return out;
+  }
+
+  // 32-bit FNV-1a over UTF-8: the shard a token lives in.
+  function fnv1a(text) {
+    var bytes = new TextEncoder().encode(text);
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  global.gongkaiSearchTokenize = {
+    normalize: normalize,
+    tokenize: tokenize,
+    segments: segments,
+    normalizeDocNo: normalizeDocNo,
+    fnv1a: fnv1a
+  };
+})(typeof window !== 'undefined' ? window : globalThis);
