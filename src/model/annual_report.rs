@@ -37,12 +37,21 @@ pub mod keys {
     /// 三、收到和处理政府信息公开申请情况.
     pub const REQUESTS: Key = key(
         "requests",
-        &["依申请公开", "收到和处理政府信息公开申请情况", "政府信息公开申请"],
+        &[
+            "依申请公开",
+            "收到和处理政府信息公开申请情况",
+            "政府信息公开申请",
+        ],
     );
     /// 四、政府信息公开行政复议、行政诉讼情况.
     pub const APPEALS: Key = key(
         "appeals",
-        &["行政复议、行政诉讼", "行政复议行政诉讼", "复议诉讼", "政府信息公开行政复议、行政诉讼情况"],
+        &[
+            "行政复议、行政诉讼",
+            "行政复议行政诉讼",
+            "复议诉讼",
+            "政府信息公开行政复议、行政诉讼情况",
+        ],
     );
 
     /// 规章.
@@ -64,7 +73,10 @@ pub mod keys {
     /// 行政事业性收费.
     pub const FEES: Key = key("fees", &["行政事业性收费"]);
     /// 本年收费金额 (2021) inside a `fees` map.
-    pub const AMOUNT_FEES: Key = key("amount", &["本年收费金额", "本年收费金额（单位：万元）", "收费金额"]);
+    pub const AMOUNT_FEES: Key = key(
+        "amount",
+        &["本年收费金额", "本年收费金额（单位：万元）", "收费金额"],
+    );
     /// 本年处理决定数量.
     pub const DECISIONS: Key = key("decisions", &["本年处理决定数量", "处理决定数量"]);
 
@@ -90,7 +102,10 @@ pub mod keys {
     /// 一、本年新收政府信息公开申请数量.
     pub const NEW: Key = key("new", &["本年新收", "本年新收政府信息公开申请数量"]);
     /// 二、上年结转政府信息公开申请数量.
-    pub const CARRIED_OVER: Key = key("carried_over", &["上年结转", "上年结转政府信息公开申请数量"]);
+    pub const CARRIED_OVER: Key = key(
+        "carried_over",
+        &["上年结转", "上年结转政府信息公开申请数量"],
+    );
     /// 三、本年度办理结果.
     pub const RESULTS: Key = key("results", &["本年度办理结果", "办理结果"]);
     /// 四、结转下年度继续办理.
@@ -103,11 +118,15 @@ pub mod keys {
     /// 行政诉讼, holding `direct` and `after_review`.
     pub const LAWSUIT: Key = key("lawsuit", &["行政诉讼"]);
     /// 行政诉讼 — 未经复议直接起诉, at the level of `review`.
-    pub const LAWSUIT_DIRECT: Key =
-        key("lawsuit_direct", &["未经复议直接起诉", "行政诉讼未经复议直接起诉"]);
+    pub const LAWSUIT_DIRECT: Key = key(
+        "lawsuit_direct",
+        &["未经复议直接起诉", "行政诉讼未经复议直接起诉"],
+    );
     /// 行政诉讼 — 复议后起诉, at the level of `review`.
-    pub const LAWSUIT_AFTER_REVIEW: Key =
-        key("lawsuit_after_review", &["复议后起诉", "行政诉讼复议后起诉"]);
+    pub const LAWSUIT_AFTER_REVIEW: Key = key(
+        "lawsuit_after_review",
+        &["复议后起诉", "行政诉讼复议后起诉"],
+    );
     /// 未经复议直接起诉, inside `lawsuit`.
     pub const DIRECT: Key = key("direct", &["未经复议直接起诉"]);
     /// 复议后起诉, inside `lawsuit`.
@@ -134,10 +153,22 @@ pub const COLUMNS: [Key; 6] = [
 ];
 
 /// The labels of the six applicant columns, as the template prints them.
-pub const COLUMN_LABELS: [&str; 6] = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"];
+pub const COLUMN_LABELS: [&str; 6] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+];
 
 /// The four results of an appeal, in the template's order.
-pub const APPEAL_RESULTS: [Key; 4] = [keys::UPHELD, keys::CORRECTED, keys::OTHER_RESULT, keys::PENDING];
+pub const APPEAL_RESULTS: [Key; 4] = [
+    keys::UPHELD,
+    keys::CORRECTED,
+    keys::OTHER_RESULT,
+    keys::PENDING,
+];
 
 /// Labels of the appeal columns (four results, then 总计).
 pub const APPEAL_LABELS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
@@ -167,15 +198,31 @@ pub struct GroupSpec {
     pub rows: &'static [RowSpec],
 }
 
-const fn row(name: &'static str, aliases: &'static [&'static str], label: &'static str, id: &'static str) -> RowSpec {
-    RowSpec { key: key(name, aliases), label, id }
+const fn row(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    label: &'static str,
+    id: &'static str,
+) -> RowSpec {
+    RowSpec {
+        key: key(name, aliases),
+        label,
+        id,
+    }
 }
 
 /// 一、本年新收政府信息公开申请数量.
-pub const NEW_ROW: RowSpec = RowSpec { key: keys::NEW, label: "一、本年新收政府信息公开申请数量", id: "new" };
+pub const NEW_ROW: RowSpec = RowSpec {
+    key: keys::NEW,
+    label: "一、本年新收政府信息公开申请数量",
+    id: "new",
+};
 /// 二、上年结转政府信息公开申请数量.
-pub const CARRIED_OVER_ROW: RowSpec =
-    RowSpec { key: keys::CARRIED_OVER, label: "二、上年结转政府信息公开申请数量", id: "carried" };
+pub const CARRIED_OVER_ROW: RowSpec = RowSpec {
+    key: keys::CARRIED_OVER,
+    label: "二、上年结转政府信息公开申请数量",
+    id: "carried",
+};
 /// Label of the results block.
 pub const RESULTS_LABEL: &str = "三、本年度办理结果";
 /// （一）予以公开.
@@ -183,7 +230,10 @@ pub const DISCLOSED_ROW: RowSpec = row("disclosed", &["予以公开"], "（一�
 /// （二）部分公开.
 pub const PARTLY_ROW: RowSpec = row(
     "partly_disclosed",
-    &["部分公开", "部分公开（区分处理的，只计这一情形，不计其他情形）"],
+    &[
+        "部分公开",
+        "部分公开（区分处理的，只计这一情形，不计其他情形）",
+    ],
     "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
     "partly",
 );
@@ -193,19 +243,59 @@ pub const WITHHELD: GroupSpec = GroupSpec {
     label: "（三）不予公开",
     id: "withheld",
     rows: &[
-        row("state_secret", &["属于国家秘密", "国家秘密"], "1.属于国家秘密", "withheld-1"),
-        row("prohibited_by_law", &["其他法律行政法规禁止公开"], "2.其他法律行政法规禁止公开", "withheld-2"),
+        row(
+            "state_secret",
+            &["属于国家秘密", "国家秘密"],
+            "1.属于国家秘密",
+            "withheld-1",
+        ),
+        row(
+            "prohibited_by_law",
+            &["其他法律行政法规禁止公开"],
+            "2.其他法律行政法规禁止公开",
+            "withheld-2",
+        ),
         row(
             "security_stability",
-            &["危及“三安全一稳定”", "危及\"三安全一稳定\"", "危及三安全一稳定", "三安全一稳定"],
+            &[
+                "危及“三安全一稳定”",
+                "危及\"三安全一稳定\"",
+                "危及三安全一稳定",
+                "三安全一稳定",
+            ],
             "3.危及“三安全一稳定”",
             "withheld-3",
         ),
-        row("third_party_rights", &["保护第三方合法权益"], "4.保护第三方合法权益", "withheld-4"),
-        row("internal_affairs", &["属于三类内部事务信息", "三类内部事务信息"], "5.属于三类内部事务信息", "withheld-5"),
-        row("process_information", &["属于四类过程性信息", "四类过程性信息"], "6.属于四类过程性信息", "withheld-6"),
-        row("enforcement_files", &["属于行政执法案卷", "行政执法案卷"], "7.属于行政执法案卷", "withheld-7"),
-        row("administrative_query", &["属于行政查询事项", "行政查询事项"], "8.属于行政查询事项", "withheld-8"),
+        row(
+            "third_party_rights",
+            &["保护第三方合法权益"],
+            "4.保护第三方合法权益",
+            "withheld-4",
+        ),
+        row(
+            "internal_affairs",
+            &["属于三类内部事务信息", "三类内部事务信息"],
+            "5.属于三类内部事务信息",
+            "withheld-5",
+        ),
+        row(
+            "process_information",
+            &["属于四类过程性信息", "四类过程性信息"],
+            "6.属于四类过程性信息",
+            "withheld-6",
+        ),
+        row(
+            "enforcement_files",
+            &["属于行政执法案卷", "行政执法案卷"],
+            "7.属于行政执法案卷",
+            "withheld-7",
+        ),
+        row(
+            "administrative_query",
+            &["属于行政查询事项", "行政查询事项"],
+            "8.属于行政查询事项",
+            "withheld-8",
+        ),
     ],
 };
 /// （四）无法提供.
@@ -216,7 +306,11 @@ pub const UNABLE: GroupSpec = GroupSpec {
     rows: &[
         row(
             "not_held",
-            &["本机关不掌握相关政府信息", "不掌握相关政府信息", "本机关不掌握"],
+            &[
+                "本机关不掌握相关政府信息",
+                "不掌握相关政府信息",
+                "本机关不掌握",
+            ],
             "1.本机关不掌握相关政府信息",
             "unable-1",
         ),
@@ -240,10 +334,25 @@ pub const NOT_PROCESSED: GroupSpec = GroupSpec {
     label: "（五）不予处理",
     id: "notproc",
     rows: &[
-        row("complaints", &["信访举报投诉类申请"], "1.信访举报投诉类申请", "notproc-1"),
+        row(
+            "complaints",
+            &["信访举报投诉类申请"],
+            "1.信访举报投诉类申请",
+            "notproc-1",
+        ),
         row("repeated", &["重复申请"], "2.重复申请", "notproc-2"),
-        row("publications", &["要求提供公开出版物"], "3.要求提供公开出版物", "notproc-3"),
-        row("excessive", &["无正当理由大量反复申请"], "4.无正当理由大量反复申请", "notproc-4"),
+        row(
+            "publications",
+            &["要求提供公开出版物"],
+            "3.要求提供公开出版物",
+            "notproc-3",
+        ),
+        row(
+            "excessive",
+            &["无正当理由大量反复申请"],
+            "4.无正当理由大量反复申请",
+            "notproc-4",
+        ),
         row(
             "confirmation",
             &["要求行政机关确认或重新出具已获取信息"],
@@ -282,12 +391,23 @@ pub const OTHER: GroupSpec = GroupSpec {
     ],
 };
 /// （六）其他处理, 2019 trial template: one row.
-pub const OTHER_2019_ROW: RowSpec = RowSpec { key: OTHER.key, label: "（六）其他处理", id: "other" };
+pub const OTHER_2019_ROW: RowSpec = RowSpec {
+    key: OTHER.key,
+    label: "（六）其他处理",
+    id: "other",
+};
 /// （七）总计.
-pub const TOTAL_ROW: RowSpec = RowSpec { key: keys::TOTAL, label: "（七）总计", id: "total" };
+pub const TOTAL_ROW: RowSpec = RowSpec {
+    key: keys::TOTAL,
+    label: "（七）总计",
+    id: "total",
+};
 /// 四、结转下年度继续办理.
-pub const CARRIED_FORWARD_ROW: RowSpec =
-    RowSpec { key: keys::CARRIED_FORWARD, label: "四、结转下年度继续办理", id: "forward" };
+pub const CARRIED_FORWARD_ROW: RowSpec = RowSpec {
+    key: keys::CARRIED_FORWARD,
+    label: "四、结转下年度继续办理",
+    id: "forward",
+};
 
 /// Which national template the report follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -545,13 +665,22 @@ pub fn parse(f: &mut Fields<'_>) -> AnnualReport {
     match f.value(&keys::DATA) {
         None => {
             let d = f
-                .warning("W0502", &keys::DATA, "年度报告没有填写表格数据（data / 数据），不生成第二、三、四部分的统计表")
-                .help("用 `gongkai new annual_report` 生成带全部表格行的模板，在 `data:` 下填写数字");
+                .warning(
+                    "W0502",
+                    &keys::DATA,
+                    "年度报告没有填写表格数据（data / 数据），不生成第二、三、四部分的统计表",
+                )
+                .help(
+                    "用 `gongkai new annual_report` 生成带全部表格行的模板，在 `data:` 下填写数字",
+                );
             f.diagnostics.push(d);
         }
         Some(Value::Mapping(m)) => {
             report.has_data = true;
-            let mut r = Reader { diags: Vec::new(), format };
+            let mut r = Reader {
+                diags: Vec::new(),
+                format,
+            };
             r.data(f, m, data_line, &mut report);
             f.diagnostics.append(&mut r.diags);
             let mismatches = crate::rules::annual_report::settle(&mut report);
@@ -665,7 +794,11 @@ fn as_number(v: &Value) -> Option<f64> {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => {
             let t = normalise_digits(s.trim()).replace([',', '，'], "");
-            if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')) {
+            if t.is_empty()
+                || !t
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
+            {
                 return None;
             }
             t.parse::<f64>().ok()
@@ -685,7 +818,9 @@ fn count(v: &Value) -> Result<u64, NumError> {
     if v.is_null() {
         return Ok(0);
     }
-    let x = as_number(v).filter(|x| x.is_finite()).ok_or(NumError::NotNumber)?;
+    let x = as_number(v)
+        .filter(|x| x.is_finite())
+        .ok_or(NumError::NotNumber)?;
     if x < 0.0 {
         Err(NumError::Negative)
     } else if x.fract() != 0.0 || x > 9.0e15 {
@@ -705,7 +840,9 @@ fn signed(v: &Value) -> Result<i64, NumError> {
     if v.is_null() {
         return Ok(0);
     }
-    let x = as_number(v).filter(|x| x.is_finite()).ok_or(NumError::NotNumber)?;
+    let x = as_number(v)
+        .filter(|x| x.is_finite())
+        .ok_or(NumError::NotNumber)?;
     if x.fract() != 0.0 || x.abs() > 9.0e15 {
         Err(NumError::NotWhole)
     } else {
@@ -718,7 +855,9 @@ fn decimal(v: &Value) -> Result<f64, NumError> {
     if v.is_null() {
         return Ok(0.0);
     }
-    let x = as_number(v).filter(|x| x.is_finite()).ok_or(NumError::NotNumber)?;
+    let x = as_number(v)
+        .filter(|x| x.is_finite())
+        .ok_or(NumError::NotNumber)?;
     if x < 0.0 {
         Err(NumError::Negative)
     } else {
@@ -782,7 +921,14 @@ impl Reader {
         cursor
     }
 
-    fn error(&mut self, f: &Fields<'_>, code: &'static str, line: Option<usize>, message: String, help: &str) {
+    fn error(
+        &mut self,
+        f: &Fields<'_>,
+        code: &'static str,
+        line: Option<usize>,
+        message: String,
+        help: &str,
+    ) {
         self.diags.push(
             Diagnostic::error(code, message)
                 .in_file(f.file())
@@ -791,13 +937,29 @@ impl Reader {
         );
     }
 
-    fn number_error(&mut self, f: &Fields<'_>, line: Option<usize>, what: &str, v: &Value, e: NumError) {
+    fn number_error(
+        &mut self,
+        f: &Fields<'_>,
+        line: Option<usize>,
+        what: &str,
+        v: &Value,
+        e: NumError,
+    ) {
         let (problem, help) = match e {
             NumError::Negative => ("是负数", "件数和金额不能为负；没有的填 0"),
             NumError::NotWhole => ("不是整数", "件数写整数，如 3；没有的填 0"),
-            NumError::NotNumber => ("不是数字", "只写阿拉伯数字，如 3；没有的填 0，不要写“/”“无”或单位"),
+            NumError::NotNumber => (
+                "不是数字",
+                "只写阿拉伯数字，如 3；没有的填 0，不要写“/”“无”或单位",
+            ),
         };
-        self.error(f, "E0502", line, format!("{what}的值“{}”{problem}", shown(v)), help);
+        self.error(
+            f,
+            "E0502",
+            line,
+            format!("{what}的值“{}”{problem}", shown(v)),
+            help,
+        );
     }
 
     fn count(&mut self, f: &Fields<'_>, line: Option<usize>, what: &str, v: &Value) -> u64 {
@@ -816,7 +978,14 @@ impl Reader {
 
     /// Fields of a nested mapping whose keys are below `line`, with every known key read
     /// (so duplicates are reported) and the unknown ones warned about.
-    fn check_keys<'a>(&mut self, f: &Fields<'a>, map: &'a Mapping, line: Option<usize>, known: &[Key], what: &str) {
+    fn check_keys<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        known: &[Key],
+        what: &str,
+    ) {
         let mut inner = f.nested(map, line);
         for k in known {
             inner.value(k);
@@ -825,12 +994,22 @@ impl Reader {
         self.diags.extend(inner.take_diagnostics());
     }
 
-    fn data<'a>(&mut self, f: &Fields<'a>, map: &'a Mapping, line: Option<usize>, report: &mut AnnualReport) {
+    fn data<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        report: &mut AnnualReport,
+    ) {
         let known = [keys::PROACTIVE, keys::REQUESTS, keys::APPEALS];
         self.check_keys(f, map, line, &known, "年度报告数据（data）");
         let start = line.unwrap_or_else(|| f.start_line());
         self.walk(f, map, &known, start, |r, (index, v, line)| {
-            let what = ["主动公开（proactive）", "依申请公开（requests）", "行政复议、行政诉讼（appeals）"][index];
+            let what = [
+                "主动公开（proactive）",
+                "依申请公开（requests）",
+                "行政复议、行政诉讼（appeals）",
+            ][index];
             let Value::Mapping(m) = v else {
                 if !v.is_null() {
                     r.error(
@@ -853,17 +1032,46 @@ impl Reader {
 
     // ---- 二、主动公开 ----
 
-    fn proactive<'a>(&mut self, f: &Fields<'a>, map: &'a Mapping, line: Option<usize>, out: &mut Proactive) -> usize {
+    fn proactive<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        out: &mut Proactive,
+    ) -> usize {
         let start = line.unwrap_or_else(|| f.start_line());
         match out {
             Proactive::National2021(p) => {
-                let known = [keys::RULES, keys::NORMATIVE_DOCS, keys::LICENSING, keys::PENALTY, keys::COERCION, keys::FEES];
+                let known = [
+                    keys::RULES,
+                    keys::NORMATIVE_DOCS,
+                    keys::LICENSING,
+                    keys::PENALTY,
+                    keys::COERCION,
+                    keys::FEES,
+                ];
                 self.check_keys(f, map, line, &known, "主动公开（proactive）");
                 self.walk(f, map, &known, start, |r, (index, v, line)| match index {
                     0 | 1 => {
-                        let label = if index == 0 { "规章" } else { "行政规范性文件" };
-                        let (nums, end) = r.fixed(f, v, line, label, &[keys::ISSUED, keys::REPEALED, keys::IN_FORCE], &["本年制发件数", "本年废止件数", "现行有效件数"]);
-                        let counts = DocCounts { issued: nums[0], repealed: nums[1], in_force: nums[2], line };
+                        let label = if index == 0 {
+                            "规章"
+                        } else {
+                            "行政规范性文件"
+                        };
+                        let (nums, end) = r.fixed(
+                            f,
+                            v,
+                            line,
+                            label,
+                            &[keys::ISSUED, keys::REPEALED, keys::IN_FORCE],
+                            &["本年制发件数", "本年废止件数", "现行有效件数"],
+                        );
+                        let counts = DocCounts {
+                            issued: nums[0],
+                            repealed: nums[1],
+                            in_force: nums[2],
+                            line,
+                        };
                         if index == 0 {
                             p.rules = counts;
                         } else {
@@ -873,7 +1081,8 @@ impl Reader {
                     }
                     2..=4 => {
                         let label = ["行政许可", "行政处罚", "行政强制"][index - 2];
-                        let (n, end) = r.single(f, v, line, label, &keys::DECISIONS, "本年处理决定数量");
+                        let (n, end) =
+                            r.single(f, v, line, label, &keys::DECISIONS, "本年处理决定数量");
                         *[&mut p.licensing, &mut p.penalty, &mut p.coercion][index - 2] = n;
                         end
                     }
@@ -898,7 +1107,11 @@ impl Reader {
                 self.check_keys(f, map, line, &known, "主动公开（proactive）");
                 self.walk(f, map, &known, start, |r, (index, v, line)| match index {
                     0 | 1 => {
-                        let label = if index == 0 { "规章" } else { "规范性文件" };
+                        let label = if index == 0 {
+                            "规章"
+                        } else {
+                            "规范性文件"
+                        };
                         let (nums, end) = r.fixed(
                             f,
                             v,
@@ -907,7 +1120,11 @@ impl Reader {
                             &[keys::MADE, keys::PUBLISHED_COUNT, keys::PUBLIC_TOTAL],
                             &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
                         );
-                        let counts = MadeCounts { made: nums[0], published: nums[1], total: nums[2] };
+                        let counts = MadeCounts {
+                            made: nums[0],
+                            published: nums[1],
+                            total: nums[2],
+                        };
                         if index == 0 {
                             p.rules = counts;
                         } else {
@@ -916,9 +1133,21 @@ impl Reader {
                         end
                     }
                     2..=6 => {
-                        let label = ["行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费"][index - 2];
+                        let label = [
+                            "行政许可",
+                            "其他对外管理服务事项",
+                            "行政处罚",
+                            "行政强制",
+                            "行政事业性收费",
+                        ][index - 2];
                         let (items, end) = r.items_2019(f, v, line, label, index == 6);
-                        *[&mut p.licensing, &mut p.other_services, &mut p.penalty, &mut p.coercion, &mut p.fees][index - 2] = items;
+                        *[
+                            &mut p.licensing,
+                            &mut p.other_services,
+                            &mut p.penalty,
+                            &mut p.coercion,
+                            &mut p.fees,
+                        ][index - 2] = items;
                         end
                     }
                     _ => {
@@ -965,8 +1194,17 @@ impl Reader {
                     f,
                     "E0501",
                     line,
-                    format!("“{label}”应填写 {} 个数（{}），现为“{}”", names.len(), labels.join("、"), shown(other)),
-                    &format!("写成 `{{{}}}` 或按顺序写 {} 个数的列表", example.join(", "), names.len()),
+                    format!(
+                        "“{label}”应填写 {} 个数（{}），现为“{}”",
+                        names.len(),
+                        labels.join("、"),
+                        shown(other)
+                    ),
+                    &format!(
+                        "写成 `{{{}}}` 或按顺序写 {} 个数的列表",
+                        example.join(", "),
+                        names.len()
+                    ),
                 );
                 (nums, end)
             }
@@ -974,10 +1212,19 @@ impl Reader {
     }
 
     /// One count: a number, or a map with its one column.
-    fn single<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>, label: &str, name: &Key, column: &str) -> (u64, usize) {
+    fn single<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+        label: &str,
+        name: &Key,
+        column: &str,
+    ) -> (u64, usize) {
         match v {
             Value::Mapping(_) => {
-                let (nums, end) = self.fixed(f, v, line, label, std::slice::from_ref(name), &[column]);
+                let (nums, end) =
+                    self.fixed(f, v, line, label, std::slice::from_ref(name), &[column]);
                 (nums[0], end)
             }
             Value::Sequence(_) => {
@@ -990,12 +1237,20 @@ impl Reader {
                 );
                 (0, line.unwrap_or_else(|| f.start_line()))
             }
-            other => (self.count(f, line, &format!("“{label}”的“{column}”"), other), line.unwrap_or_else(|| f.start_line())),
+            other => (
+                self.count(f, line, &format!("“{label}”的“{column}”"), other),
+                line.unwrap_or_else(|| f.start_line()),
+            ),
         }
     }
 
     /// 行政事业性收费 — 本年收费金额（单位：万元）: a decimal, or a map with `amount`.
-    fn fee_amount<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>) -> (f64, usize) {
+    fn fee_amount<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+    ) -> (f64, usize) {
         let end = line.unwrap_or_else(|| f.start_line());
         let (value, at) = match v {
             Value::Mapping(m) => {
@@ -1024,7 +1279,10 @@ impl Reader {
                     f,
                     "E0502",
                     at.0,
-                    format!("“行政事业性收费”的本年收费金额（单位：万元）“{}”{problem}", shown(value)),
+                    format!(
+                        "“行政事业性收费”的本年收费金额（单位：万元）“{}”{problem}",
+                        shown(value)
+                    ),
                     help,
                 );
                 (0.0, at.1)
@@ -1033,7 +1291,14 @@ impl Reader {
     }
 
     /// A 2019 item row: {last_year, change, decisions} (fees: without decisions).
-    fn items_2019<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>, label: &str, fees: bool) -> (ItemCounts, usize) {
+    fn items_2019<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+        label: &str,
+        fees: bool,
+    ) -> (ItemCounts, usize) {
         let names: &[Key] = if fees {
             &[keys::LAST_YEAR, keys::CHANGE]
         } else {
@@ -1078,18 +1343,38 @@ impl Reader {
         (out, end)
     }
 
-    fn shape_2019(&mut self, f: &Fields<'_>, line: Option<usize>, label: &str, names: &[Key], labels: &[&str]) {
+    fn shape_2019(
+        &mut self,
+        f: &Fields<'_>,
+        line: Option<usize>,
+        label: &str,
+        names: &[Key],
+        labels: &[&str],
+    ) {
         let example: Vec<String> = names.iter().map(|k| format!("{}: 0", k.name)).collect();
         self.error(
             f,
             "E0501",
             line,
-            format!("“{label}”应填写 {} 个数（{}）", names.len(), labels[..names.len()].join("、")),
-            &format!("写成 `{{{}}}` 或按顺序写 {} 个数的列表", example.join(", "), names.len()),
+            format!(
+                "“{label}”应填写 {} 个数（{}）",
+                names.len(),
+                labels[..names.len()].join("、")
+            ),
+            &format!(
+                "写成 `{{{}}}` 或按顺序写 {} 个数的列表",
+                example.join(", "),
+                names.len()
+            ),
         );
     }
 
-    fn procurement<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>) -> (Procurement, usize) {
+    fn procurement<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+    ) -> (Procurement, usize) {
         let names = [keys::PROJECTS, keys::AMOUNT];
         let end = line.unwrap_or_else(|| f.start_line());
         let mut out = Procurement::default();
@@ -1106,7 +1391,9 @@ impl Reader {
                             String::new()
                         }
                     },
-                    other => scalar_text(other).map(|s| s.trim().to_string()).unwrap_or_default(),
+                    other => scalar_text(other)
+                        .map(|s| s.trim().to_string())
+                        .unwrap_or_default(),
                 };
             }
         };
@@ -1125,7 +1412,13 @@ impl Reader {
                 })
             }
             _ => {
-                self.shape_2019(f, line, "政府集中采购", &names, &["采购项目数量", "采购总金额"]);
+                self.shape_2019(
+                    f,
+                    line,
+                    "政府集中采购",
+                    &names,
+                    &["采购项目数量", "采购总金额"],
+                );
                 end
             }
         };
@@ -1134,9 +1427,20 @@ impl Reader {
 
     // ---- 三、收到和处理政府信息公开申请情况 ----
 
-    fn requests<'a>(&mut self, f: &Fields<'a>, map: &'a Mapping, line: Option<usize>, out: &mut Requests) -> usize {
+    fn requests<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        out: &mut Requests,
+    ) -> usize {
         out.line = line;
-        let known = [keys::NEW, keys::CARRIED_OVER, keys::RESULTS, keys::CARRIED_FORWARD];
+        let known = [
+            keys::NEW,
+            keys::CARRIED_OVER,
+            keys::RESULTS,
+            keys::CARRIED_FORWARD,
+        ];
         self.check_keys(f, map, line, &known, "依申请公开（requests）");
         let start = line.unwrap_or_else(|| f.start_line());
         self.walk(f, map, &known, start, |r, (index, v, l)| match index {
@@ -1163,8 +1467,22 @@ impl Reader {
         })
     }
 
-    fn results<'a>(&mut self, f: &Fields<'a>, map: &'a Mapping, line: Option<usize>, out: &mut Requests) -> usize {
-        let known = [DISCLOSED_ROW.key, PARTLY_ROW.key, WITHHELD.key, UNABLE.key, NOT_PROCESSED.key, OTHER.key, TOTAL_ROW.key];
+    fn results<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        out: &mut Requests,
+    ) -> usize {
+        let known = [
+            DISCLOSED_ROW.key,
+            PARTLY_ROW.key,
+            WITHHELD.key,
+            UNABLE.key,
+            NOT_PROCESSED.key,
+            OTHER.key,
+            TOTAL_ROW.key,
+        ];
         self.check_keys(f, map, line, &known, "本年度办理结果（results）");
         let start = line.unwrap_or_else(|| f.start_line());
         let format = self.format;
@@ -1187,7 +1505,14 @@ impl Reader {
         })
     }
 
-    fn group<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>, spec: &GroupSpec, out: &mut [Row]) -> usize {
+    fn group<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+        spec: &GroupSpec,
+        out: &mut [Row],
+    ) -> usize {
         let start = line.unwrap_or_else(|| f.start_line());
         let map = match v {
             Value::Mapping(m) => m,
@@ -1198,7 +1523,11 @@ impl Reader {
                     f,
                     "E0501",
                     line,
-                    format!("“{}”是分组行，本身不填数字，应分别填写其下 {} 项", spec.label, spec.rows.len()),
+                    format!(
+                        "“{}”是分组行，本身不填数字，应分别填写其下 {} 项",
+                        spec.label,
+                        spec.rows.len()
+                    ),
                     &format!("在它下面逐项填写：{}", names.join("、")),
                 );
                 return start;
@@ -1206,14 +1535,23 @@ impl Reader {
         };
         let known: Vec<Key> = spec.rows.iter().map(|r| r.key).collect();
         self.check_keys(f, map, line, &known, &format!("“{}”", spec.label));
-        self.walk(f, map, &known, start, |r, (index, v, l)| match out.get_mut(index) {
-            Some(slot) => r.row(f, v, l, &spec.rows[index], slot),
-            None => l.unwrap_or(start),
+        self.walk(f, map, &known, start, |r, (index, v, l)| {
+            match out.get_mut(index) {
+                Some(slot) => r.row(f, v, l, &spec.rows[index], slot),
+                None => l.unwrap_or(start),
+            }
         })
     }
 
     /// One row of six numbers (+ 总计): a list of 6 or 7, or a map keyed by column.
-    fn row<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>, spec: &RowSpec, out: &mut Row) -> usize {
+    fn row<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+        spec: &RowSpec,
+        out: &mut Row,
+    ) -> usize {
         let start = line.unwrap_or_else(|| f.start_line());
         // An empty row (`total:` with nothing after it) counts as not written.
         if v.is_null() {
@@ -1267,8 +1605,19 @@ impl Reader {
 
     // ---- 四、行政复议、行政诉讼 ----
 
-    fn appeals<'a>(&mut self, f: &Fields<'a>, map: &'a Mapping, line: Option<usize>, out: &mut Appeals) -> usize {
-        let known = [keys::REVIEW, keys::LAWSUIT_DIRECT, keys::LAWSUIT_AFTER_REVIEW, keys::LAWSUIT];
+    fn appeals<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        out: &mut Appeals,
+    ) -> usize {
+        let known = [
+            keys::REVIEW,
+            keys::LAWSUIT_DIRECT,
+            keys::LAWSUIT_AFTER_REVIEW,
+            keys::LAWSUIT,
+        ];
         self.check_keys(f, map, line, &known, "行政复议、行政诉讼（appeals）");
         let start = line.unwrap_or_else(|| f.start_line());
         let mut seen = [false; 3];
@@ -1322,7 +1671,14 @@ impl Reader {
     }
 
     /// One appeal group: four results (+ 总计), as a list of 4 or 5 or a map.
-    fn appeal<'a>(&mut self, f: &Fields<'a>, v: &'a Value, line: Option<usize>, label: &str, out: &mut Appeal) -> usize {
+    fn appeal<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        v: &'a Value,
+        line: Option<usize>,
+        label: &str,
+        out: &mut Appeal,
+    ) -> usize {
         out.line = line;
         let start = line.unwrap_or_else(|| f.start_line());
         match v {
@@ -1342,7 +1698,12 @@ impl Reader {
                 known.push(keys::TOTAL);
                 self.check_keys(f, m, line, &known, &format!("“{label}”"));
                 self.walk(f, m, &known, start, |r, (i, x, l)| {
-                    let n = r.count(f, l.or(line), &format!("“{label}”的“{}”", APPEAL_LABELS[i]), x);
+                    let n = r.count(
+                        f,
+                        l.or(line),
+                        &format!("“{label}”的“{}”", APPEAL_LABELS[i]),
+                        x,
+                    );
                     match out.results.get_mut(i) {
                         Some(c) => *c = n,
                         None => out.given_total = Some(n),
@@ -1392,7 +1753,9 @@ pub fn skeleton(year: i32, department: &str) -> String {
     let mut s = String::new();
     s.push_str("---\n");
     s.push_str(&format!("title: {}\n", yaml_quote(&title)));
-    s.push_str(&format!("year: {year}                      # 报告年度（所报告的年度）\n"));
+    s.push_str(&format!(
+        "year: {year}                      # 报告年度（所报告的年度）\n"
+    ));
     s.push_str(&format!(
         "published: {}-01-31          # 发布日期：部门于次年1月31日前、县级以上人民政府于次年3月31日前公布\n",
         year + 1
@@ -1404,30 +1767,62 @@ pub fn skeleton(year: i32, department: &str) -> String {
     s.push_str("    # 第二十条第（一）项：本年制发件数 / 本年废止件数 / 现行有效件数\n");
     s.push_str("    rules:          {issued: 0, repealed: 0, in_force: 0}   # 规章\n");
     s.push_str("    normative_docs: {issued: 0, repealed: 0, in_force: 0}   # 行政规范性文件\n");
-    s.push_str("    licensing: 0                  # 第二十条第（五）项 行政许可：本年处理决定数量\n");
-    s.push_str("    penalty: 0                    # 第二十条第（六）项 行政处罚：本年处理决定数量\n");
-    s.push_str("    coercion: 0                   # 第二十条第（六）项 行政强制：本年处理决定数量\n");
+    s.push_str(
+        "    licensing: 0                  # 第二十条第（五）项 行政许可：本年处理决定数量\n",
+    );
+    s.push_str(
+        "    penalty: 0                    # 第二十条第（六）项 行政处罚：本年处理决定数量\n",
+    );
+    s.push_str(
+        "    coercion: 0                   # 第二十条第（六）项 行政强制：本年处理决定数量\n",
+    );
     s.push_str("    fees: 0                       # 第二十条第（八）项 行政事业性收费：本年收费金额（单位：万元）\n");
     s.push_str("  requests:                       # 三、收到和处理政府信息公开申请情况\n");
     s.push_str("    # 每行 6 个数，依次为：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他。\n");
     s.push_str("    # 各行“总计”自动计算；也可写第 7 个数作总计，构建时会核对。\n");
     s.push_str("    # 勾稽关系：一 + 二 = 三（七）总计 + 四，每一列都须相等。\n");
     s.push_str(&format!("    new:          {zero}   # {}\n", NEW_ROW.label));
-    s.push_str(&format!("    carried_over: {zero}   # {}\n", CARRIED_OVER_ROW.label));
-    s.push_str(&format!("    results:                        # {RESULTS_LABEL}\n"));
-    s.push_str(&format!("      disclosed:        {zero}   # {}\n", DISCLOSED_ROW.label));
-    s.push_str(&format!("      partly_disclosed: {zero}   # {}\n", PARTLY_ROW.label));
+    s.push_str(&format!(
+        "    carried_over: {zero}   # {}\n",
+        CARRIED_OVER_ROW.label
+    ));
+    s.push_str(&format!(
+        "    results:                        # {RESULTS_LABEL}\n"
+    ));
+    s.push_str(&format!(
+        "      disclosed:        {zero}   # {}\n",
+        DISCLOSED_ROW.label
+    ));
+    s.push_str(&format!(
+        "      partly_disclosed: {zero}   # {}\n",
+        PARTLY_ROW.label
+    ));
     for group in [&WITHHELD, &UNABLE, &NOT_PROCESSED, &OTHER] {
-        s.push_str(&format!("      {}:{}# {}\n", group.key.name, pad(group.key.name, 30), group.label));
+        s.push_str(&format!(
+            "      {}:{}# {}\n",
+            group.key.name,
+            pad(group.key.name, 30),
+            group.label
+        ));
         for r in group.rows {
-            s.push_str(&format!("        {}:{}{zero}   # {}\n", r.key.name, pad(r.key.name, 20), r.label));
+            s.push_str(&format!(
+                "        {}:{}{zero}   # {}\n",
+                r.key.name,
+                pad(r.key.name, 20),
+                r.label
+            ));
         }
     }
     s.push_str("      # total: （七）总计，不必填写，自动计算\n");
-    s.push_str(&format!("    carried_forward: {zero}   # {}\n", CARRIED_FORWARD_ROW.label));
+    s.push_str(&format!(
+        "    carried_forward: {zero}   # {}\n",
+        CARRIED_FORWARD_ROW.label
+    ));
     s.push_str("  appeals:                        # 四、政府信息公开行政复议、行政诉讼情况\n");
     s.push_str("    # 每项依次为：结果维持、结果纠正、其他结果、尚未审结（总计自动计算）\n");
-    s.push_str("    review:               {upheld: 0, corrected: 0, other: 0, pending: 0}   # 行政复议\n");
+    s.push_str(
+        "    review:               {upheld: 0, corrected: 0, other: 0, pending: 0}   # 行政复议\n",
+    );
     s.push_str("    lawsuit_direct:       {upheld: 0, corrected: 0, other: 0, pending: 0}   # 行政诉讼：未经复议直接起诉\n");
     s.push_str("    lawsuit_after_review: {upheld: 0, corrected: 0, other: 0, pending: 0}   # 行政诉讼：复议后起诉\n");
     s.push_str("---\n\n");
@@ -1477,10 +1872,12 @@ mod tests {
     const GOOD_2019: &str = include_str!("../../tests/fixtures/annual-reports/good-2019.md");
     const CHINESE: &str = include_str!("../../tests/fixtures/annual-reports/good-chinese-keys.md");
     const NO_TOTALS: &str = include_str!("../../tests/fixtures/annual-reports/good-no-totals.md");
-    const BAD_TOTAL: &str = include_str!("../../tests/fixtures/annual-reports/bad-results-total.md");
+    const BAD_TOTAL: &str =
+        include_str!("../../tests/fixtures/annual-reports/bad-results-total.md");
     const BAD_ROW: &str = include_str!("../../tests/fixtures/annual-reports/bad-row-total.md");
     const BAD_BALANCE: &str = include_str!("../../tests/fixtures/annual-reports/bad-balance.md");
-    const BAD_APPEAL: &str = include_str!("../../tests/fixtures/annual-reports/bad-appeal-total.md");
+    const BAD_APPEAL: &str =
+        include_str!("../../tests/fixtures/annual-reports/bad-appeal-total.md");
     const BAD_NUMBERS: &str = include_str!("../../tests/fixtures/annual-reports/bad-numbers.md");
     const BAD_SHAPE: &str = include_str!("../../tests/fixtures/annual-reports/bad-shape.md");
 
@@ -1501,8 +1898,19 @@ mod tests {
         assert_eq!(r.format, Format::National2021);
         assert!(r.has_data);
         let p = r.proactive_2021().unwrap();
-        assert_eq!(p.normative_docs, DocCounts { issued: 12, repealed: 3, in_force: 45, line: p.normative_docs.line });
-        assert_eq!(p.normative_docs.line, Some(line_of(GOOD_2021, "normative_docs:")));
+        assert_eq!(
+            p.normative_docs,
+            DocCounts {
+                issued: 12,
+                repealed: 3,
+                in_force: 45,
+                line: p.normative_docs.line
+            }
+        );
+        assert_eq!(
+            p.normative_docs.line,
+            Some(line_of(GOOD_2021, "normative_docs:"))
+        );
         assert_eq!((p.licensing, p.penalty, p.coercion), (1234, 56, 7));
         assert_eq!(p.fees, 12.5);
         let q = &r.requests;
@@ -1518,7 +1926,12 @@ mod tests {
 
     #[test]
     fn row_forms_six_seven_and_map_are_equivalent() {
-        for form in ["[3, 1, 0, 0, 2, 0]", "[3, 1, 0, 0, 2, 0, 6]", "{自然人: 3, 商业企业: 1, 法律服务机构: 2}", "{natural_person: 3, business: 1, legal_services: 2, total: 6}"] {
+        for form in [
+            "[3, 1, 0, 0, 2, 0]",
+            "[3, 1, 0, 0, 2, 0, 6]",
+            "{自然人: 3, 商业企业: 1, 法律服务机构: 2}",
+            "{natural_person: 3, business: 1, legal_services: 2, total: 6}",
+        ] {
             let text = format!(
                 "year: 2024\ndata:\n  requests:\n    new: {form}\n    results:\n      disclosed: {form}\n"
             );
@@ -1554,9 +1967,15 @@ data:
         let (r, diags) = parse_file(text);
         assert_eq!(codes(&diags), vec!["E0504", "E0504"], "{diags:#?}");
         // The (七)总计 row is the `total:` directly under results, not a `总计:` cell above.
-        assert_eq!(r.requests.total.line, Some(1 + line_of(text, "      total:")));
+        assert_eq!(
+            r.requests.total.line,
+            Some(1 + line_of(text, "      total:"))
+        );
         assert!(diags.iter().all(|d| d.line == r.requests.total.line));
-        assert_eq!(r.requests.unable[0].line, Some(1 + line_of(text, "not_held:")));
+        assert_eq!(
+            r.requests.unable[0].line,
+            Some(1 + line_of(text, "not_held:"))
+        );
     }
 
     #[test]
@@ -1565,7 +1984,14 @@ data:
         assert!(diags.is_empty(), "{diags:#?}");
         assert_eq!(r.year, 2023);
         let p = r.proactive_2021().unwrap();
-        assert_eq!((p.normative_docs.issued, p.normative_docs.repealed, p.normative_docs.in_force), (5, 1, 20));
+        assert_eq!(
+            (
+                p.normative_docs.issued,
+                p.normative_docs.repealed,
+                p.normative_docs.in_force
+            ),
+            (5, 1, 20)
+        );
         assert_eq!(p.fees, 0.8);
         assert_eq!(r.requests.new.cells, [10, 2, 0, 0, 0, 1]);
         assert_eq!(r.requests.withheld[2].cells, [1, 0, 0, 0, 0, 0]);
@@ -1597,8 +2023,16 @@ data:
         assert_eq!(d.severity, Severity::Error);
         assert!(d.message.contains("（七）总计"), "{}", d.message);
         assert!(d.message.contains("商业企业"), "{}", d.message);
-        assert!(d.message.contains('5') && d.message.contains('4'), "{}", d.message);
-        assert!(d.message.contains("三、收到和处理政府信息公开申请情况"), "{}", d.message);
+        assert!(
+            d.message.contains('5') && d.message.contains('4'),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("三、收到和处理政府信息公开申请情况"),
+            "{}",
+            d.message
+        );
         assert_eq!(d.line, Some(line_of(BAD_TOTAL, "      total:")));
     }
 
@@ -1607,8 +2041,16 @@ data:
         let (_, diags) = parse_file(BAD_ROW);
         assert_eq!(codes(&diags), vec!["E0503"], "{diags:#?}");
         let d = &diags[0];
-        assert!(d.message.contains("1.属于国家秘密") && d.message.contains("总计"), "{}", d.message);
-        assert!(d.message.contains('3') && d.message.contains('2'), "{}", d.message);
+        assert!(
+            d.message.contains("1.属于国家秘密") && d.message.contains("总计"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains('3') && d.message.contains('2'),
+            "{}",
+            d.message
+        );
         assert_eq!(d.line, Some(line_of(BAD_ROW, "state_secret:")));
     }
 
@@ -1618,7 +2060,11 @@ data:
         assert_eq!(codes(&diags), vec!["E0505"], "{diags:#?}");
         let d = &diags[0];
         assert!(d.message.contains("自然人"), "{}", d.message);
-        assert!(d.message.contains("12") && d.message.contains("11"), "{}", d.message);
+        assert!(
+            d.message.contains("12") && d.message.contains("11"),
+            "{}",
+            d.message
+        );
         assert_eq!(d.line, Some(line_of(BAD_BALANCE, "carried_forward:")));
     }
 
@@ -1626,8 +2072,16 @@ data:
     fn wrong_appeal_total_is_an_error() {
         let (_, diags) = parse_file(BAD_APPEAL);
         assert_eq!(codes(&diags), vec!["E0506"], "{diags:#?}");
-        assert!(diags[0].message.contains("行政复议"), "{}", diags[0].message);
-        assert!(diags[0].message.contains('4') && diags[0].message.contains('3'), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("行政复议"),
+            "{}",
+            diags[0].message
+        );
+        assert!(
+            diags[0].message.contains('4') && diags[0].message.contains('3'),
+            "{}",
+            diags[0].message
+        );
         assert_eq!(diags[0].line, Some(line_of(BAD_APPEAL, "review:")));
     }
 
@@ -1637,12 +2091,31 @@ data:
         let c = codes(&diags);
         assert_eq!(c.iter().filter(|c| **c == "E0502").count(), 4, "{diags:#?}");
         let text: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert!(text.iter().any(|m| m.contains("-1") && m.contains("负数")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("若干") && m.contains("不是数字")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("1.5") && m.contains("不是整数")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("行政事业性收费")), "{text:?}");
+        assert!(
+            text.iter().any(|m| m.contains("-1") && m.contains("负数")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|m| m.contains("若干") && m.contains("不是数字")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|m| m.contains("1.5") && m.contains("不是整数")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("行政事业性收费")),
+            "{text:?}"
+        );
         // A typo inside data is a warning, not a crash.
-        assert!(diags.iter().any(|d| d.code == "W0101" && d.message.contains("penalties")), "{diags:#?}");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == "W0101" && d.message.contains("penalties")),
+            "{diags:#?}"
+        );
     }
 
     #[test]
@@ -1650,10 +2123,24 @@ data:
         let (_, diags) = parse_file(BAD_SHAPE);
         let shape: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == "E0501").collect();
         assert!(shape.len() >= 4, "{diags:#?}");
-        assert!(shape.iter().any(|d| d.message.contains("（三）不予公开") && d.message.contains("分组")), "{shape:#?}");
-        assert!(shape.iter().any(|d| d.message.contains("5 个数")), "{shape:#?}");
-        assert!(shape.iter().any(|d| d.message.contains("行政复议")), "{shape:#?}");
-        assert!(shape.iter().any(|d| d.message.contains("行政规范性文件")), "{shape:#?}");
+        assert!(
+            shape
+                .iter()
+                .any(|d| d.message.contains("（三）不予公开") && d.message.contains("分组")),
+            "{shape:#?}"
+        );
+        assert!(
+            shape.iter().any(|d| d.message.contains("5 个数")),
+            "{shape:#?}"
+        );
+        assert!(
+            shape.iter().any(|d| d.message.contains("行政复议")),
+            "{shape:#?}"
+        );
+        assert!(
+            shape.iter().any(|d| d.message.contains("行政规范性文件")),
+            "{shape:#?}"
+        );
     }
 
     #[test]
@@ -1683,13 +2170,49 @@ data:
         let (r, diags) = parse_file(GOOD_2019);
         assert!(diags.is_empty(), "{diags:#?}");
         assert_eq!(r.format, Format::Trial2019);
-        let Proactive::Trial2019(p) = &r.proactive else { panic!("2019 table expected") };
-        assert_eq!(p.rules, MadeCounts { made: 0, published: 0, total: 2 });
-        assert_eq!(p.normative_docs, MadeCounts { made: 8, published: 8, total: 36 });
-        assert_eq!(p.licensing, ItemCounts { last_year: 120, change: -3, decisions: 860 });
+        let Proactive::Trial2019(p) = &r.proactive else {
+            panic!("2019 table expected")
+        };
+        assert_eq!(
+            p.rules,
+            MadeCounts {
+                made: 0,
+                published: 0,
+                total: 2
+            }
+        );
+        assert_eq!(
+            p.normative_docs,
+            MadeCounts {
+                made: 8,
+                published: 8,
+                total: 36
+            }
+        );
+        assert_eq!(
+            p.licensing,
+            ItemCounts {
+                last_year: 120,
+                change: -3,
+                decisions: 860
+            }
+        );
         assert_eq!(p.penalty.decisions, 41);
-        assert_eq!(p.fees, ItemCounts { last_year: 4, change: 0, decisions: 0 });
-        assert_eq!(p.procurement, Procurement { projects: 6, amount: "251.3万元".to_string() });
+        assert_eq!(
+            p.fees,
+            ItemCounts {
+                last_year: 4,
+                change: 0,
+                decisions: 0
+            }
+        );
+        assert_eq!(
+            p.procurement,
+            Procurement {
+                projects: 6,
+                amount: "251.3万元".to_string()
+            }
+        );
         assert_eq!(r.requests.other.len(), 1);
         assert_eq!(r.requests.other[0].cells, [1, 0, 0, 0, 0, 0]);
         assert_eq!(r.requests.total.total, 20);
@@ -1708,19 +2231,36 @@ data:
     #[test]
     fn skeleton_round_trips_without_diagnostics() {
         let text = skeleton(2024, "示例县人民政府");
-        assert!(text.starts_with("---\ntitle: \"示例县人民政府2024年政府信息公开工作年度报告\"\n"), "{text}");
+        assert!(
+            text.starts_with("---\ntitle: \"示例县人民政府2024年政府信息公开工作年度报告\"\n"),
+            "{text}"
+        );
         let (r, diags) = parse_file(&text);
         assert!(diags.is_empty(), "{diags:#?}\n{text}");
         assert_eq!(r.year, 2024);
         assert!(r.has_data);
-        assert_eq!(r.requests.total, Row { line: r.requests.total.line, ..Row::default() });
-        for label in ["一、总体情况", "五、政府信息公开工作存在的主要问题及改进情况", "六、其他需要报告的事项"] {
+        assert_eq!(
+            r.requests.total,
+            Row {
+                line: r.requests.total.line,
+                ..Row::default()
+            }
+        );
+        for label in [
+            "一、总体情况",
+            "五、政府信息公开工作存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+        ] {
             assert!(text.contains(&format!("## {label}")), "{label}");
         }
         // Every row of the template is present, named in a comment.
         for spec in [&WITHHELD, &UNABLE, &NOT_PROCESSED, &OTHER] {
             for r in spec.rows {
-                assert!(text.contains(&format!("{}:", r.key.name)) && text.contains(r.label), "{}", r.label);
+                assert!(
+                    text.contains(&format!("{}:", r.key.name)) && text.contains(r.label),
+                    "{}",
+                    r.label
+                );
             }
         }
         // A department with YAML-special characters stays one string.

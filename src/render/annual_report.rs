@@ -10,12 +10,13 @@
 //! table as its text alternative. All ids start with `ar-`, so they cannot collide with
 //! the Markdown body's heading anchors (which keep their Chinese text).
 
-use crate::model::annual_report::{
-    format_decimal, AnnualReport, Appeal, GroupSpec, ItemCounts, Proactive, Proactive2019, Proactive2021, Requests, Row,
-    RowSpec, APPEAL_LABELS, CARRIED_FORWARD_ROW, CARRIED_OVER_ROW, COLUMN_LABELS, DISCLOSED_ROW, NEW_ROW, NOT_PROCESSED,
-    OTHER, OTHER_2019_ROW, PARTLY_ROW, RESULTS_LABEL, TOTAL_ROW, UNABLE, WITHHELD,
-};
 use crate::model::annual_report::Format;
+use crate::model::annual_report::{
+    format_decimal, AnnualReport, Appeal, GroupSpec, ItemCounts, Proactive, Proactive2019,
+    Proactive2021, Requests, Row, RowSpec, APPEAL_LABELS, CARRIED_FORWARD_ROW, CARRIED_OVER_ROW,
+    COLUMN_LABELS, DISCLOSED_ROW, NEW_ROW, NOT_PROCESSED, OTHER, OTHER_2019_ROW, PARTLY_ROW,
+    RESULTS_LABEL, TOTAL_ROW, UNABLE, WITHHELD,
+};
 use crate::rules::annual_report::{outcomes, Outcomes};
 use std::fmt::Write;
 
@@ -26,7 +27,8 @@ pub const REQUESTS_TITLE: &str = "三、收到和处理政府信息公开申请�
 /// Section title of table 四.
 pub const APPEALS_TITLE: &str = "四、政府信息公开行政复议、行政诉讼情况";
 /// The note in table 三's top-left cell, worded as the template words it.
-pub const BALANCE_NOTE: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+pub const BALANCE_NOTE: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 
 /// Escape text for HTML content and attribute values.
 fn esc(text: &str) -> String {
@@ -46,9 +48,9 @@ fn esc(text: &str) -> String {
 
 /// Open a scrollable, keyboard-focusable region for a wide table.
 fn open_region(s: &mut String, label: &str) {
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<div class=\"table-scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">\n",
+        "<div class=\"table-scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
         esc(label)
     );
 }
@@ -56,8 +58,11 @@ fn open_region(s: &mut String, label: &str) {
 /// Sections 二、三、四: each an `<h2>` with the template's title and its table(s).
 pub fn tables_html(r: &AnnualReport) -> String {
     let mut s = String::new();
-    let sections: [(&str, &str); 3] =
-        [("ar-proactive", PROACTIVE_TITLE), ("ar-requests", REQUESTS_TITLE), ("ar-appeals", APPEALS_TITLE)];
+    let sections: [(&str, &str); 3] = [
+        ("ar-proactive", PROACTIVE_TITLE),
+        ("ar-requests", REQUESTS_TITLE),
+        ("ar-appeals", APPEALS_TITLE),
+    ];
     for (i, (id, title)) in sections.into_iter().enumerate() {
         let _ = writeln!(s, "<h2 id=\"{id}\">{}</h2>", esc(title));
         if !r.has_data {
@@ -98,19 +103,36 @@ fn sub_table(s: &mut String, caption: &str, columns: &[&str], rows: &[(&str, Vec
 
 fn proactive_2021(s: &mut String, p: &Proactive2021) {
     open_region(s, "表格：二、主动公开政府信息情况");
-    let docs = |d: &crate::model::annual_report::DocCounts| vec![d.issued.to_string(), d.repealed.to_string(), d.in_force.to_string()];
+    let docs = |d: &crate::model::annual_report::DocCounts| {
+        vec![
+            d.issued.to_string(),
+            d.repealed.to_string(),
+            d.in_force.to_string(),
+        ]
+    };
     sub_table(
         s,
         "第二十条第（一）项",
         &["本年制发件数", "本年废止件数", "现行有效件数"],
-        &[("规章", docs(&p.rules)), ("行政规范性文件", docs(&p.normative_docs))],
+        &[
+            ("规章", docs(&p.rules)),
+            ("行政规范性文件", docs(&p.normative_docs)),
+        ],
     );
-    sub_table(s, "第二十条第（五）项", &["本年处理决定数量"], &[("行政许可", vec![p.licensing.to_string()])]);
+    sub_table(
+        s,
+        "第二十条第（五）项",
+        &["本年处理决定数量"],
+        &[("行政许可", vec![p.licensing.to_string()])],
+    );
     sub_table(
         s,
         "第二十条第（六）项",
         &["本年处理决定数量"],
-        &[("行政处罚", vec![p.penalty.to_string()]), ("行政强制", vec![p.coercion.to_string()])],
+        &[
+            ("行政处罚", vec![p.penalty.to_string()]),
+            ("行政强制", vec![p.coercion.to_string()]),
+        ],
     );
     sub_table(
         s,
@@ -132,38 +154,68 @@ fn change(n: i64) -> String {
 
 fn proactive_2019(s: &mut String, p: &Proactive2019) {
     open_region(s, "表格：二、主动公开政府信息情况");
-    let made = |d: &crate::model::annual_report::MadeCounts| vec![d.made.to_string(), d.published.to_string(), d.total.to_string()];
-    let items = |d: &ItemCounts| vec![d.last_year.to_string(), change(d.change), d.decisions.to_string()];
+    let made = |d: &crate::model::annual_report::MadeCounts| {
+        vec![
+            d.made.to_string(),
+            d.published.to_string(),
+            d.total.to_string(),
+        ]
+    };
+    let items = |d: &ItemCounts| {
+        vec![
+            d.last_year.to_string(),
+            change(d.change),
+            d.decisions.to_string(),
+        ]
+    };
     sub_table(
         s,
         "第二十条第（一）项",
         &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-        &[("规章", made(&p.rules)), ("规范性文件", made(&p.normative_docs))],
+        &[
+            ("规章", made(&p.rules)),
+            ("规范性文件", made(&p.normative_docs)),
+        ],
     );
     let columns = ["上一年项目数量", "本年增/减", "处理决定数量"];
     sub_table(
         s,
         "第二十条第（五）项",
         &columns,
-        &[("行政许可", items(&p.licensing)), ("其他对外管理服务事项", items(&p.other_services))],
+        &[
+            ("行政许可", items(&p.licensing)),
+            ("其他对外管理服务事项", items(&p.other_services)),
+        ],
     );
     sub_table(
         s,
         "第二十条第（六）项",
         &columns,
-        &[("行政处罚", items(&p.penalty)), ("行政强制", items(&p.coercion))],
+        &[
+            ("行政处罚", items(&p.penalty)),
+            ("行政强制", items(&p.coercion)),
+        ],
     );
     sub_table(
         s,
         "第二十条第（八）项",
         &columns[..2],
-        &[("行政事业性收费", vec![p.fees.last_year.to_string(), change(p.fees.change)])],
+        &[(
+            "行政事业性收费",
+            vec![p.fees.last_year.to_string(), change(p.fees.change)],
+        )],
     );
     sub_table(
         s,
         "第二十条第（九）项",
         &["采购项目数量", "采购总金额"],
-        &[("政府集中采购", vec![p.procurement.projects.to_string(), p.procurement.amount.clone()])],
+        &[(
+            "政府集中采购",
+            vec![
+                p.procurement.projects.to_string(),
+                p.procurement.amount.clone(),
+            ],
+        )],
     );
     s.push_str("</div>\n");
 }
@@ -183,21 +235,52 @@ const REQUEST_COLUMN_HEADERS: [&str; 7] = [
 fn value_cells(s: &mut String, row: &Row, row_headers: &str) {
     for (i, col) in REQUEST_COLUMN_HEADERS.iter().enumerate() {
         let v = row.cells.get(i).copied().unwrap_or(row.total);
-        let class = if i == 6 { "report-num report-sum" } else { "report-num" };
-        let _ = write!(s, "<td class=\"{class}\" headers=\"{row_headers} {col}\">{v}</td>");
+        let class = if i == 6 {
+            "report-num report-sum"
+        } else {
+            "report-num"
+        };
+        let _ = write!(
+            s,
+            "<td class=\"{class}\" headers=\"{row_headers} {col}\">{v}</td>"
+        );
     }
     s.push_str("</tr>\n");
 }
 
 /// A row whose label spans the label columns it needs (`span`), optionally preceded by
 /// group header cells that start on this row.
-fn labelled_row(s: &mut String, lead: &str, spec: &RowSpec, span: usize, parents: &str, row: &Row, class: &str) {
+fn labelled_row(
+    s: &mut String,
+    lead: &str,
+    spec: &RowSpec,
+    span: usize,
+    parents: &str,
+    row: &Row,
+    class: &str,
+) {
     let id = format!("ar-req-{}", spec.id);
     let _ = write!(s, "<tr{class}>{lead}");
-    let colspan = if span > 1 { format!(" colspan=\"{span}\"") } else { String::new() };
-    let headers = if parents.is_empty() { String::new() } else { format!(" headers=\"{parents}\"") };
-    let _ = write!(s, "<th scope=\"row\" id=\"{id}\"{colspan}{headers}>{}</th>", esc(spec.label));
-    let chain = if parents.is_empty() { id } else { format!("{parents} {id}") };
+    let colspan = if span > 1 {
+        format!(" colspan=\"{span}\"")
+    } else {
+        String::new()
+    };
+    let headers = if parents.is_empty() {
+        String::new()
+    } else {
+        format!(" headers=\"{parents}\"")
+    };
+    let _ = write!(
+        s,
+        "<th scope=\"row\" id=\"{id}\"{colspan}{headers}>{}</th>",
+        esc(spec.label)
+    );
+    let chain = if parents.is_empty() {
+        id
+    } else {
+        format!("{parents} {id}")
+    };
     value_cells(s, row, &chain);
 }
 
@@ -232,13 +315,30 @@ fn requests(s: &mut String, r: &Requests, format: Format) {
         Format::National2021 => OTHER.rows.len(),
         Format::Trial2019 => 1,
     };
-    let results_rows = 2 + WITHHELD.rows.len() + UNABLE.rows.len() + NOT_PROCESSED.rows.len() + other_rows + 1;
+    let results_rows =
+        2 + WITHHELD.rows.len() + UNABLE.rows.len() + NOT_PROCESSED.rows.len() + other_rows + 1;
     let results_head = format!(
         "<th scope=\"rowgroup\" rowspan=\"{results_rows}\" id=\"ar-req-results\" class=\"report-group\">{}</th>",
         esc(RESULTS_LABEL)
     );
-    labelled_row(s, &results_head, &DISCLOSED_ROW, 2, "ar-req-results", &r.disclosed, "");
-    labelled_row(s, "", &PARTLY_ROW, 2, "ar-req-results", &r.partly_disclosed, "");
+    labelled_row(
+        s,
+        &results_head,
+        &DISCLOSED_ROW,
+        2,
+        "ar-req-results",
+        &r.disclosed,
+        "",
+    );
+    labelled_row(
+        s,
+        "",
+        &PARTLY_ROW,
+        2,
+        "ar-req-results",
+        &r.partly_disclosed,
+        "",
+    );
     group_rows(s, &WITHHELD, &r.withheld);
     group_rows(s, &UNABLE, &r.unable);
     group_rows(s, &NOT_PROCESSED, &r.not_processed);
@@ -249,7 +349,15 @@ fn requests(s: &mut String, r: &Requests, format: Format) {
             labelled_row(s, "", &OTHER_2019_ROW, 2, "ar-req-results", &row, "");
         }
     }
-    labelled_row(s, "", &TOTAL_ROW, 2, "ar-req-results", &r.total, " class=\"report-total\"");
+    labelled_row(
+        s,
+        "",
+        &TOTAL_ROW,
+        2,
+        "ar-req-results",
+        &r.total,
+        " class=\"report-total\"",
+    );
     s.push_str("</tbody>\n<tbody>\n");
     labelled_row(s, "", &CARRIED_FORWARD_ROW, 3, "", &r.carried_forward, "");
     s.push_str("</tbody>\n</table>\n</div>\n");
@@ -310,8 +418,15 @@ fn appeals(s: &mut String, r: &AnnualReport) {
         let last = parents.rsplit(' ').next().unwrap_or(parents);
         for i in 0..5 {
             let v = appeal.results.get(i).copied().unwrap_or(appeal.total);
-            let class = if i == 4 { "report-num report-sum" } else { "report-num" };
-            let _ = write!(s, "<td class=\"{class}\" headers=\"{parents} {last}-{i}\">{v}</td>");
+            let class = if i == 4 {
+                "report-num report-sum"
+            } else {
+                "report-num"
+            };
+            let _ = write!(
+                s,
+                "<td class=\"{class}\" headers=\"{parents} {last}-{i}\">{v}</td>"
+            );
         }
     }
     s.push_str("</tr>\n</tbody>\n</table>\n</div>\n");
@@ -325,7 +440,9 @@ pub fn insert_tables(body_html: &str, tables_html: &str) -> String {
         let start = search + rel;
         let after = &body_html[start + 3..];
         let is_h2 = after.starts_with('>') || after.starts_with(|c: char| c.is_ascii_whitespace());
-        let Some(open_end) = after.find('>') else { break };
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
         let content_start = start + 3 + open_end + 1;
         if is_h2 {
             let content_end = body_html[content_start..]
@@ -420,7 +537,11 @@ pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
     let plot_h = 200.0;
     let width = left + plot_w + right;
     let height = top + plot_h + bottom;
-    let max = data.iter().map(|(_, o)| o.received.max(o.handled())).max().unwrap_or(0);
+    let max = data
+        .iter()
+        .map(|(_, o)| o.received.max(o.handled()))
+        .max()
+        .unwrap_or(0);
     let (step, axis_top) = nice_scale(max);
     let y = |v: u64| top + plot_h - plot_h * (v as f64) / (axis_top as f64);
     let offset = (plot_w - slot * data.len() as f64) / 2.0;
@@ -428,10 +549,14 @@ pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
 
     let first = data[0].0;
     let last = data[data.len() - 1].0;
-    let span = if first == last { format!("{first}年") } else { format!("{first}年至{last}年") };
+    let span = if first == last {
+        format!("{first}年")
+    } else {
+        format!("{first}年至{last}年")
+    };
     let title = format!("{span}收到和处理政府信息公开申请情况");
-    let mut desc = format!(
-        "柱形表示各年度办理结果（自下而上：予以公开、部分公开、不予公开、其他），折线表示本年新收申请数量，单位为件。"
+    let mut desc = String::from(
+        "柱形表示各年度办理结果（自下而上：予以公开、部分公开、不予公开、其他），折线表示本年新收申请数量，单位为件。",
     );
     for (year, o) in &data {
         let _ = write!(
@@ -456,9 +581,23 @@ pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
     let mut tick = 0u64;
     loop {
         let ty = px(y(tick));
-        let class = if tick == 0 { "chart-axis" } else { "chart-grid" };
-        let _ = writeln!(s, "<line class=\"{class}\" x1=\"{}\" y1=\"{ty}\" x2=\"{}\" y2=\"{ty}\"/>", px(left), px(left + plot_w));
-        let _ = writeln!(s, "<text class=\"chart-tick\" x=\"{}\" y=\"{}\">{tick}</text>", px(left - 8.0), px(y(tick) + 5.0));
+        let class = if tick == 0 {
+            "chart-axis"
+        } else {
+            "chart-grid"
+        };
+        let _ = writeln!(
+            s,
+            "<line class=\"{class}\" x1=\"{}\" y1=\"{ty}\" x2=\"{}\" y2=\"{ty}\"/>",
+            px(left),
+            px(left + plot_w)
+        );
+        let _ = writeln!(
+            s,
+            "<text class=\"chart-tick\" x=\"{}\" y=\"{}\">{tick}</text>",
+            px(left - 8.0),
+            px(y(tick) + 5.0)
+        );
         if tick >= axis_top {
             break;
         }
@@ -470,7 +609,12 @@ pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
     for (i, (year, o)) in data.iter().enumerate() {
         let x = px(cx(i) - bar_w / 2.0);
         let mut base = 0u64;
-        for (value, kind) in [(o.disclosed, "disclosed"), (o.partly, "partly"), (o.withheld, "withheld"), (o.other, "other")] {
+        for (value, kind) in [
+            (o.disclosed, "disclosed"),
+            (o.partly, "partly"),
+            (o.withheld, "withheld"),
+            (o.other, "other"),
+        ] {
             if value == 0 {
                 continue;
             }
@@ -484,16 +628,34 @@ pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
             );
             base = top_v;
         }
-        let _ = writeln!(s, "<text class=\"chart-year\" x=\"{}\" y=\"{}\">{year}年</text>", px(cx(i)), px(top + plot_h + 24.0));
+        let _ = writeln!(
+            s,
+            "<text class=\"chart-year\" x=\"{}\" y=\"{}\">{year}年</text>",
+            px(cx(i)),
+            px(top + plot_h + 24.0)
+        );
     }
 
     // The received line, on top of the bars.
     if data.len() > 1 {
-        let pts: Vec<String> = data.iter().enumerate().map(|(i, (_, o))| format!("{},{}", px(cx(i)), px(y(o.received)))).collect();
-        let _ = writeln!(s, "<polyline class=\"chart-line\" points=\"{}\"/>", pts.join(" "));
+        let pts: Vec<String> = data
+            .iter()
+            .enumerate()
+            .map(|(i, (_, o))| format!("{},{}", px(cx(i)), px(y(o.received))))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<polyline class=\"chart-line\" points=\"{}\"/>",
+            pts.join(" ")
+        );
     }
     for (i, (_, o)) in data.iter().enumerate() {
-        let _ = writeln!(s, "<circle class=\"chart-point\" cx=\"{}\" cy=\"{}\" r=\"5\"/>", px(cx(i)), px(y(o.received)));
+        let _ = writeln!(
+            s,
+            "<circle class=\"chart-point\" cx=\"{}\" cy=\"{}\" r=\"5\"/>",
+            px(cx(i)),
+            px(y(o.received))
+        );
         let _ = writeln!(
             s,
             "<text class=\"chart-value\" x=\"{}\" y=\"{}\">{}</text>",
@@ -519,7 +681,11 @@ pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
         );
     }
     s.push_str("</ul>\n");
-    let _ = writeln!(s, "<figcaption>图：{}（单位：件；数据见下表）</figcaption>", esc(&title));
+    let _ = writeln!(
+        s,
+        "<figcaption>图：{}（单位：件；数据见下表）</figcaption>",
+        esc(&title)
+    );
     s.push_str("</figure>\n");
 
     open_region(&mut s, &format!("表格：{title}"));
@@ -559,7 +725,11 @@ mod tests {
 
     /// Every `id="…"` in the HTML.
     fn ids(html: &str) -> Vec<String> {
-        html.split(" id=\"").skip(1).filter_map(|p| p.split('"').next()).map(str::to_string).collect()
+        html.split(" id=\"")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .map(str::to_string)
+            .collect()
     }
 
     /// The well-formedness of the tags we emit: every opened element is closed in order.
@@ -655,10 +825,16 @@ mod tests {
             assert!(html.contains(text), "missing {text}");
         }
         // No 法人或其他组织 subtotal: exactly seven value cells per row of table 三.
-        let new_row = html.split("一、本年新收政府信息公开申请数量</th>").nth(1).unwrap();
+        let new_row = html
+            .split("一、本年新收政府信息公开申请数量</th>")
+            .nth(1)
+            .unwrap();
         let new_row = new_row.split("</tr>").next().unwrap();
         assert_eq!(new_row.matches("<td").count(), 7);
-        assert!(new_row.contains(">30</td>") && new_row.contains(">37</td>"), "{new_row}");
+        assert!(
+            new_row.contains(">30</td>") && new_row.contains(">37</td>"),
+            "{new_row}"
+        );
         // The group rows carry no numbers of their own: their header shares the row with
         // the first sub-row, and the results block spans all 22 rows.
         assert!(html.contains("rowspan=\"22\" id=\"ar-req-results\""));
@@ -672,7 +848,11 @@ mod tests {
         let html = tables_html(&report(GOOD_2021));
         assert_eq!(html.matches("<table").count(), 6);
         assert_eq!(html.matches("<caption>").count(), 6);
-        assert_eq!(html.matches("class=\"table-scroll\" role=\"region\"").count(), 3);
+        assert_eq!(
+            html.matches("class=\"table-scroll\" role=\"region\"")
+                .count(),
+            3
+        );
         assert_eq!(html.matches("tabindex=\"0\"").count(), 3);
         assert!(!html.contains("style="));
         assert!(!html.contains("<script"));
@@ -682,18 +862,29 @@ mod tests {
         assert_eq!(set.len(), all.len(), "duplicate ids");
         for part in html.split(" headers=\"").skip(1) {
             for id in part.split('"').next().unwrap().split(' ') {
-                assert!(set.contains(&id.to_string()), "headers names unknown id {id}");
+                assert!(
+                    set.contains(&id.to_string()),
+                    "headers names unknown id {id}"
+                );
             }
         }
         // Every data cell of tables 三 and 四 names its headers.
         let body = html.split("report-table--requests").nth(1).unwrap();
         for cell in body.split("<td").skip(1) {
             let open = cell.split('>').next().unwrap();
-            assert!(open.contains(" headers=\"") || open.contains("report-note"), "cell without headers: {open}");
+            assert!(
+                open.contains(" headers=\"") || open.contains("report-note"),
+                "cell without headers: {open}"
+            );
         }
         assert!(html.contains("<td class=\"report-num\" headers=\"ar-req-results ar-req-withheld ar-req-withheld-3 ar-req-applicant ar-req-org ar-req-c1\">"));
         assert!(html.contains("headers=\"ar-app-lawsuit ar-app-direct ar-app-direct-3\">1</td>"));
-        for scope in ["scope=\"col\"", "scope=\"row\"", "scope=\"colgroup\"", "scope=\"rowgroup\""] {
+        for scope in [
+            "scope=\"col\"",
+            "scope=\"row\"",
+            "scope=\"colgroup\"",
+            "scope=\"rowgroup\"",
+        ] {
             assert!(html.contains(scope), "{scope}");
         }
     }
@@ -734,7 +925,13 @@ mod tests {
         assert!(!html.contains("本年制发件数"));
         assert!(!html.contains("3.其他<"));
         // （六）其他处理 is one row spanning both label columns, with numbers.
-        let other = html.split(">（六）其他处理</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+        let other = html
+            .split(">（六）其他处理</th>")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
         assert_eq!(other.matches("<td").count(), 7);
         assert!(html.contains("colspan=\"2\" headers=\"ar-req-results\">（六）其他处理</th>"));
         assert_balanced(&html);
@@ -770,8 +967,12 @@ mod tests {
         let b = report(GOOD_2019);
         let html = chart_html(&[(2024, &a), (2020, &b)]);
         assert!(html.starts_with("<figure class=\"report-chart\">"));
-        assert!(html.contains("role=\"img\" aria-labelledby=\"ar-chart-title\" aria-describedby=\"ar-chart-desc\""));
-        assert!(html.contains("<title id=\"ar-chart-title\">2020年至2024年收到和处理政府信息公开申请情况</title>"));
+        assert!(html.contains(
+            "role=\"img\" aria-labelledby=\"ar-chart-title\" aria-describedby=\"ar-chart-desc\""
+        ));
+        assert!(html.contains(
+            "<title id=\"ar-chart-title\">2020年至2024年收到和处理政府信息公开申请情况</title>"
+        ));
         assert!(html.contains("<desc id=\"ar-chart-desc\">"));
         assert!(html.contains("2024年：本年新收37件，予以公开"));
         assert!(html.contains("<figcaption>"));
@@ -780,7 +981,10 @@ mod tests {
         assert!(!html.contains("style="));
         assert!(!html.contains("<script"));
         // Years in order, in the table too.
-        assert!(html.find("<th scope=\"row\">2020年</th>").unwrap() < html.find("<th scope=\"row\">2024年</th>").unwrap());
+        assert!(
+            html.find("<th scope=\"row\">2020年</th>").unwrap()
+                < html.find("<th scope=\"row\">2024年</th>").unwrap()
+        );
         let table = html.split("</figure>").nth(1).unwrap();
         assert!(table.contains("<table") && table.contains("<caption>"));
         assert!(table.contains("<td class=\"report-num\">37</td>"));
@@ -813,6 +1017,6 @@ mod tests {
         assert_eq!(nice_scale(7), (2, 8));
         assert_eq!(nice_scale(37), (10, 40));
         assert_eq!(nice_scale(1234), (500, 1500));
-        assert_eq!(nice_scale(u64::MAX).1 >= 1, true);
+        assert!(nice_scale(u64::MAX).1 >= 1);
     }
 }

@@ -9,11 +9,11 @@
 //! given and wrong come back as [`Mismatch`]es, which the model turns into errors at the
 //! row's line. Everything here is plain data in, plain data out: no files, no diagnostics.
 
-use crate::model::annual_report::{
-    AnnualReport, Appeal, GroupSpec, Requests, Row, RowSpec, CARRIED_FORWARD_ROW, COLUMN_LABELS, DISCLOSED_ROW, NOT_PROCESSED,
-    OTHER, OTHER_2019_ROW, PARTLY_ROW, TOTAL_ROW, UNABLE, WITHHELD,
-};
 use crate::model::annual_report::Format;
+use crate::model::annual_report::{
+    AnnualReport, Appeal, GroupSpec, Requests, Row, RowSpec, CARRIED_FORWARD_ROW, COLUMN_LABELS,
+    DISCLOSED_ROW, NOT_PROCESSED, OTHER, OTHER_2019_ROW, PARTLY_ROW, TOTAL_ROW, UNABLE, WITHHELD,
+};
 
 /// The section title of table 三.
 pub const REQUESTS_TABLE: &str = "三、收到和处理政府信息公开申请情况";
@@ -67,7 +67,14 @@ pub struct Mismatch {
 impl Mismatch {
     /// The Chinese message naming the table, row, column and both numbers.
     pub fn message(&self) -> String {
-        let Mismatch { table, row, column, given, computed, .. } = self;
+        let Mismatch {
+            table,
+            row,
+            column,
+            given,
+            computed,
+            ..
+        } = self;
         match self.identity {
             Identity::RowTotal => format!(
                 "“{table}”表“{row}”行的“{column}”填写为 {given}，但该行六列之和为 {computed}"
@@ -123,8 +130,11 @@ pub fn result_rows(r: &Requests, format: Format) -> Vec<(String, &Row)> {
         (DISCLOSED_ROW.label.to_string(), &r.disclosed),
         (PARTLY_ROW.label.to_string(), &r.partly_disclosed),
     ];
-    let groups: [(&GroupSpec, &[Row]); 3] =
-        [(&WITHHELD, &r.withheld[..]), (&UNABLE, &r.unable[..]), (&NOT_PROCESSED, &r.not_processed[..])];
+    let groups: [(&GroupSpec, &[Row]); 3] = [
+        (&WITHHELD, &r.withheld[..]),
+        (&UNABLE, &r.unable[..]),
+        (&NOT_PROCESSED, &r.not_processed[..]),
+    ];
     for (spec, data) in groups {
         for (s, row) in spec.rows.iter().zip(data) {
             rows.push((format!("{}·{}", spec.label, s.label), row));
@@ -190,12 +200,23 @@ pub fn settle(report: &mut AnnualReport) -> Vec<Mismatch> {
     let r = &mut report.requests;
 
     // Each row's own 总计.
-    settle_row(&mut r.new, crate::model::annual_report::NEW_ROW.label, &mut out);
-    settle_row(&mut r.carried_over, crate::model::annual_report::CARRIED_OVER_ROW.label, &mut out);
+    settle_row(
+        &mut r.new,
+        crate::model::annual_report::NEW_ROW.label,
+        &mut out,
+    );
+    settle_row(
+        &mut r.carried_over,
+        crate::model::annual_report::CARRIED_OVER_ROW.label,
+        &mut out,
+    );
     settle_row(&mut r.disclosed, DISCLOSED_ROW.label, &mut out);
     settle_row(&mut r.partly_disclosed, PARTLY_ROW.label, &mut out);
-    let groups: [(&GroupSpec, &mut [Row]); 3] =
-        [(&WITHHELD, &mut r.withheld[..]), (&UNABLE, &mut r.unable[..]), (&NOT_PROCESSED, &mut r.not_processed[..])];
+    let groups: [(&GroupSpec, &mut [Row]); 3] = [
+        (&WITHHELD, &mut r.withheld[..]),
+        (&UNABLE, &mut r.unable[..]),
+        (&NOT_PROCESSED, &mut r.not_processed[..]),
+    ];
     for (spec, rows) in groups {
         for (s, row) in spec.rows.iter().zip(rows.iter_mut()) {
             settle_row(row, &format!("{}·{}", spec.label, s.label), &mut out);
@@ -222,7 +243,9 @@ pub fn settle(report: &mut AnnualReport) -> Vec<Mismatch> {
         .fold([0u64; 6], |acc, (_, row)| add(acc, &row.cells));
     let computed_total = sum6(&computed);
     let written = r.total;
-    let given_any = written.cells.iter().any(|&c| c != 0) || written.given_total.is_some() || written.line.is_some();
+    let given_any = written.cells.iter().any(|&c| c != 0)
+        || written.given_total.is_some()
+        || written.line.is_some();
     if given_any {
         for (i, column) in COLUMN_LABELS.iter().enumerate() {
             if written.cells[i] != computed[i] {
@@ -308,7 +331,10 @@ impl Outcomes {
 /// The chart's figures for one report, from row totals (computed, so valid after
 /// [`settle`]; recomputed here so the function also works on unsettled data).
 pub fn outcomes(r: &Requests) -> Outcomes {
-    let total = |rows: &[Row]| rows.iter().fold(0u64, |s, row| s.saturating_add(sum6(&row.cells)));
+    let total = |rows: &[Row]| {
+        rows.iter()
+            .fold(0u64, |s, row| s.saturating_add(sum6(&row.cells)))
+    };
     Outcomes {
         received: sum6(&r.new.cells),
         disclosed: sum6(&r.disclosed.cells),
@@ -322,9 +348,15 @@ pub fn outcomes(r: &Requests) -> Outcomes {
 
 /// How many normative documents were issued and repealed in `year`, given each
 /// document's 成文日期 year and 废止 year.
-pub fn normative_counts(docs: impl IntoIterator<Item = (Option<i32>, Option<i32>)>, year: i32) -> (u64, u64) {
+pub fn normative_counts(
+    docs: impl IntoIterator<Item = (Option<i32>, Option<i32>)>,
+    year: i32,
+) -> (u64, u64) {
     docs.into_iter().fold((0, 0), |(issued, repealed), (i, r)| {
-        (issued + u64::from(i == Some(year)), repealed + u64::from(r == Some(year)))
+        (
+            issued + u64::from(i == Some(year)),
+            repealed + u64::from(r == Some(year)),
+        )
     })
 }
 
@@ -340,7 +372,10 @@ mod tests {
     use crate::model::annual_report::Proactive;
 
     fn row(cells: [u64; 6]) -> Row {
-        Row { cells, ..Row::default() }
+        Row {
+            cells,
+            ..Row::default()
+        }
     }
 
     fn balanced() -> AnnualReport {
@@ -373,27 +408,51 @@ mod tests {
         r.requests.new.given_total = Some(7);
         let m = settle(&mut r);
         assert_eq!(m.len(), 1);
-        assert_eq!((m[0].identity, m[0].given, m[0].computed, m[0].column), (Identity::RowTotal, 7, 6, "总计"));
+        assert_eq!(
+            (m[0].identity, m[0].given, m[0].computed, m[0].column),
+            (Identity::RowTotal, 7, 6, "总计")
+        );
         assert_eq!(r.requests.new.total, 6);
     }
 
     #[test]
     fn results_total_identity_per_column() {
         let mut r = balanced();
-        r.requests.total = Row { cells: [5, 1, 0, 0, 0, 0], given_total: Some(6), line: Some(9), total: 0 };
+        r.requests.total = Row {
+            cells: [5, 1, 0, 0, 0, 0],
+            given_total: Some(6),
+            line: Some(9),
+            total: 0,
+        };
         assert_eq!(settle(&mut r), vec![]);
         let mut r = balanced();
-        r.requests.total = Row { cells: [5, 2, 0, 0, 0, 0], given_total: None, line: Some(9), total: 0 };
+        r.requests.total = Row {
+            cells: [5, 2, 0, 0, 0, 0],
+            given_total: None,
+            line: Some(9),
+            total: 0,
+        };
         let m = settle(&mut r);
         assert_eq!(m.len(), 1, "{m:?}");
-        assert_eq!((m[0].identity, m[0].column, m[0].given, m[0].computed), (Identity::ResultsTotal, "商业企业", 2, 1));
+        assert_eq!(
+            (m[0].identity, m[0].column, m[0].given, m[0].computed),
+            (Identity::ResultsTotal, "商业企业", 2, 1)
+        );
         assert_eq!(m[0].line, Some(9));
         assert!(m[0].message().contains("（七）总计"));
         // A consistent but wrong 总计 column is named as 总计.
         let mut r = balanced();
-        r.requests.total = Row { cells: [5, 1, 0, 0, 0, 0], given_total: Some(7), line: Some(9), total: 0 };
+        r.requests.total = Row {
+            cells: [5, 1, 0, 0, 0, 0],
+            given_total: Some(7),
+            line: Some(9),
+            total: 0,
+        };
         let m = settle(&mut r);
-        assert_eq!(m.iter().map(|m| m.identity).collect::<Vec<_>>(), vec![Identity::RowTotal]);
+        assert_eq!(
+            m.iter().map(|m| m.identity).collect::<Vec<_>>(),
+            vec![Identity::RowTotal]
+        );
     }
 
     #[test]
@@ -402,7 +461,10 @@ mod tests {
         r.requests.carried_forward = row([2, 0, 0, 0, 0, 0]);
         let m = settle(&mut r);
         assert_eq!(m.len(), 1, "{m:?}");
-        assert_eq!((m[0].identity, m[0].column, m[0].given, m[0].computed), (Identity::Balance, "自然人", 6, 7));
+        assert_eq!(
+            (m[0].identity, m[0].column, m[0].given, m[0].computed),
+            (Identity::Balance, "自然人", 6, 7)
+        );
         assert_eq!(m[0].identity.code(), "E0505");
     }
 
@@ -439,21 +501,37 @@ mod tests {
         r.proactive = Proactive::Trial2019(Default::default());
         r.requests.other = vec![row([1, 0, 0, 0, 0, 0])];
         assert_eq!(settle(&mut r), vec![]);
-        assert_eq!(result_rows(&r.requests, Format::Trial2019).len(), 2 + 8 + 3 + 5 + 1);
-        assert_eq!(result_rows(&r.requests, Format::National2021).len(), 2 + 8 + 3 + 5 + 1);
+        assert_eq!(
+            result_rows(&r.requests, Format::Trial2019).len(),
+            2 + 8 + 3 + 5 + 1
+        );
+        assert_eq!(
+            result_rows(&r.requests, Format::National2021).len(),
+            2 + 8 + 3 + 5 + 1
+        );
     }
 
     #[test]
     fn appeal_total_identity() {
         let mut r = balanced();
-        r.appeals.review = Appeal { results: [1, 1, 0, 1], given_total: Some(3), ..Appeal::default() };
+        r.appeals.review = Appeal {
+            results: [1, 1, 0, 1],
+            given_total: Some(3),
+            ..Appeal::default()
+        };
         assert_eq!(settle(&mut r), vec![]);
         r.appeals.review.given_total = Some(4);
         let m = settle(&mut r);
         assert_eq!(m.len(), 1);
-        assert_eq!((m[0].identity, m[0].given, m[0].computed), (Identity::AppealTotal, 4, 3));
+        assert_eq!(
+            (m[0].identity, m[0].given, m[0].computed),
+            (Identity::AppealTotal, 4, 3)
+        );
         assert!(m[0].message().contains("行政复议"));
-        r.appeals.lawsuit_direct = Appeal { results: [0, 0, 2, 0], ..Appeal::default() };
+        r.appeals.lawsuit_direct = Appeal {
+            results: [0, 0, 2, 0],
+            ..Appeal::default()
+        };
         r.appeals.review.given_total = None;
         assert_eq!(settle(&mut r), vec![]);
         assert_eq!(r.appeals.lawsuit_direct.total, 2);
@@ -472,13 +550,27 @@ mod tests {
         let mut r = balanced();
         r.requests.unable[1] = row([1, 0, 0, 0, 0, 0]);
         let o = outcomes(&r.requests);
-        assert_eq!(o, Outcomes { received: 6, disclosed: 4, partly: 0, withheld: 1, other: 2 });
+        assert_eq!(
+            o,
+            Outcomes {
+                received: 6,
+                disclosed: 4,
+                partly: 0,
+                withheld: 1,
+                other: 2
+            }
+        );
         assert_eq!(o.handled(), 7);
     }
 
     #[test]
     fn normative_counts_and_in_force() {
-        let docs = [(Some(2024), None), (Some(2024), Some(2024)), (Some(2023), Some(2024)), (Some(2022), None)];
+        let docs = [
+            (Some(2024), None),
+            (Some(2024), Some(2024)),
+            (Some(2023), Some(2024)),
+            (Some(2022), None),
+        ];
         assert_eq!(normative_counts(docs, 2024), (2, 2));
         assert_eq!(normative_counts(docs, 2023), (1, 0));
         assert_eq!(expected_in_force(40, 12, 3), 49);

@@ -26,7 +26,9 @@ fn norm(name: &str) -> String {
 /// Whether a policy belongs to `department`: its 公开责任部门, or one of its 发文机关 (a
 /// joint document lists several, separated by `、` or `，`).
 fn belongs(doc: &Document, policy: &Policy, department: &str) -> bool {
-    doc.department.as_deref().is_some_and(|d| norm(d) == department)
+    doc.department
+        .as_deref()
+        .is_some_and(|d| norm(d) == department)
         || policy
             .issuer
             .split(['、', '，', ',', '；', ';'])
@@ -44,7 +46,9 @@ fn row_line(doc: &Document, counts: &DocCounts) -> Option<usize> {
 
 /// The department as shown in a message.
 fn shown(doc: &Document) -> String {
-    doc.department.clone().unwrap_or_else(|| "本机关".to_string())
+    doc.department
+        .clone()
+        .unwrap_or_else(|| "本机关".to_string())
 }
 
 /// Cross-check every annual report of the site; see the module documentation for codes.
@@ -88,19 +92,27 @@ pub fn check_site(docs: &[Document]) -> Vec<Diagnostic> {
         .collect();
 
     for (doc, r) in &reports {
-        let Some(p) = r.proactive_2021().filter(|_| r.has_data) else { continue };
+        let Some(p) = r.proactive_2021().filter(|_| r.has_data) else {
+            continue;
+        };
         let counts = &p.normative_docs;
         let line = row_line(doc, counts);
         let dept_shown = shown(doc);
 
         if let Some(dept) = key_of(doc) {
-            let own: Vec<&(&Document, &Policy)> = normative.iter().filter(|(d, p)| belongs(d, p, &dept)).collect();
+            let own: Vec<&(&Document, &Policy)> = normative
+                .iter()
+                .filter(|(d, p)| belongs(d, p, &dept))
+                .collect();
             if !own.is_empty() {
                 let (issued, repealed) = normative_counts(
                     own.iter().map(|(d, p)| {
                         (
                             p.issued.or(d.published).map(|x| x.year()),
-                            p.repealed.as_ref().and_then(|rel| rel.date).map(|x| x.year()),
+                            p.repealed
+                                .as_ref()
+                                .and_then(|rel| rel.date)
+                                .map(|x| x.year()),
                         )
                     }),
                     r.year,
@@ -137,11 +149,20 @@ pub fn check_site(docs: &[Document]) -> Vec<Diagnostic> {
         }
 
         let last = reports.iter().find(|(d, other)| {
-            other.year == r.year - 1 && other.has_data && key_of(d) == key_of(doc) && other.proactive_2021().is_some()
+            other.year == r.year - 1
+                && other.has_data
+                && key_of(d) == key_of(doc)
+                && other.proactive_2021().is_some()
         });
         if let Some((last_doc, last_report)) = last {
-            let Some(last_p) = last_report.proactive_2021() else { continue };
-            let expected = expected_in_force(last_p.normative_docs.in_force, counts.issued, counts.repealed);
+            let Some(last_p) = last_report.proactive_2021() else {
+                continue;
+            };
+            let expected = expected_in_force(
+                last_p.normative_docs.in_force,
+                counts.issued,
+                counts.repealed,
+            );
             if expected != i128::from(counts.in_force) {
                 out.push(
                     Diagnostic::warning(
@@ -175,7 +196,11 @@ mod tests {
     fn doc(source: &str, front: &str) -> Document {
         let file = Path::new(source);
         let map = parse_mapping(front, file, 2).expect("valid YAML");
-        let kind = if source.contains("/policies/") { Kind::Policy } else { Kind::AnnualReport };
+        let kind = if source.contains("/policies/") {
+            Kind::Policy
+        } else {
+            Kind::AnnualReport
+        };
         let raw = RawDocument {
             source: file.to_path_buf(),
             kind,
@@ -196,7 +221,9 @@ mod tests {
             "title: 文件{n}\nindex_no: 4305210003/2024-{n:05}\nissuer: {issuer}\nissued: {issued}\nnormative: true\n"
         );
         if let Some(r) = repealed {
-            front.push_str(&format!("repealed:\n  date: {r}\n  by: 示政发〔2024〕1号\n"));
+            front.push_str(&format!(
+                "repealed:\n  date: {r}\n  by: 示政发〔2024〕1号\n"
+            ));
         }
         doc(&format!("content/policies/{n}.md"), &front)
     }
@@ -222,8 +249,18 @@ mod tests {
     #[test]
     fn matching_report_has_no_warnings() {
         let mut docs = site();
-        docs.push(report("content/annual-reports/2023.md", "示例县人民政府", 2023, "{issued: 0, repealed: 0, in_force: 10}"));
-        docs.push(report("content/annual-reports/2024.md", "示例县人民政府", 2024, "{issued: 2, repealed: 1, in_force: 11}"));
+        docs.push(report(
+            "content/annual-reports/2023.md",
+            "示例县人民政府",
+            2023,
+            "{issued: 0, repealed: 0, in_force: 10}",
+        ));
+        docs.push(report(
+            "content/annual-reports/2024.md",
+            "示例县人民政府",
+            2024,
+            "{issued: 2, repealed: 1, in_force: 11}",
+        ));
         let diags = check_site(&docs);
         assert!(diags.is_empty(), "{diags:#?}");
     }
@@ -231,55 +268,114 @@ mod tests {
     #[test]
     fn issued_and_repealed_counts_are_checked_against_policies() {
         let mut docs = site();
-        docs.push(report("content/annual-reports/2024.md", "示例县人民政府", 2024, "{issued: 3, repealed: 0, in_force: 11}"));
+        docs.push(report(
+            "content/annual-reports/2024.md",
+            "示例县人民政府",
+            2024,
+            "{issued: 3, repealed: 0, in_force: 11}",
+        ));
         let diags = check_site(&docs);
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, vec!["W0504", "W0505"], "{diags:#?}");
         assert!(diags.iter().all(|d| !d.is_error()));
-        assert!(diags[0].message.contains('3') && diags[0].message.contains("有 2 件"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains('3') && diags[0].message.contains("有 2 件"),
+            "{}",
+            diags[0].message
+        );
         assert!(diags[1].message.contains("有 1 件"), "{}", diags[1].message);
         // At the line of the normative_docs row: front matter from line 2, row on its 7th line.
         assert_eq!(diags[0].line, Some(8));
-        assert_eq!(diags[0].file.as_deref(), Some(Path::new("content/annual-reports/2024.md")));
+        assert_eq!(
+            diags[0].file.as_deref(),
+            Some(Path::new("content/annual-reports/2024.md"))
+        );
     }
 
     #[test]
     fn joint_issuers_count_for_each_body() {
         let mut docs = site();
-        docs.push(report("content/annual-reports/cz-2024.md", "示例县财政局", 2024, "{issued: 1, repealed: 0, in_force: 1}"));
+        docs.push(report(
+            "content/annual-reports/cz-2024.md",
+            "示例县财政局",
+            2024,
+            "{issued: 1, repealed: 0, in_force: 1}",
+        ));
         assert!(check_site(&docs).is_empty());
     }
 
     #[test]
     fn body_without_policies_on_the_site_is_not_checked() {
         let mut docs = site();
-        docs.push(report("content/annual-reports/ws-2024.md", "示例县卫生健康局", 2024, "{issued: 9, repealed: 9, in_force: 9}"));
+        docs.push(report(
+            "content/annual-reports/ws-2024.md",
+            "示例县卫生健康局",
+            2024,
+            "{issued: 9, repealed: 9, in_force: 9}",
+        ));
         assert!(check_site(&docs).is_empty());
     }
 
     #[test]
     fn in_force_follows_last_year() {
         let mut docs = site();
-        docs.push(report("content/annual-reports/2023.md", "示例县人民政府", 2023, "{issued: 0, repealed: 0, in_force: 10}"));
-        docs.push(report("content/annual-reports/2024.md", "示例县人民政府", 2024, "{issued: 2, repealed: 1, in_force: 12}"));
+        docs.push(report(
+            "content/annual-reports/2023.md",
+            "示例县人民政府",
+            2023,
+            "{issued: 0, repealed: 0, in_force: 10}",
+        ));
+        docs.push(report(
+            "content/annual-reports/2024.md",
+            "示例县人民政府",
+            2024,
+            "{issued: 2, repealed: 1, in_force: 12}",
+        ));
         // Another body's report of last year does not count.
-        docs.push(report("content/annual-reports/jy-2023.md", "示例县教育局", 2023, "{issued: 0, repealed: 0, in_force: 11}"));
+        docs.push(report(
+            "content/annual-reports/jy-2023.md",
+            "示例县教育局",
+            2023,
+            "{issued: 0, repealed: 0, in_force: 11}",
+        ));
         let diags = check_site(&docs);
-        assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), vec!["W0506"], "{diags:#?}");
+        assert_eq!(
+            diags.iter().map(|d| d.code).collect::<Vec<_>>(),
+            vec!["W0506"],
+            "{diags:#?}"
+        );
         let m = &diags[0].message;
-        assert!(m.contains("12") && m.contains("应为 11 件") && m.contains("content/annual-reports/2023.md"), "{m}");
+        assert!(
+            m.contains("12")
+                && m.contains("应为 11 件")
+                && m.contains("content/annual-reports/2023.md"),
+            "{m}"
+        );
     }
 
     #[test]
     fn two_reports_for_one_year_are_a_warning() {
         let docs = vec![
-            report("content/annual-reports/a.md", "示例县人民政府", 2024, "{issued: 0, repealed: 0, in_force: 0}"),
-            report("content/annual-reports/b.md", "示例县 人民政府", 2024, "{issued: 0, repealed: 0, in_force: 0}"),
+            report(
+                "content/annual-reports/a.md",
+                "示例县人民政府",
+                2024,
+                "{issued: 0, repealed: 0, in_force: 0}",
+            ),
+            report(
+                "content/annual-reports/b.md",
+                "示例县 人民政府",
+                2024,
+                "{issued: 0, repealed: 0, in_force: 0}",
+            ),
         ];
         let diags = check_site(&docs);
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].code, "W0507");
-        assert_eq!(diags[0].file.as_deref(), Some(Path::new("content/annual-reports/b.md")));
+        assert_eq!(
+            diags[0].file.as_deref(),
+            Some(Path::new("content/annual-reports/b.md"))
+        );
         assert_eq!(diags[0].line, Some(3));
     }
 }
