@@ -236,8 +236,8 @@ fn split_front_matter(text: &str, is_markdown: bool) -> std::result::Result<Part
             .help("在文件第一行写 ---，下面逐行写 标题、索引号 等字段，再以一行 --- 结束"));
     }
     let mut offset = first_line_end;
-    let mut line = 2;
-    for l in text[first_line_end..].split_inclusive('\n') {
+    for (i, l) in text[first_line_end..].split_inclusive('\n').enumerate() {
+        let line = i + 2;
         if matches!(l.trim_end(), "---" | "...") {
             let front = &text[first_line_end..offset];
             let body_start = offset + l.len();
@@ -249,7 +249,6 @@ fn split_front_matter(text: &str, is_markdown: bool) -> std::result::Result<Part
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err(Diagnostic::error("E0109", "前置信息没有结束行（---）")
         .at_line(1)

@@ -264,7 +264,9 @@ struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits depending on the key's low bits only (unigram
+        // keys share them all); the table indexes by low bits, so bring the high bits down.
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -663,6 +665,9 @@ fn object_json(entries: &mut [&Entry]) -> String {
     s
 }
 
+struct Guard<'a>(&'a mut std::time::Duration, std::time::Instant);
+impl Drop for Guard<'_> { fn drop(&mut self) { *self.0 += self.1.elapsed(); } }
+
 /// Builds the search files for `docs`: `search.json` (the entry point the search page
 /// fetches) and, for larger sites, `search/meta-*.json` and `search/index-*.json`. Returns
 /// site-relative paths and bytes, sorted by path; the same documents in any order give the
@@ -672,8 +677,13 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     order.sort_by(|a, b| doc_order(a, b));
 
     let mut index: [FieldIndex; 3] = Default::default();
+    let (mut ta, mut tb) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     for (b, batch) in order.chunks(BATCH).enumerate() {
+        let t0 = std::time::Instant::now();
         let terms: Vec<DocTerms> = batch.par_iter().map(|d| doc_terms(d)).collect();
+        ta += t0.elapsed();
+        let t0 = std::time::Instant::now();
+        let _guard = Guard(&mut tb, t0);
         for (i, t) in terms.iter().enumerate() {
             let id = (b * BATCH + i) as u32;
             for (field, terms) in index.iter_mut().zip(t.0.iter()) {
@@ -681,8 +691,13 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
+    eprintln!("terms {ta:?} merge {tb:?}");
+    let t_terms = std::time::Instant::now();
     let entries = entries(&index);
     drop(index);
+    if std::env::var_os("GONGKAI_SEARCH_DEBUG").is_some() {
+        eprintln!("keys {} entries {:?}", entries.len(), t_terms.elapsed());
+    }
 
     let records: Vec<String> = order.par_iter().map(|d| record_json(d)).collect();
     let (tables, facets) = facets(&order);

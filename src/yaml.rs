@@ -48,7 +48,7 @@ pub fn parse_mapping(text: &str, file: &Path, first_line: usize) -> Result<Mappi
                 Diagnostic::error("E0102", format!("前置信息的 YAML 格式有误：{e}"))
                     .in_file(file)
                     .at_line(line.or(Some(first_line)))
-                    .help("检查冒号后是否有空格、缩进是否对齐、引号是否成对；含冒号的标题请加引号"),
+                    .help("检查冒号后是否有空格、缩进是否对齐、引号是否成对；含冒号或方括号 [ ] 的值（如 示政发[2024]1号）请加引号"),
             )
         }
     }

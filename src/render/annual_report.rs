@@ -297,7 +297,7 @@ fn requests(s: &mut String, r: &Requests, format: Format) {
     );
     s.push_str("<tr><th scope=\"col\" rowspan=\"2\" id=\"ar-req-c0\" headers=\"ar-req-applicant\">自然人</th>");
     s.push_str("<th scope=\"colgroup\" colspan=\"5\" id=\"ar-req-org\" headers=\"ar-req-applicant\">法人或其他组织</th>");
-    s.push_str("<th scope=\"col\" rowspan=\"2\" id=\"ar-req-c6\" headers=\"ar-req-applicant\">总计</th></tr>\n<tr>");
+    s.push_str("<th scope=\"col\" rowspan=\"2\" id=\"ar-req-c6\" headers=\"ar-req-applicant\" class=\"report-sum\">总计</th></tr>\n<tr>");
     for (i, label) in COLUMN_LABELS.iter().enumerate().skip(1) {
         let _ = write!(
             s,
@@ -390,10 +390,12 @@ fn appeals(s: &mut String, r: &AnnualReport) {
     s.push_str("<caption>政府信息公开行政复议、行政诉讼情况</caption>\n");
     s.push_str("<colgroup span=\"5\"></colgroup><colgroup span=\"5\"></colgroup><colgroup span=\"5\"></colgroup>\n");
     s.push_str("<thead>\n<tr><th scope=\"colgroup\" colspan=\"5\" id=\"ar-app-review\">行政复议</th><th scope=\"colgroup\" colspan=\"10\" id=\"ar-app-lawsuit\">行政诉讼</th></tr>\n<tr>");
+    let sum_class = |i: usize| if i == 4 { " class=\"report-sum\"" } else { "" };
     for (i, label) in APPEAL_LABELS.iter().enumerate() {
         let _ = write!(
             s,
-            "<th scope=\"col\" rowspan=\"2\" id=\"ar-app-review-{i}\" headers=\"ar-app-review\">{}</th>",
+            "<th scope=\"col\" rowspan=\"2\" id=\"ar-app-review-{i}\" headers=\"ar-app-review\"{}>{}</th>",
+            sum_class(i),
             esc(label)
         );
     }
@@ -403,7 +405,8 @@ fn appeals(s: &mut String, r: &AnnualReport) {
         for (i, label) in APPEAL_LABELS.iter().enumerate() {
             let _ = write!(
                 s,
-                "<th scope=\"col\" id=\"ar-app-{group}-{i}\" headers=\"ar-app-lawsuit ar-app-{group}\">{}</th>",
+                "<th scope=\"col\" id=\"ar-app-{group}-{i}\" headers=\"ar-app-lawsuit ar-app-{group}\"{}>{}</th>",
+                sum_class(i),
                 esc(label)
             );
         }

@@ -101,12 +101,15 @@ fn crumbs(extra: &[(&str, &str)]) -> Vec<LinkView> {
         .collect()
 }
 
+/// A facet (`year`, …), its heading, and its values with their members.
+type FacetGroup = (&'static str, &'static str, BTreeMap<String, Vec<usize>>);
+
 /// The main listing of a kind plus one per facet value.
 fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
     let base = format!("{}/", kind.folder());
     let label = short_label(kind);
     // Facet value → members (kept newest-first since `members` is).
-    let mut groups: Vec<(&'static str, &'static str, BTreeMap<String, Vec<usize>>)> = Vec::new();
+    let mut groups: Vec<FacetGroup> = Vec::new();
     let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &i in members {
         if let Some(y) = site.docs[i].year() {

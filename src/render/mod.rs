@@ -102,8 +102,6 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Rendered> {
         .map(|(i, d)| views::doc_view(site, i, d, &markdowns[i]))
         .collect();
     let globals = views::globals(site);
-    let mut tera_theme = theme;
-    let _ = &mut tera_theme;
     let pages: Vec<Result<OutputFile>> = site
         .docs
         .par_iter()

@@ -99,7 +99,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&cause.to_string());
         source = cause.source();
     }
