@@ -51,6 +51,8 @@ pub struct BuildReport {
     pub written: Option<WriteStats>,
     /// Where the output went.
     pub output_dir: PathBuf,
+    /// Wall time of each stage, in pipeline order (`--timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl BuildReport {
@@ -82,6 +84,13 @@ fn placeholder_config() -> Config {
 
 /// Run the pipeline.
 pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let (mut config, mut diagnostics) = load_config(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
@@ -91,25 +100,30 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     let content = load::load(&opts.root, opts.encoding)?;
     diagnostics.extend(content.diagnostics.iter().cloned());
     let documents = content.documents.len();
+    lap("load");
     let (site, link_diags) = link::link(content, config, opts.as_of);
     diagnostics.extend(link_diags);
+    lap("link");
     let (checks, sync) = validate::validate(&site);
     diagnostics.extend(checks);
     diagnostics.extend(kind_checks(&site));
+    lap("validate");
 
     let theme = Theme::load(&opts.root, &site.config.theme)?;
     let rendered = render::render(&site, &theme)?;
+    lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
 
-    let mut report = BuildReport { diagnostics, sync, documents, written: None, output_dir: output_dir.clone() };
-    if mode == BuildMode::CheckOnly || report.error_count() > 0 {
-        return Ok(report);
+    if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
+        return Ok(BuildReport { diagnostics, sync, documents, written: None, output_dir, timings });
     }
     let files = output::finish(&site, rendered);
-    report.written = Some(output::write(&opts.root, &output_dir, &files)?);
-    Ok(report)
+    lap("finish (sitemap, feed, search)");
+    let written = Some(output::write(&opts.root, &output_dir, &files)?);
+    lap("write");
+    Ok(BuildReport { diagnostics, sync, documents, written, output_dir, timings })
 }
 
 /// Checks that belong to one kind's rules.

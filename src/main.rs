@@ -36,6 +36,9 @@ enum Command {
         /// 源文件编码：utf-8（默认）或 gb18030（自动转换 GBK 文件）
         #[arg(long, value_enum, default_value = "utf-8")]
         encoding: EncodingArg,
+        /// 显示各阶段用时
+        #[arg(long)]
+        timings: bool,
     },
     /// 只检查，不写入任何文件；有错误时退出码为 1
     Check {
@@ -114,7 +117,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Build { as_of, output, base_url, encoding } => {
+        Command::Build { as_of, output, base_url, encoding, timings } => {
             let opts = BuildOptions {
                 root: cli.root,
                 as_of: as_of.unwrap_or_else(today),
@@ -133,6 +136,11 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                     report.output_dir.display()
                 ));
                 return Ok(ExitCode::FAILURE);
+            }
+            if timings {
+                for (stage, took) in &report.timings {
+                    console.status(&format!("  {stage}: {:.0} ms", took.as_secs_f64() * 1000.0));
+                }
             }
             let stats = report.written.unwrap_or_default();
             console.status(&format!(

@@ -256,25 +256,22 @@ fn fnv1a(s: &str) -> u32 {
 // ---------------------------------------------------------------------------------------
 // Index construction.
 
-/// Multiplicative hasher for the packed `u64` token keys: the std SipHash costs more than
-/// the rest of indexing put together, and the keys are not attacker-controlled in a way
-/// that matters for a build.
+/// Hasher for the packed `u64` token keys: std's SipHash costs more than the rest of the
+/// indexing, and build input is not adversarial.
 #[derive(Default)]
 struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        // The multiply leaves the low bits depending on the key's low bits only (unigram
-        // keys share them all); the table indexes by low bits, so bring the high bits down.
-        self.0.rotate_left(26)
+        self.0
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7CC1_B727_220A_95);
+            self.0 = mix(self.0 ^ u64::from(b));
         }
     }
     fn write_u64(&mut self, k: u64) {
-        self.0 = (self.0.rotate_left(5) ^ k).wrapping_mul(0x51_7CC1_B727_220A_95);
+        self.0 = mix(self.0 ^ k);
     }
 }
 
@@ -293,6 +290,83 @@ fn unpack(k: u64) -> String {
     }
 }
 
+/// Mixes a packed key for table indexing (every output bit depends on every input bit).
+fn mix(k: u64) -> u64 {
+    let x = (k ^ (k >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
+}
+
+/// The distinct CJK terms of one text, found without sorting: an open-addressing set whose
+/// slots count only when stamped with the current generation, so clearing it is free.
+/// Sorting each document's ~6,000 terms was the largest cost of indexing.
+struct TermSet {
+    slots: Vec<(u64, u32)>,
+    generation: u32,
+    keys: Vec<u64>,
+}
+
+impl TermSet {
+    fn new() -> Self {
+        TermSet {
+            slots: vec![(0, 0); 1 << 12],
+            generation: 1,
+            keys: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.fill((0, 0));
+            self.generation = 1;
+        }
+    }
+
+    fn insert(&mut self, k: u64) {
+        if (self.keys.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = mix(k) as usize & mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.1 != self.generation {
+                *slot = (k, self.generation);
+                self.keys.push(k);
+                return;
+            }
+            if slot.0 == k {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        self.slots = vec![(0, 0); self.slots.len() * 2];
+        self.generation = 1;
+        for k in std::mem::take(&mut self.keys) {
+            self.insert(k);
+        }
+    }
+}
+
+/// Per-thread buffers reused across documents.
+struct Scratch {
+    set: TermSet,
+    chars: Vec<char>,
+}
+
+thread_local! {
+    // Per thread rather than per rayon job: jobs are split finely, and a fresh 100 KB table
+    // per job showed up as page faults.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
+        set: TermSet::new(),
+        chars: Vec::new(),
+    });
+}
+
 /// The distinct index terms of one field of one document.
 #[derive(Default)]
 struct Terms {
@@ -300,59 +374,64 @@ struct Terms {
     runs: Vec<String>,
 }
 
-impl Terms {
-    fn add_text(&mut self, text: &str) {
-        let chars = normalized(text);
-        scan(&chars, |t| match t {
-            Tok::Uni(_) => {}
-            Tok::Bi(a, b) => self.cjk.push(pack(a, Some(b))),
-            Tok::Run(r) => self.runs.push(r.iter().collect()),
+fn field_terms(scratch: &mut Scratch, texts: &[&str]) -> Terms {
+    let Scratch { set, chars } = scratch;
+    set.clear();
+    let mut runs = Vec::new();
+    for text in texts {
+        chars.clear();
+        chars.extend(text.chars().map(normalize_char));
+        // Bigrams, and every CJK character on its own so one-character queries work.
+        let mut prev = None;
+        for &c in chars.iter() {
+            if class(c) == Class::Cjk {
+                set.insert(pack(c, None));
+                if let Some(p) = prev {
+                    set.insert(pack(p, Some(c)));
+                }
+                prev = Some(c);
+            } else {
+                prev = None;
+            }
+        }
+        scan(chars, |t| {
+            if let Tok::Run(r) = t {
+                runs.push(r.iter().collect::<String>());
+            }
         });
-        // Every CJK character is a term on its own too, so one-character queries work.
-        self.cjk.extend(
-            chars
-                .iter()
-                .filter(|&&c| class(c) == Class::Cjk)
-                .map(|&c| pack(c, None)),
-        );
     }
-
-    fn finish(mut self) -> Self {
-        self.cjk.sort_unstable();
-        self.cjk.dedup();
-        self.runs.sort_unstable();
-        self.runs.dedup();
-        self
+    runs.sort_unstable();
+    runs.dedup();
+    Terms {
+        cjk: set.keys.clone(),
+        runs,
     }
 }
 
 /// The three fields' terms of one document.
 struct DocTerms([Terms; 3]);
 
-const BODY: usize = 0;
-const TITLE: usize = 1;
-const FIELDS: usize = 2;
-
-fn doc_terms(d: &SearchDoc) -> DocTerms {
-    let mut body = Terms::default();
-    body.add_text(&d.text);
-    let mut title = Terms::default();
-    title.add_text(&d.title);
-    let mut fields = Terms::default();
-    for s in [&d.doc_no, &d.index_no, &d.issuer].into_iter().flatten() {
-        fields.add_text(s);
-    }
-    for k in &d.keywords {
-        fields.add_text(k);
-    }
+fn doc_terms(scratch: &mut Scratch, d: &SearchDoc) -> DocTerms {
+    let body = field_terms(scratch, &[&d.text]);
+    let title = field_terms(scratch, &[&d.title]);
+    let mut texts: Vec<&str> = [&d.doc_no, &d.index_no, &d.issuer]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    texts.extend(d.keywords.iter().map(String::as_str));
+    let mut fields = field_terms(scratch, &texts);
     for s in [&d.doc_no, &d.index_no].into_iter().flatten() {
         let key = normalize_doc_no(s);
         if !key.is_empty() {
             fields.runs.push(format!("#{key}"));
         }
     }
-    DocTerms([body.finish(), title.finish(), fields.finish()])
+    fields.runs.sort_unstable();
+    fields.runs.dedup();
+    DocTerms([body, title, fields])
 }
+
 
 /// A growing doc list in delta form; documents arrive in id order.
 #[derive(Default)]
@@ -370,22 +449,31 @@ impl Postings {
         self.count += 1;
     }
 
-    /// The shorter of the delta and bitmap encodings.
-    fn encode(&self) -> String {
-        let bitmap_len = 1 + (self.next as usize).div_ceil(6);
-        if bitmap_len < self.data.len() {
+    /// Length of what [`Postings::encode_into`] writes.
+    fn encoded_len(&self) -> usize {
+        self.data.len().min(1 + (self.next as usize).div_ceil(6))
+    }
+
+    /// Appends the shorter of the delta and bitmap encodings.
+    fn encode_into(&self, out: &mut String) {
+        if self.encoded_len() < self.data.len() {
             let mut bits = vec![0u8; (self.next as usize).div_ceil(6)];
             for id in decode_deltas(&self.data) {
                 bits[id as usize / 6] |= 1 << (id % 6);
             }
-            let mut s = String::with_capacity(bitmap_len);
-            s.push('!');
-            s.extend(bits.iter().map(|&b| ALPHABET[b as usize] as char));
-            s
+            out.push('!');
+            out.extend(bits.iter().map(|&b| ALPHABET[usize::from(b)] as char));
         } else {
-            // The alphabet is ASCII, so the bytes are valid UTF-8.
-            self.data.iter().map(|&b| b as char).collect()
+            // The alphabet is ASCII, so each byte is one char.
+            out.extend(self.data.iter().map(|&b| b as char));
         }
+    }
+
+    #[cfg(test)]
+    fn encode(&self) -> String {
+        let mut s = String::new();
+        self.encode_into(&mut s);
+        s
     }
 }
 
@@ -440,23 +528,108 @@ struct FieldIndex {
     runs: HashMap<String, Postings>,
 }
 
-impl FieldIndex {
-    fn add(&mut self, id: u32, terms: &Terms) {
-        for &k in &terms.cjk {
-            self.cjk.entry(k).or_default().push(id);
-        }
-        for r in &terms.runs {
-            match self.runs.get_mut(r.as_str()) {
-                Some(p) => p.push(id),
-                None => {
-                    let mut p = Postings::default();
-                    p.push(id);
-                    self.runs.insert(r.clone(), p);
+/// Keys are split into this many disjoint parts, merged on separate threads.
+const PARTS: usize = 4;
+
+fn part_of(k: u64) -> usize {
+    // A different multiplier from `mix`, so a part's keys still spread over its table.
+    (k.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 62) as usize % PARTS
+}
+
+fn part_of_run(s: &str) -> usize {
+    fnv1a(s) as usize % PARTS
+}
+
+/// One part of the index: the postings of its keys in each field.
+#[derive(Default)]
+struct Part([FieldIndex; 3]);
+
+impl Part {
+    fn add(&mut self, p: usize, id: u32, doc: &DocTerms) {
+        for (field, terms) in self.0.iter_mut().zip(doc.0.iter()) {
+            for &k in &terms.cjk {
+                if part_of(k) == p {
+                    field.cjk.entry(k).or_default().push(id);
+                }
+            }
+            for r in &terms.runs {
+                if part_of_run(r) != p {
+                    continue;
+                }
+                match field.runs.get_mut(r.as_str()) {
+                    Some(post) => post.push(id),
+                    None => {
+                        let mut post = Postings::default();
+                        post.push(id);
+                        field.runs.insert(r.clone(), post);
+                    }
                 }
             }
         }
     }
+
+    /// Every key of the part with its three lists, the token spelled out.
+    fn keys(&self) -> Vec<(String, [Option<&Postings>; 3])> {
+        let mut cjk: Vec<u64> = self.0.iter().flat_map(|f| f.cjk.keys().copied()).collect();
+        cjk.sort_unstable();
+        cjk.dedup();
+        let mut runs: Vec<&str> = self
+            .0
+            .iter()
+            .flat_map(|f| f.runs.keys().map(String::as_str))
+            .collect();
+        runs.sort_unstable();
+        runs.dedup();
+        let mut out: Vec<(String, [Option<&Postings>; 3])> = cjk
+            .into_iter()
+            .map(|k| (unpack(k), [0, 1, 2].map(|f| self.0[f].cjk.get(&k))))
+            .collect();
+        out.extend(
+            runs.into_iter()
+                .map(|r| (r.to_string(), [0, 1, 2].map(|f| self.0[f].runs.get(r)))),
+        );
+        out
+    }
 }
+
+/// Writes a token's value: the body list alone, or `[body, title, fields]` without
+/// trailing empty lists.
+fn write_value(out: &mut String, lists: &[Option<&Postings>; 3]) {
+    let used = lists.iter().rposition(Option::is_some).map_or(1, |i| i + 1);
+    if used > 1 {
+        out.push('[');
+    }
+    for (i, l) in lists[..used].iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        if let Some(p) = l {
+            p.encode_into(out);
+        }
+        out.push('"');
+    }
+    if used > 1 {
+        out.push(']');
+    }
+}
+
+/// A JSON object of tokens (sorted) to values.
+fn object_json(entries: &mut [(String, [Option<&Postings>; 3])]) -> String {
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut s = String::from("{");
+    for (i, (token, lists)) in entries.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        json_str(&mut s, token);
+        s.push(':');
+        write_value(&mut s, lists);
+    }
+    s.push('}');
+    s
+}
+
 
 /// Collapses whitespace and keeps the first `n` characters.
 fn snippet(text: &str, n: usize) -> String {
@@ -597,77 +770,6 @@ fn facets(docs: &[&SearchDoc]) -> (String, String) {
     (head, facets)
 }
 
-/// One index entry ready to be written: token and its JSON value.
-struct Entry {
-    token: String,
-    value: String,
-}
-
-fn entries(index: &[FieldIndex; 3]) -> Vec<Entry> {
-    // Gather every key of every field, then write each key's lists in one value.
-    let mut cjk: Vec<u64> = index.iter().flat_map(|f| f.cjk.keys().copied()).collect();
-    cjk.sort_unstable();
-    cjk.dedup();
-    let mut runs: Vec<&str> = index
-        .iter()
-        .flat_map(|f| f.runs.keys().map(String::as_str))
-        .collect();
-    runs.sort_unstable();
-    runs.dedup();
-
-    let value = |lists: [Option<&Postings>; 3]| {
-        let enc: Vec<String> = lists
-            .iter()
-            .map(|p| p.map(Postings::encode).unwrap_or_default())
-            .collect();
-        let used = enc.iter().rposition(|s| !s.is_empty()).map_or(1, |i| i + 1);
-        if used == 1 {
-            format!("\"{}\"", enc[0])
-        } else {
-            let parts: Vec<String> = enc[..used].iter().map(|s| format!("\"{s}\"")).collect();
-            format!("[{}]", parts.join(","))
-        }
-    };
-    let mut out: Vec<Entry> = cjk
-        .par_iter()
-        .map(|k| Entry {
-            token: unpack(*k),
-            value: value([
-                index[BODY].cjk.get(k),
-                index[TITLE].cjk.get(k),
-                index[FIELDS].cjk.get(k),
-            ]),
-        })
-        .collect();
-    out.extend(runs.iter().map(|r| Entry {
-        token: (*r).to_string(),
-        value: value([
-            index[BODY].runs.get(*r),
-            index[TITLE].runs.get(*r),
-            index[FIELDS].runs.get(*r),
-        ]),
-    }));
-    out
-}
-
-fn object_json(entries: &mut [&Entry]) -> String {
-    entries.sort_unstable_by(|a, b| a.token.cmp(&b.token));
-    let mut s = String::from("{");
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        json_str(&mut s, &e.token);
-        s.push(':');
-        s.push_str(&e.value);
-    }
-    s.push('}');
-    s
-}
-
-struct Guard<'a>(&'a mut std::time::Duration, std::time::Instant);
-impl Drop for Guard<'_> { fn drop(&mut self) { *self.0 += self.1.elapsed(); } }
-
 /// Builds the search files for `docs`: `search.json` (the entry point the search page
 /// fetches) and, for larger sites, `search/meta-*.json` and `search/index-*.json`. Returns
 /// site-relative paths and bytes, sorted by path; the same documents in any order give the
@@ -676,33 +778,34 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| doc_order(a, b));
 
-    let mut index: [FieldIndex; 3] = Default::default();
-    let (mut ta, mut tb) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     for (b, batch) in order.chunks(BATCH).enumerate() {
-        let t0 = std::time::Instant::now();
-        let terms: Vec<DocTerms> = batch.par_iter().map(|d| doc_terms(d)).collect();
-        ta += t0.elapsed();
-        let t0 = std::time::Instant::now();
-        let _guard = Guard(&mut tb, t0);
-        for (i, t) in terms.iter().enumerate() {
-            let id = (b * BATCH + i) as u32;
-            for (field, terms) in index.iter_mut().zip(t.0.iter()) {
-                field.add(id, terms);
+        let terms: Vec<DocTerms> = batch
+            .par_iter()
+            .map(|d| SCRATCH.with(|s| doc_terms(&mut s.borrow_mut(), d)))
+            .collect();
+        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for (i, t) in terms.iter().enumerate() {
+                part.add(p, (b * BATCH + i) as u32, t);
             }
-        }
+        });
     }
-    eprintln!("terms {ta:?} merge {tb:?}");
-    let t_terms = std::time::Instant::now();
-    let entries = entries(&index);
-    drop(index);
+
+    let mut keys: Vec<(String, [Option<&Postings>; 3])> =
+        parts.par_iter().flat_map_iter(Part::keys).collect();
     if std::env::var_os("GONGKAI_SEARCH_DEBUG").is_some() {
-        eprintln!("keys {} entries {:?}", entries.len(), t_terms.elapsed());
+        let pairs: u64 = parts.iter().flat_map(|p| p.0.iter()).flat_map(|f| f.cjk.values().chain(f.runs.values())).map(|p| u64::from(p.count)).sum();
+        let uni: u64 = parts.iter().flat_map(|p| p.0.iter()).flat_map(|f| f.cjk.iter()).filter(|(k, _)| *k & 0x1F_FFFF == 0).map(|(_, p)| u64::from(p.count)).sum();
+        eprintln!("keys {} pairs {pairs} unigram pairs {uni}", keys.len());
     }
+    // What the keys will cost in JSON (near enough: escapes are rare in tokens).
+    let index_bytes: usize = keys
+        .iter()
+        .map(|(t, l)| t.len() + 4 + l.iter().map(|p| p.map_or(0, Postings::encoded_len) + 3).sum::<usize>())
+        .sum();
 
     let records: Vec<String> = order.par_iter().map(|d| record_json(d)).collect();
     let (tables, facets) = facets(&order);
-
-    let index_bytes: usize = entries.iter().map(|e| e.token.len() + e.value.len() + 4).sum();
     let meta_bytes: usize = records.iter().map(|r| r.len() + 1).sum();
 
     let mut entry = format!(
@@ -714,8 +817,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         entry.push_str(",\"meta\":[");
         entry.push_str(&records.join(","));
         entry.push_str("],\"shards\":1,\"index\":");
-        let mut all: Vec<&Entry> = entries.iter().collect();
-        entry.push_str(&object_json(&mut all));
+        entry.push_str(&object_json(&mut keys));
     } else {
         let avg = meta_bytes / records.len().max(1) + 1;
         let mut chunk = 1usize;
@@ -733,14 +835,21 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
                 format!("[{}]", c.join(",")).into_bytes(),
             ));
         }
-        let mut buckets: Vec<Vec<&Entry>> = (0..shards).map(|_| Vec::new()).collect();
-        for e in &entries {
-            buckets[fnv1a(&e.token) as usize % shards].push(e);
+        let mut buckets: Vec<Vec<(String, [Option<&Postings>; 3])>> =
+            (0..shards).map(|_| Vec::new()).collect();
+        for k in keys {
+            let s = fnv1a(&k.0) as usize % shards;
+            buckets[s].push(k);
         }
         let shard_files: Vec<(String, Vec<u8>)> = buckets
             .into_par_iter()
             .enumerate()
-            .map(|(i, mut b)| (format!("search/index-{i}.json"), object_json(&mut b).into_bytes()))
+            .map(|(i, mut b)| {
+                (
+                    format!("search/index-{i}.json"),
+                    object_json(&mut b).into_bytes(),
+                )
+            })
             .collect();
         files.extend(shard_files);
     }
@@ -749,6 +858,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
+
 
 #[cfg(test)]
 mod tests {

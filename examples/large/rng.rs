@@ -153,8 +153,14 @@ mod tests {
 
     #[test]
     fn validity_period_matches_the_library_rule() {
-        assert_eq!(Date::ymd(2024, 5, 1).years_later_inclusive(5), Date::ymd(2029, 4, 30));
-        assert_eq!(Date::ymd(2024, 2, 29).years_later_inclusive(1), Date::ymd(2025, 2, 28));
+        assert_eq!(
+            Date::ymd(2024, 5, 1).years_later_inclusive(5),
+            Date::ymd(2029, 4, 30)
+        );
+        assert_eq!(
+            Date::ymd(2024, 2, 29).years_later_inclusive(1),
+            Date::ymd(2025, 2, 28)
+        );
     }
 
     #[test]

@@ -63,13 +63,7 @@ pub const PAGES: &[(&str, &str, u32, &str, &str)] = &[
         "信息公开制度",
         RULES,
     ),
-    (
-        "content/about/index.md",
-        "机构职能",
-        3,
-        "机构信息",
-        ABOUT,
-    ),
+    ("content/about/index.md", "机构职能", 3, "机构信息", ABOUT),
 ];
 
 const GUIDE: &str = "为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。需要获取示例县人民政府政府信息公开服务的公民、法人和其他组织，建议阅读本指南。
@@ -255,7 +249,8 @@ const HUGO_NOSEARCH: &str = r##"[outputs]
 home = ["html", "rss"]
 "##;
 
-const CSS: &str = "body{font-size:18px;line-height:1.6;margin:0 auto;max-width:60rem;padding:0 1rem}
+const CSS: &str =
+    "body{font-size:18px;line-height:1.6;margin:0 auto;max-width:60rem;padding:0 1rem}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem}
 table{border-collapse:collapse}th,td{border:1px solid #888;padding:.3rem .5rem}
 .banner{border:2px solid #a00;padding:.5rem}

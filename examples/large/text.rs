@@ -14,14 +14,14 @@ use std::fmt::Write as _;
 /// 1 → 一, 12 → 十二, 20 → 二十, 35 → 三十五 (enough for articles and points).
 pub fn chinese_number(n: usize) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let ones = match n % 10 {
+        0 => "",
+        d => D[d],
+    };
     match n {
         0..=9 => D[n].to_string(),
-        10..=19 => format!("十{}", if n % 10 == 0 { "" } else { D[n % 10] }),
-        20..=99 => format!(
-            "{}十{}",
-            D[n / 10],
-            if n % 10 == 0 { "" } else { D[n % 10] }
-        ),
+        10..=19 => format!("十{ones}"),
+        20..=99 => format!("{}十{ones}", D[n / 10]),
         _ => n.to_string(),
     }
 }
@@ -74,8 +74,10 @@ pub fn paragraph(rng: &mut Rng, area: &str, n: usize) -> String {
     p
 }
 
+/// Length in Chinese characters: everything but ASCII (markup, digits, spaces), so
+/// ideographs and full-width punctuation count, `**` and `|` do not.
 fn chars(s: &str) -> usize {
-    s.chars().count()
+    s.chars().filter(|c| !c.is_ascii()).count()
 }
 
 /// A deadline like `2024年6月底前`, one to eighteen months after the document.
@@ -96,7 +98,10 @@ struct Headings {
 
 impl Headings {
     fn new(rng: &mut Rng) -> Self {
-        Headings { order: rng.permutation(POINTS.len()), next: 0 }
+        Headings {
+            order: rng.permutation(POINTS.len()),
+            next: 0,
+        }
     }
 
     fn take(&mut self) -> &'static str {
@@ -112,7 +117,9 @@ fn department_short(rng: &mut Rng) -> &'static str {
 
 /// The table every body carries: a task breakdown with a header row.
 fn task_table(rng: &mut Rng, p: &Policy, rows: usize) -> String {
-    let mut t = String::from("| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n");
+    let mut t = String::from(
+        "| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n",
+    );
     for i in 1..=rows {
         let _ = writeln!(
             t,
@@ -160,7 +167,8 @@ fn relation_sentences(p: &Policy, all: &[Policy]) -> String {
 
 /// The body of one policy, 2,000–4,000 characters.
 pub fn policy_body(rng: &mut Rng, p: &Policy, all: &[Policy]) -> String {
-    let target = rng.range(2000, 4000) as usize;
+    // The last point or article added may overshoot by ~150 characters.
+    let target = rng.range(2060, 3800) as usize;
     match p.genre {
         Genre::Regulation => regulation_body(rng, p, all, target),
         _ => plan_body(rng, p, all, target),
@@ -210,10 +218,7 @@ fn regulation_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> 
             paragraph(rng, area, n)
         );
     }
-    chapters.push((
-        "职责分工".to_string(),
-        vec![duties.trim_end().to_string()],
-    ));
+    chapters.push(("职责分工".to_string(), vec![duties.trim_end().to_string()]));
 
     let middle = 2 + rng.below(3);
     let picks = rng.distinct(CHAPTERS.len() - 1, middle);
@@ -232,17 +237,25 @@ fn regulation_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> 
             k,
             rng.pick(VERBS),
             rng.pick(OBJECTS),
-            if k % 2 == 0 { "符合有关规定" } else { "情况良好" }
+            if k % 2 == 0 {
+                "符合有关规定"
+            } else {
+                "情况良好"
+            }
         );
     }
-    chapters[first_middle].1.push(conditions.trim_end().to_string());
+    chapters[first_middle]
+        .1
+        .push(conditions.trim_end().to_string());
 
     let mut materials = "申请人应当提交下列材料：\n\n".to_string();
     let count = 3 + rng.below(4);
     for &m in &rng.distinct(MATERIALS.len(), count) {
         let _ = writeln!(materials, "- {}", MATERIALS[m]);
     }
-    chapters[first_middle].1.push(materials.trim_end().to_string());
+    chapters[first_middle]
+        .1
+        .push(materials.trim_end().to_string());
 
     let rows = 3 + rng.below(4);
     let table = format!(
@@ -271,16 +284,20 @@ fn regulation_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> 
         .iter()
         .flat_map(|(_, a)| a.iter())
         .chain(closing.iter())
-        .map(|a| chars(a) + 12)
+        .map(|a| chars(a) + 5)
         .sum();
-    let mut total = fixed + 12 * (chapters.len() + 1);
+    let mut total = fixed + 8 * (chapters.len() + 1);
     let mut c = first_middle;
     while total < target {
         let n = 1 + rng.below(3);
         let article = paragraph(rng, area, n);
-        total += chars(&article) + 12;
+        total += chars(&article) + 5;
         chapters[c].1.push(article);
-        c = if c + 1 >= chapters.len() { first_middle } else { c + 1 };
+        c = if c + 1 >= chapters.len() {
+            first_middle
+        } else {
+            c + 1
+        };
     }
     chapters.push(("附则".to_string(), closing));
 
@@ -302,10 +319,38 @@ fn regulation_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> 
 fn plan_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> String {
     let area = p.area;
     let headings: [&str; 6] = match p.genre {
-        Genre::Plan => ["总体要求", "工作目标", "主要任务", "实施步骤", "职责分工", "保障措施"],
-        Genre::Notice => ["总体要求", "工作目标", "重点工作", "时间安排", "任务分工", "工作要求"],
-        Genre::Opinion => ["指导思想", "主要目标", "重点任务", "推进步骤", "责任分工", "保障措施"],
-        _ => ["基本情况", "主要指标", "主要做法", "工作进度", "完成情况", "下一步工作"],
+        Genre::Plan => [
+            "总体要求",
+            "工作目标",
+            "主要任务",
+            "实施步骤",
+            "职责分工",
+            "保障措施",
+        ],
+        Genre::Notice => [
+            "总体要求",
+            "工作目标",
+            "重点工作",
+            "时间安排",
+            "任务分工",
+            "工作要求",
+        ],
+        Genre::Opinion => [
+            "指导思想",
+            "主要目标",
+            "重点任务",
+            "推进步骤",
+            "责任分工",
+            "保障措施",
+        ],
+        _ => [
+            "基本情况",
+            "主要指标",
+            "主要做法",
+            "工作进度",
+            "完成情况",
+            "下一步工作",
+        ],
     };
     let year = p.issued.year();
 
@@ -395,7 +440,7 @@ fn plan_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> String
         k += 1;
         let heading = headings_left.take();
         let pt = point(rng, area, k, heading);
-        total += chars(&pt) + 2;
+        total += chars(&pt);
         tasks.push_str(&pt);
         tasks.push_str("\n\n");
     }
@@ -419,7 +464,7 @@ fn plan_body(rng: &mut Rng, p: &Policy, all: &[Policy], target: usize) -> String
 
 /// The body of an interpretation, 800–1,500 characters.
 pub fn interpretation_body(rng: &mut Rng, p: &Policy, form: &str) -> String {
-    let target = rng.range(800, 1500) as usize;
+    let target = rng.range(800, 1300) as usize;
     let area = p.area;
     let mut out = String::with_capacity(target * 4);
     if form == "答记者问" || form == "新闻发布会" {
@@ -432,7 +477,7 @@ pub fn interpretation_body(rng: &mut Rng, p: &Policy, form: &str) -> String {
         while chars(&out) < target {
             let q = QUESTIONS[k % QUESTIONS.len()];
             k += 1;
-            let n = 2 + rng.below(3);
+            let n = 1 + rng.below(3);
             let _ = write!(
                 out,
                 "**问：{}？**\n\n答：{}\n\n",
@@ -452,7 +497,11 @@ pub fn interpretation_body(rng: &mut Rng, p: &Policy, form: &str) -> String {
             p.short_title,
             paragraph(rng, area, n)
         );
-        let _ = write!(out, "## 二、主要内容\n\n《{}》主要包括以下方面：\n\n", p.short_title);
+        let _ = write!(
+            out,
+            "## 二、主要内容\n\n《{}》主要包括以下方面：\n\n",
+            p.short_title
+        );
         let tail = format!(
             "## 三、施行时间\n\n《{}》自{}起施行。\n",
             p.short_title,

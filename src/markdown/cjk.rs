@@ -32,6 +32,7 @@ pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
 /// Rewrite emphasis in `events` (parsed from `src` with offsets) under the CJK-friendly rules.
 pub(crate) fn apply<'a>(src: &'a str, events: &mut Vec<Ev<'a>>) {
     let mut replacements: Vec<(Range<usize>, Vec<Ev<'a>>)> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut in_code = false;
     let mut i = 0;
     while i < events.len() {
@@ -43,7 +44,7 @@ pub(crate) fn apply<'a>(src: &'a str, events: &mut Vec<Ev<'a>>) {
                 while i < events.len() && is_inline(&events[i].0) {
                     i += 1;
                 }
-                if let Some(new) = rewrite_scope(src, &events[start..i], true) {
+                if let Some(new) = rewrite_scope(src, &events[start..i], true, &mut scratch) {
                     replacements.push((start..i, new));
                 }
                 continue;
@@ -160,16 +161,42 @@ struct Run {
     lo: usize,
     /// Characters used as an opener, taken from the right.
     hi: usize,
-    /// Closing tags this run emits, innermost first, with the emphasis's source range.
-    closes: Vec<(Kind, Range<usize>)>,
-    /// Opening tags this run emits, innermost first.
-    opens: Vec<(Kind, Range<usize>)>,
+    /// The matches this run closes, innermost first: created together while the run was the
+    /// current closer, so they are one slice of the match list.
+    closes: Range<usize>,
+    /// The outermost match this run opens (the latest made); earlier ones via `prev_open`.
+    last_open: Option<usize>,
 }
 
 impl Run {
     fn len(&self) -> usize {
         self.end - self.start
     }
+}
+
+/// One emphasis made by pairing: its kind, source range, and the next-inner match opened
+/// by the same run.
+struct Match {
+    kind: Kind,
+    range: Range<usize>,
+    prev_open: Option<usize>,
+}
+
+/// Buffers reused across the scopes of one document.
+#[derive(Default)]
+struct Scratch<'a> {
+    toks: Vec<Tok<'a>>,
+    runs: Vec<Run>,
+    matches: Vec<Match>,
+    open_tags: Vec<(usize, Range<usize>)>,
+    stack: Vec<Opener>,
+}
+
+/// A run on the opener stack, with how many of its characters are still available.
+#[derive(Clone, Copy)]
+struct Opener {
+    run: usize,
+    count: usize,
 }
 
 fn is_delim(b: u8) -> bool {
@@ -195,7 +222,12 @@ fn source_text<'s>(src: &'s str, ev: &Ev) -> Option<&'s str> {
 /// Rebuild one inline scope; `None` when pulldown-cmark's events already follow the
 /// amended rules. `block` is true for a block's own inline content (whose edges are line
 /// edges) and false for the text of a link or image (whose edges are `[` and `]`).
-fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev<'a>>> {
+fn rewrite_scope<'a>(
+    src: &'a str,
+    evs: &[Ev<'a>],
+    block: bool,
+    scratch: &mut Scratch<'a>,
+) -> Option<Vec<Ev<'a>>> {
     let has_candidates = evs.iter().any(|ev| match &ev.0 {
         Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => true,
         Event::Text(_) => source_text(src, ev).is_some_and(|s| s.bytes().any(is_delim)),
@@ -205,8 +237,17 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
         return None;
     }
     let bytes = src.as_bytes();
-    let mut toks: Vec<Tok<'a>> = Vec::with_capacity(evs.len() * 2);
-    let mut runs: Vec<Run> = Vec::new();
+    let Scratch {
+        toks,
+        runs,
+        matches,
+        open_tags,
+        stack,
+    } = scratch;
+    toks.clear();
+    runs.clear();
+    matches.clear();
+    open_tags.clear();
     let push_delim = |toks: &mut Vec<Tok<'a>>, runs: &mut Vec<Run>, ch: u8, pos: usize| {
         if let Some(Tok::Run(r)) = toks.last() {
             let run = &mut runs[*r];
@@ -224,12 +265,11 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
             can_close: false,
             lo: 0,
             hi: 0,
-            closes: Vec::new(),
-            opens: Vec::new(),
+            closes: 0..0,
+            last_open: None,
         });
     };
     // Emphasis taken apart: (delimiter count, source range) of each open tag.
-    let mut open_tags: Vec<(usize, Range<usize>)> = Vec::new();
     let mut i = 0;
     while i < evs.len() {
         let (ev, range) = &evs[i];
@@ -252,7 +292,7 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
                     if bytes[pos] != first {
                         return None;
                     }
-                    push_delim(&mut toks, &mut runs, first, pos);
+                    push_delim(toks, runs, first, pos);
                 }
                 open_tags.push((n, range.clone()));
             }
@@ -263,7 +303,7 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
                     if bytes[pos] != ch {
                         return None;
                     }
-                    push_delim(&mut toks, &mut runs, ch, pos);
+                    push_delim(toks, runs, ch, pos);
                 }
             }
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
@@ -278,7 +318,7 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
                 let new = if opaque {
                     None
                 } else {
-                    rewrite_scope(src, &evs[i + 1..end], false)
+                    rewrite_scope(src, &evs[i + 1..end], false, &mut Scratch::default())
                 };
                 toks.push(Tok::Group { start: i, end, new });
                 i = end + 1;
@@ -294,7 +334,7 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
                             if from < off {
                                 toks.push(Tok::Text(base + from..base + off));
                             }
-                            push_delim(&mut toks, &mut runs, b, base + off);
+                            push_delim(toks, runs, b, base + off);
                             from = off + 1;
                         }
                     }
@@ -313,6 +353,7 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
     }
 
     let mut differs = false;
+    let toks: &[Tok<'a>] = toks;
     for (t, tok) in toks.iter().enumerate() {
         let Tok::Run(r) = tok else { continue };
         let run = &mut runs[*r];
@@ -345,7 +386,7 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
     if !differs {
         // Emphasis stays as pulldown made it; only some link text inside changed.
         let mut i = 0;
-        for tok in &toks {
+        for tok in toks {
             if let Tok::Group {
                 start,
                 end,
@@ -361,20 +402,23 @@ fn rewrite_scope<'a>(src: &'a str, evs: &[Ev<'a>], block: bool) -> Option<Vec<Ev
         return Some(out);
     }
 
-    pair(&mut runs);
-    for tok in &toks {
+    pair(runs, matches, stack);
+    for tok in toks {
         match tok {
             Tok::Run(r) => {
                 let run = &runs[*r];
-                for (kind, range) in &run.closes {
-                    out.push((kind.end(), range.clone()));
+                for m in &matches[run.closes.clone()] {
+                    out.push((m.kind.end(), m.range.clone()));
                 }
                 let lit = run.start + run.lo..run.end - run.hi;
                 if !lit.is_empty() {
                     out.push((Event::Text(CowStr::Borrowed(&src[lit.clone()])), lit));
                 }
-                for (kind, range) in run.opens.iter().rev() {
-                    out.push((kind.start(), range.clone()));
+                let mut open = run.last_open;
+                while let Some(m) = open {
+                    let m = &matches[m];
+                    out.push((m.kind.start(), m.range.clone()));
+                    open = m.prev_open;
                 }
             }
             Tok::Text(r) => out.push((Event::Text(CowStr::Borrowed(&src[r.clone()])), r.clone())),
@@ -507,13 +551,8 @@ fn abilities(ch: u8, len: usize, before: Before, after: char, amended: bool) -> 
 
 /// Pair delimiter runs the way pulldown-cmark does: closers are matched, left to right,
 /// against the nearest compatible opener; anything between them stops being a delimiter.
-fn pair(runs: &mut [Run]) {
-    #[derive(Clone, Copy)]
-    struct Opener {
-        run: usize,
-        count: usize,
-    }
-    let mut stack: Vec<Opener> = Vec::new();
+fn pair(runs: &mut [Run], matches: &mut Vec<Match>, stack: &mut Vec<Opener>) {
+    stack.clear();
     // For each kind of closer, the stack height below which no opener can match it; keeps
     // long runs of unmatched delimiters linear.
     let mut bottoms = [0usize; 14];
@@ -525,6 +564,7 @@ fn pair(runs: &mut [Run]) {
         }
         let both = can_open && can_close;
         let mut count = len;
+        let first_close = matches.len();
         if can_close {
             let key = match ch {
                 b'~' => 12 + (len - 1).min(1),
@@ -560,13 +600,18 @@ fn pair(runs: &mut [Run]) {
                     } else {
                         (Kind::Emphasis, 1)
                     };
-                    let open_at = runs[opener.run].end - runs[opener.run].hi - width;
-                    let close_at = runs[r].start + runs[r].lo;
-                    let range = open_at..close_at + width;
-                    runs[opener.run].hi += width;
-                    runs[opener.run].opens.push((kind, range.clone()));
-                    runs[r].lo += width;
-                    runs[r].closes.push((kind, range));
+                    let op = &mut runs[opener.run];
+                    let open_at = op.end - op.hi - width;
+                    op.hi += width;
+                    let prev_open = op.last_open.replace(matches.len());
+                    let cl = &mut runs[r];
+                    let close_at = cl.start + cl.lo;
+                    cl.lo += width;
+                    matches.push(Match {
+                        kind,
+                        range: open_at..close_at + width,
+                        prev_open,
+                    });
                     rem -= width;
                 }
                 if opener.count > used {
@@ -578,6 +623,7 @@ fn pair(runs: &mut [Run]) {
                 count -= used;
             }
         }
+        runs[r].closes = first_close..matches.len();
         if count > 0 && can_open {
             stack.push(Opener { run: r, count });
         }

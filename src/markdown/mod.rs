@@ -150,15 +150,15 @@ struct OpenCode {
     text: String,
 }
 
-struct OpenLink {
-    url: String,
+struct OpenLink<'s> {
+    url: CowStr<'s>,
     has_text: bool,
     dropped: bool,
     offset: usize,
 }
 
-struct OpenImage {
-    url: String,
+struct OpenImage<'s> {
+    url: CowStr<'s>,
     alt: String,
     dropped: bool,
     offset: usize,
@@ -187,8 +187,8 @@ struct Renderer<'s, 'c> {
     column: usize,
     in_table_head: bool,
     table_body_open: bool,
-    links: Vec<OpenLink>,
-    images: Vec<OpenImage>,
+    links: Vec<OpenLink<'s>>,
+    images: Vec<OpenImage<'s>>,
     footnotes: Vec<Footnote>,
     current_footnote: Option<usize>,
     plain: String,
@@ -388,7 +388,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             } => {
                 let (dest_url, keep) = self.check_url(dest_url, link_type, range.start);
                 self.links.push(OpenLink {
-                    url: dest_url.to_string(),
+                    url: dest_url.clone(),
                     has_text: false,
                     dropped: !keep,
                     offset: range.start,
@@ -410,7 +410,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             } => {
                 let (dest_url, keep) = self.check_url(dest_url, link_type, range.start);
                 self.images.push(OpenImage {
-                    url: dest_url.to_string(),
+                    url: dest_url.clone(),
                     alt: String::new(),
                     dropped: !keep,
                     offset: range.start,
@@ -755,8 +755,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
         if let Some(image) = self.images.last_mut() {
             image.alt.push_str(text);
         }
-        if !text.trim().is_empty() {
-            if let Some(link) = self.links.last_mut() {
+        if let Some(link) = self.links.last_mut() {
+            if !link.has_text && !text.trim().is_empty() {
                 link.has_text = true;
             }
         }

@@ -12,21 +12,39 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// The URL scheme (lower-cased) the way a browser would read it: ASCII tab and newlines are
-/// ignored anywhere and leading spaces/control characters are skipped. `None` for a URL
-/// without a scheme.
-fn scheme(url: &str) -> Option<(String, &str)> {
+/// A URL scheme, lower-cased, kept inline (schemes we care about are short; a longer one is
+/// still a scheme, just not one of those).
+struct Scheme {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Scheme {
+    fn is(&self, name: &str) -> bool {
+        self.len <= 16 && &self.buf[..self.len] == name.as_bytes()
+    }
+}
+
+/// The URL's scheme the way a browser reads it (ASCII tab and newlines ignored anywhere,
+/// leading spaces and control characters skipped), and the rest after the colon. `None`
+/// for a URL without a scheme.
+fn scheme(url: &str) -> Option<(Scheme, &str)> {
     let trimmed = url.trim_start_matches(|c: char| c <= ' ');
-    let mut scheme = String::new();
-    for (i, c) in trimmed.char_indices() {
-        match c {
-            '\t' | '\n' | '\r' => {}
-            ':' if !scheme.is_empty() => return Some((scheme, &trimmed[i + 1..])),
-            c if c.is_ascii_alphabetic() || (!scheme.is_empty() && (c.is_ascii_digit() || "+-.".contains(c))) => {
-                if scheme.len() > 32 {
-                    return None;
+    let mut scheme = Scheme {
+        buf: [0; 16],
+        len: 0,
+    };
+    for (i, b) in trimmed.bytes().enumerate() {
+        match b {
+            b'\t' | b'\n' | b'\r' => {}
+            b':' if scheme.len > 0 => return Some((scheme, &trimmed[i + 1..])),
+            b if b.is_ascii_alphabetic()
+                || (scheme.len > 0 && (b.is_ascii_digit() || b"+-.".contains(&b))) =>
+            {
+                if scheme.len < 16 {
+                    scheme.buf[scheme.len] = b.to_ascii_lowercase();
                 }
-                scheme.push(c.to_ascii_lowercase());
+                scheme.len += 1;
             }
             _ => return None,
         }
@@ -38,19 +56,18 @@ fn scheme(url: &str) -> Option<(String, &str)> {
 /// other than `data:image/…`.
 pub(crate) fn is_dangerous_url(url: &str) -> bool {
     match scheme(url) {
-        Some((s, rest)) => match s.as_str() {
-            "javascript" | "vbscript" | "livescript" => true,
-            "data" => {
-                let rest: String = rest
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .take(6)
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                rest != "image/"
+        Some((s, rest)) => {
+            if s.is("javascript") || s.is("vbscript") || s.is("livescript") {
+                return true;
             }
-            _ => false,
-        },
+            if !s.is("data") {
+                return false;
+            }
+            let mut media = rest.bytes().filter(|b| !b.is_ascii_whitespace());
+            !b"image/"
+                .iter()
+                .all(|&want| media.next().is_some_and(|b| b.to_ascii_lowercase() == want))
+        }
         None => false,
     }
 }
@@ -89,7 +106,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
                 return None;
             }
             // data:image is fine as a picture, not as a link target.
-            if attribute == "href" && scheme(value).is_some_and(|(s, _)| s == "data") {
+            if attribute == "href" && scheme(value).is_some_and(|(s, _)| s.is("data")) {
                 return None;
             }
             Some(Cow::Borrowed(value))

@@ -682,9 +682,12 @@ pub fn parse(f: &mut Fields<'_>) -> AnnualReport {
                 format,
             };
             r.data(f, m, data_line, &mut report);
+            // A cell that could not be read counts as 0; checking sums over it would only
+            // add errors that go away once the cell is fixed.
+            let unreadable = r.diags.iter().any(Diagnostic::is_error);
             f.diagnostics.append(&mut r.diags);
             let mismatches = crate::rules::annual_report::settle(&mut report);
-            for m in mismatches {
+            for m in mismatches.into_iter().filter(|_| !unreadable) {
                 let d = Diagnostic::error(m.identity.code(), m.message())
                     .in_file(f.file())
                     .at_line(m.line.or(data_line).or(Some(f.start_line())))
@@ -1357,14 +1360,20 @@ impl Reader {
             "E0501",
             line,
             format!(
-                "“{label}”应填写 {} 个数（{}）",
+                "按 2019 年试行模板，“{label}”应填写 {} 项（{}）",
                 names.len(),
                 labels[..names.len()].join("、")
             ),
             &format!(
-                "写成 `{{{}}}` 或按顺序写 {} 个数的列表",
+                "写成 `{{{}}}` 或按顺序写 {} 个数的列表{}",
                 example.join(", "),
-                names.len()
+                names.len(),
+                match label {
+                    "行政事业性收费" =>
+                        "；该模板的第二十条第（八）项只统计收费项目数量及增减，不填收费金额",
+                    "政府集中采购" => "；采购总金额可带单位，如 `amount: 2463.8万元`",
+                    _ => "",
+                }
             ),
         );
     }
@@ -1588,7 +1597,7 @@ impl Reader {
             }
             other => {
                 let count = match other {
-                    Value::Sequence(seq) => format!("{} 个数", seq.len()),
+                    Value::Sequence(seq) => format!(" {} 个数", seq.len()),
                     _ => format!("“{}”", shown(other)),
                 };
                 self.error(
@@ -2140,6 +2149,51 @@ data:
         assert!(
             shape.iter().any(|d| d.message.contains("行政规范性文件")),
             "{shape:#?}"
+        );
+    }
+
+    #[test]
+    fn odd_input_gives_diagnostics_not_panics() {
+        for data in [
+            "{requests: {new: {自然人: [1]}}}",
+            "{requests: {results: 3}}",
+            "{requests: {results: {unable: {not_held: {总计: -2}}}}}",
+            "{appeals: {lawsuit: 5}}",
+            "{appeals: {lawsuit: {direct: [1, 2]}}}",
+            "{appeals: {lawsuit_direct: [1, 0, 0, 0], lawsuit: {direct: [1, 0, 0, 0]}}}",
+            "{proactive: [1]}",
+            "{proactive: {fees: -3, licensing: [1], penalty: {本年处理决定数量: x}}}",
+            "{proactive: {normative_docs: [1, 2]}}",
+            "{requests: {new: [18446744073709551615, 18446744073709551615, 0, 0, 0, 0, 5]}}",
+            "{requests: {new: [.inf, .nan, 0, 0, 0, 0]}}",
+            "{requests: {new: ['１２', '1,000', ~, 0, 0, 0]}}",
+            "{requests: ~, appeals: ~, proactive: ~}",
+            "{1: 2, [a]: b}",
+        ] {
+            let (_, diags) = parse_file(&format!("year: 2024\ndata: {data}\n"));
+            // (W0101 comes from the shared Fields, which places keys it finds at a line start.)
+            assert!(
+                diags
+                    .iter()
+                    .all(|d| d.file.is_some() && (d.line.is_some() || d.code == "W0101")),
+                "{data}: {diags:#?}"
+            );
+            if !data.contains('~') && !data.contains("'１２'") {
+                assert!(!diags.is_empty(), "{data}");
+            }
+        }
+        // Quoted, full-width and grouped numbers are numbers.
+        let (r, diags) =
+            parse_file("year: 2024\ndata: {requests: {new: ['１２', '1,000', ~, 0, 0, 0]}}\n");
+        assert_eq!(r.requests.new.cells, [12, 1000, 0, 0, 0, 0]);
+        assert_eq!(codes(&diags), vec!["E0505", "E0505"]);
+        // The same row given twice, under 行政诉讼 and at the top.
+        let (_, diags) = parse_file(
+            "year: 2024\ndata: {appeals: {lawsuit_direct: [1, 0, 0, 0], lawsuit: {direct: [1, 0, 0, 0]}}}\n",
+        );
+        assert!(
+            diags.iter().any(|d| d.message.contains("写了两次")),
+            "{diags:#?}"
         );
     }
 

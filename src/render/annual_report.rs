@@ -520,12 +520,12 @@ fn px(x: f64) -> String {
 
 /// A chart of requests received (本年新收, a line) and their outcomes (予以公开, 部分公开,
 /// 不予公开, others; stacked bars) across the years that have reports, followed by the same
-/// figures as a data table. `points` need not be sorted; reports without `data:` are left
-/// out. Empty when no report has data.
+/// figures as a data table. `points` need not be sorted; reports without `data:` or
+/// without a valid year are left out. Empty when no report has data.
 pub fn chart_html(points: &[(i32, &AnnualReport)]) -> String {
     let mut data: Vec<(i32, Outcomes)> = points
         .iter()
-        .filter(|(_, r)| r.has_data)
+        .filter(|(y, r)| r.has_data && *y > 0)
         .map(|(y, r)| (*y, outcomes(&r.requests)))
         .collect();
     data.sort_by_key(|(y, _)| *y);

@@ -36,6 +36,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
     "static/css/search.css",
     "static/css/print.css",
     "static/img/cursor.svg",
+    "static/img/cursor-pointer.svg",
     "static/js/prefs.js",
     "static/js/a11y.js",
     "static/js/search.js",

@@ -109,7 +109,7 @@ impl Mismatch {
     }
 }
 
-/// The sum of a row's six columns (saturating: a absurd number must not crash the build).
+/// The sum of a row's six columns (saturating: an absurd number must not crash the build).
 pub fn sum6(cells: &[u64; 6]) -> u64 {
     cells.iter().fold(0u64, |a, &b| a.saturating_add(b))
 }

@@ -24,15 +24,21 @@ fn norm(name: &str) -> String {
 }
 
 /// Whether a policy belongs to `department`: its 公开责任部门, or one of its 发文机关 (a
-/// joint document lists several, separated by `、` or `，`).
+/// joint document lists several, separated by `、` or `，`). A people's government's
+/// report also counts what its 办公室 issued: 政府办公室 documents are issued on the
+/// government's behalf and are reported by it.
 fn belongs(doc: &Document, policy: &Policy, department: &str) -> bool {
-    doc.department
-        .as_deref()
-        .is_some_and(|d| norm(d) == department)
+    let same = |name: &str| {
+        let name = norm(name);
+        name == department
+            || (department.ends_with("人民政府")
+                && name.strip_suffix("办公室") == Some(department))
+    };
+    doc.department.as_deref().is_some_and(same)
         || policy
             .issuer
             .split(['、', '，', ',', '；', ';'])
-            .any(|issuer| !issuer.trim().is_empty() && norm(issuer) == department)
+            .any(|issuer| !issuer.trim().is_empty() && same(issuer))
 }
 
 /// File line of the 行政规范性文件 row, or of `data:`, or of the front matter.
@@ -241,7 +247,7 @@ mod tests {
             policy(1, "示例县人民政府", "2024-03-01", None),
             policy(2, "示例县人民政府", "2024-05-01", None),
             policy(3, "示例县人民政府", "2021-05-01", Some("2024-06-01")),
-            policy(4, "示例县人民政府办公室、示例县财政局", "2024-07-01", None),
+            policy(4, "示例县发展和改革局、示例县财政局", "2024-07-01", None),
             policy(5, "示例县教育局", "2024-07-01", None),
         ]
     }
@@ -290,6 +296,33 @@ mod tests {
             diags[0].file.as_deref(),
             Some(Path::new("content/annual-reports/2024.md"))
         );
+    }
+
+    #[test]
+    fn government_report_counts_what_its_office_issued() {
+        let docs = vec![
+            policy(1, "示例县人民政府办公室", "2024-03-01", None),
+            policy(2, "示例县人民政府", "2024-05-01", None),
+            policy(3, "示例县教育局办公室", "2024-05-01", None),
+            report(
+                "content/annual-reports/2024.md",
+                "示例县人民政府",
+                2024,
+                "{issued: 2, repealed: 0, in_force: 2}",
+            ),
+        ];
+        let diags = check_site(&docs);
+        assert!(diags.is_empty(), "{diags:#?}");
+        let wrong = vec![
+            policy(1, "示例县人民政府办公室", "2024-03-01", None),
+            report(
+                "content/annual-reports/2024.md",
+                "示例县人民政府",
+                2024,
+                "{issued: 0, repealed: 0, in_force: 2}",
+            ),
+        ];
+        assert_eq!(check_site(&wrong)[0].code, "W0504");
     }
 
     #[test]

@@ -472,9 +472,9 @@
   function fillForm(params) {
     var set = function (id, v) { var f = document.getElementById(id); if (f) f.value = v; };
     set('search-q', params.q);
-    set('search-kind', params.kind);
-    set('search-year', params.year);
-    set('search-status', params.status);
+    set('search-filter-kind', params.kind);
+    set('search-filter-year', params.year);
+    set('search-filter-status', params.status);
   }
 
   function run(index) {
