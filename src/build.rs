@@ -109,8 +109,8 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     diagnostics.extend(kind_checks(&site));
     lap("validate");
 
-    let theme = Theme::load(&opts.root, &site.config.theme)?;
-    let rendered = render::render(&site, &theme)?;
+    let mut theme = Theme::load(&opts.root, &site.config.theme)?;
+    let rendered = render::render(&site, &mut theme)?;
     lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
     diag::sort(&mut diagnostics);

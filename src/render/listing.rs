@@ -5,7 +5,7 @@
 //! Each listing is built by grouping document positions once (a map from facet value to
 //! positions), so the cost is linear in the number of documents.
 
-use super::views::{base_context, catalog_path, catalog_url, meta, short_label, site_meta, DocView, Globals, LinkView};
+use super::views::{base_context, catalog_path, catalog_url, meta, short_label, site_meta, ItemView, LinkView};
 use super::{OutputContent, OutputFile, Theme, LISTED_KINDS};
 use crate::error::Result;
 use crate::link::Site;
@@ -59,7 +59,7 @@ struct Listing {
 }
 
 /// Render every column page.
-pub(super) fn render_listings(site: &Site, theme: &Theme, globals: &Globals, views: &[DocView]) -> Result<Vec<OutputFile>> {
+pub(super) fn render_listings(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<Vec<OutputFile>> {
     let mut listings = Vec::new();
     for kind in LISTED_KINDS {
         let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
@@ -74,16 +74,16 @@ pub(super) fn render_listings(site: &Site, theme: &Theme, globals: &Globals, vie
     let page_size = site.config.listing.page_size;
     let pages: Vec<Result<Vec<OutputFile>>> = listings
         .par_iter()
-        .map(|l| render_listing(site, theme, globals, views, l, page_size))
+        .map(|l| render_listing(site, theme, views, l, page_size))
         .collect();
     let mut files = Vec::new();
     for p in pages {
         files.extend(p?);
     }
-    files.push(render_home(site, theme, globals, views)?);
-    files.push(render_sitemap_page(site, theme, globals)?);
-    files.push(render_search_page(site, theme, globals)?);
-    files.push(render_404(site, theme, globals)?);
+    files.push(render_home(site, theme, views)?);
+    files.push(render_sitemap_page(site, theme)?);
+    files.push(render_search_page(site, theme)?);
+    files.push(render_404(site, theme)?);
     Ok(files)
 }
 
@@ -286,7 +286,7 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
 struct ListingView<'a> {
     title: &'a str,
     description: &'a str,
-    items: Vec<&'a DocView>,
+    items: Vec<&'a ItemView>,
     total: usize,
     facets: &'a [Facet],
     children: &'a [FacetLink],
@@ -296,8 +296,7 @@ struct ListingView<'a> {
 fn render_listing(
     site: &Site,
     theme: &Theme,
-    globals: &Globals,
-    views: &[DocView],
+    views: &[ItemView],
     l: &Listing,
     page_size: usize,
 ) -> Result<Vec<OutputFile>> {
@@ -326,7 +325,7 @@ fn render_listing(
             ("ColumnKeywords", Some(format!("{},{}", l.title, site.config.title))),
             ("ColumnType", Some(l.column_type.to_string())),
         ]));
-        let mut ctx = base_context(globals, &url, &title, &l.breadcrumbs, &meta_tags);
+        let mut ctx = base_context(&url, &title, &l.breadcrumbs, &meta_tags);
         let view = ListingView {
             title: &title,
             description: &l.description,
@@ -351,7 +350,7 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
         .collect()
 }
 
-fn latest(site: &Site, views: &[DocView], kind: Kind, n: usize) -> Vec<DocView> {
+fn latest(site: &Site, views: &[ItemView], kind: Kind, n: usize) -> Vec<ItemView> {
     let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
     sort_newest_first(site, &mut members);
     members.into_iter().take(n).map(|i| views[i].clone()).collect()
@@ -377,9 +376,9 @@ fn column_meta(site: &Site, name: &str, description: &str) -> Vec<super::views::
     m
 }
 
-fn render_home(site: &Site, theme: &Theme, globals: &Globals, views: &[DocView]) -> Result<OutputFile> {
+fn render_home(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<OutputFile> {
     let description = if site.config.description.is_empty() { site.config.title.clone() } else { site.config.description.clone() };
-    let mut ctx = base_context(globals, "", &site.config.title, &[], &column_meta(site, "首页", &description));
+    let mut ctx = base_context("", &site.config.title, &[], &column_meta(site, "首页", &description));
     ctx.insert("policies", &latest(site, views, Kind::Policy, 8));
     ctx.insert("interpretations", &latest(site, views, Kind::Interpretation, 6));
     ctx.insert("reports", &latest(site, views, Kind::AnnualReport, 5));
@@ -424,18 +423,18 @@ fn catalog_tree(site: &Site) -> Vec<TreeNode> {
     build("", &paths)
 }
 
-fn render_sitemap_page(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFile> {
+fn render_sitemap_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let url = "sitemap/";
-    let mut ctx = base_context(globals, url, "网站地图", &crumbs(&[]), &column_meta(site, "网站地图", "本站栏目一览"));
+    let mut ctx = base_context(url, "网站地图", &crumbs(&[]), &column_meta(site, "网站地图", "本站栏目一览"));
     ctx.insert("catalog", &catalog_tree(site));
     ctx.insert("pages", &pages(site));
     let html = theme.render("sitemap.html", &ctx)?;
     Ok(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) })
 }
 
-fn render_search_page(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFile> {
+fn render_search_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let url = "search/";
-    let mut ctx = base_context(globals, url, "站内搜索", &crumbs(&[]), &column_meta(site, "站内搜索", "搜索本站公开的政府信息"));
+    let mut ctx = base_context(url, "站内搜索", &crumbs(&[]), &column_meta(site, "站内搜索", "搜索本站公开的政府信息"));
     let kinds: Vec<serde_json::Value> = Kind::ALL
         .iter()
         .filter(|k| site.docs.iter().any(|d| d.kind == **k))
@@ -452,7 +451,7 @@ fn render_search_page(site: &Site, theme: &Theme, globals: &Globals) -> Result<O
 
 /// `404.html` is served for any missing path at any depth, so relative links cannot
 /// work there; it alone links from the site's absolute path (taken from `base_url`).
-fn render_404(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFile> {
+fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let base_path = site
         .config
         .base_url
@@ -460,7 +459,7 @@ fn render_404(site: &Site, theme: &Theme, globals: &Globals) -> Result<OutputFil
         .nth(1)
         .map(|rest| rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into()))
         .unwrap_or_else(|| "/".into());
-    let mut ctx = base_context(globals, "", "页面不存在", &crumbs(&[]), &site_meta(site));
+    let mut ctx = base_context("", "页面不存在", &crumbs(&[]), &site_meta(site));
     ctx.insert("root", &base_path);
     let html = theme.render("404.html", &ctx)?;
     Ok(OutputFile { path: "404.html".into(), content: OutputContent::Bytes(html.into_bytes()) })

@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 pub use theme::Theme;
-pub use views::DocView;
+pub use views::{DocView, ItemView};
 
 /// One file of the finished site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,15 +72,54 @@ pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
+/// What rendering one document produced.
+struct DocOutput {
+    page: OutputFile,
+    item: views::ItemView,
+    search: crate::search::SearchDoc,
+    diagnostics: Vec<Diagnostic>,
+    assets: Vec<PathBuf>,
+}
+
 /// Render the whole site.
-pub fn render(site: &Site, theme: &Theme) -> Result<Rendered> {
-    // 1. Markdown, in parallel.
-    let markdowns: Vec<DocMarkdown> = site.docs.par_iter().map(|d| render_markdown(site, d)).collect();
+pub fn render(site: &Site, theme: &mut Theme) -> Result<Rendered> {
+    let globals = views::globals(site);
+    theme.set_globals(&globals)?;
+    let theme = &*theme;
+
+    // 1. Each document, start to finish, in parallel: Markdown, view, page. Only the
+    //    light listing item and the search text outlive this loop, which keeps memory
+    //    flat on large sites.
+    let outputs: Vec<Result<DocOutput>> = site
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let DocMarkdown { md, assets } = render_markdown(site, d);
+            let RenderedMarkdown { html, first_paragraph, plain_text, diagnostics, .. } = md;
+            let view = views::doc_view(site, i, d, html, &first_paragraph);
+            let page = views::render_document(site, theme, i, d, &view)?;
+            Ok(DocOutput {
+                page: OutputFile { path: format!("{}index.html", d.url), content: OutputContent::Bytes(page.into_bytes()) },
+                item: views::ItemView::from(&view),
+                search: views::search_doc(d, &view, plain_text),
+                diagnostics,
+                assets,
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(outputs.len() * 2);
+    let mut items = Vec::with_capacity(outputs.len());
+    let mut search_docs = Vec::with_capacity(outputs.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut assets: BTreeSet<PathBuf> = BTreeSet::new();
-    for m in &markdowns {
-        diagnostics.extend(m.md.diagnostics.iter().cloned());
-        assets.extend(m.assets.iter().cloned());
+    for o in outputs {
+        let o = o?;
+        files.push(o.page);
+        items.push(o.item);
+        search_docs.push(o.search);
+        diagnostics.extend(o.diagnostics);
+        assets.extend(o.assets);
     }
     for d in &site.docs {
         if let Some(p) = d.policy() {
@@ -94,29 +133,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Rendered> {
         }
     }
 
-    // 2. Views, then document pages, in parallel.
-    let views: Vec<DocView> = site
-        .docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| views::doc_view(site, i, d, &markdowns[i]))
-        .collect();
-    let globals = views::globals(site);
-    let pages: Vec<Result<OutputFile>> = site
-        .docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let html = views::render_document(site, theme, &globals, i, d, &views)?;
-            Ok(OutputFile { path: format!("{}index.html", d.url), content: OutputContent::Bytes(html.into_bytes()) })
-        })
-        .collect();
-    let mut files: Vec<OutputFile> = pages.into_iter().collect::<Result<_>>()?;
+    // 2. Listings, catalogue, home, site map, search page, 404.
+    files.extend(listing::render_listings(site, theme, &items)?);
 
-    // 3. Listings, catalogue, home, site map, search page, 404.
-    files.extend(listing::render_listings(site, theme, &globals, &views)?);
-
-    // 4. Static files and published assets.
+    // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {
         files.push(OutputFile { path: format!("static/{path}"), content: OutputContent::Bytes(bytes.clone()) });
     }
@@ -127,14 +147,6 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Rendered> {
     for a in assets {
         files.push(OutputFile { path: asset_url(&a), content: OutputContent::Copy(a) });
     }
-
-    let search_docs = site
-        .docs
-        .iter()
-        .zip(&views)
-        .zip(&markdowns)
-        .map(|((d, v), m)| views::search_doc(d, v, &m.md))
-        .collect();
 
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);

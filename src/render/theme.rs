@@ -87,6 +87,15 @@ impl Theme {
         Ok(Theme { tera, static_files })
     }
 
+    /// Values every page sees (`site`, `nav`, `as_of`), serialised once rather than
+    /// into each of the site's pages.
+    pub fn set_globals(&mut self, globals: &impl serde::Serialize) -> Result<()> {
+        let ctx = tera::Context::from_serialize(globals)
+            .map_err(|e| Error::Template { template: "（全局变量）".into(), message: error_chain(&e) })?;
+        self.tera.global_context().extend(ctx);
+        Ok(())
+    }
+
     /// Render `template` with `context`.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
         self.tera

@@ -1,11 +1,10 @@
 //! Views: what templates see. Plain serialisable structs built from the linked site,
 //! so templates never compute anything and every page type gets the same shapes.
 
-use super::{annual_report, asset_url, pub_date, report_series, root_prefix, DocMarkdown, Theme};
+use super::{annual_report, asset_url, pub_date, report_series, root_prefix, Theme};
 use crate::date;
 use crate::error::Result;
 use crate::link::Site;
-use crate::markdown::RenderedMarkdown;
 use crate::model::{slug, Document, Kind, KindData};
 use crate::validate::resolve_relative;
 use serde::Serialize;
@@ -134,6 +133,42 @@ struct DocContext<'a> {
     data: &'a KindData,
 }
 
+/// A document in a list: what listings and the home page show, nothing more.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    /// 标题.
+    pub title: String,
+    /// Site-relative directory.
+    pub url: String,
+    /// `policy` …
+    pub kind: &'static str,
+    /// 政策文件 …
+    pub kind_label: &'static str,
+    /// 发布日期 `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// 发文字号.
+    pub doc_no: Option<String>,
+    /// 索引号.
+    pub index_no: Option<String>,
+    /// 效力状态.
+    pub validity: Option<ValidityView>,
+}
+
+impl From<&DocView> for ItemView {
+    fn from(v: &DocView) -> Self {
+        ItemView {
+            title: v.title.clone(),
+            url: v.url.clone(),
+            kind: v.kind,
+            kind_label: v.kind_label,
+            published: v.published.clone(),
+            doc_no: v.doc_no.clone(),
+            index_no: v.index_no.clone(),
+            validity: v.validity.clone(),
+        }
+    }
+}
+
 /// The values every page shares, put into each context.
 #[derive(Debug, Clone, Serialize)]
 pub struct Globals {
@@ -248,7 +283,7 @@ pub fn catalog_path(d: &Document) -> Option<String> {
 }
 
 /// Build the view of document `i`.
-pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, m: &DocMarkdown) -> DocView {
+pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, body_html: String, first_paragraph: &str) -> DocView {
     let policy = d.policy();
     let relation = |r: &crate::model::policy::Relation, target: Option<usize>| RelationView {
         date: r.date.map(date::iso),
@@ -256,7 +291,7 @@ pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, m: &DocMarkdown) -> 
         url: target.map(|j| site.docs[j].url.clone()),
         title: target.map(|j| site.docs[j].title.clone()),
     };
-    let mut body_html = m.md.html.clone();
+    let mut body_html = body_html;
     let mut chart_html = None;
     if let KindData::AnnualReport(r) = &d.data {
         body_html = annual_report::insert_tables(&body_html, &annual_report::tables_html(r));
@@ -284,7 +319,7 @@ pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, m: &DocMarkdown) -> 
             .map(|t| link(t, &format!("policies/topic/{}/", slug(t)), None))
             .collect(),
         keywords: d.keywords.clone(),
-        summary: d.summary.clone().unwrap_or_else(|| truncate(&m.md.first_paragraph, 120)),
+        summary: d.summary.clone().unwrap_or_else(|| truncate(first_paragraph, 120)),
         body_html,
         index_no: policy.and_then(|p| p.index_no.clone()),
         doc_no: policy.and_then(|p| p.doc_no.clone()),
@@ -385,11 +420,8 @@ fn breadcrumbs(d: &Document) -> Vec<LinkView> {
 }
 
 /// A page context with the shared values.
-pub fn base_context(globals: &Globals, url: &str, title: &str, crumbs: &[LinkView], meta: &[Meta]) -> tera::Context {
+pub fn base_context(url: &str, title: &str, crumbs: &[LinkView], meta: &[Meta]) -> tera::Context {
     let mut ctx = tera::Context::new();
-    ctx.insert("site", &globals.site);
-    ctx.insert("nav", &globals.nav);
-    ctx.insert("as_of", &globals.as_of);
     ctx.insert("root", &root_prefix(url));
     ctx.insert(
         "page",
@@ -408,12 +440,10 @@ pub fn base_context(globals: &Globals, url: &str, title: &str, crumbs: &[LinkVie
 pub(crate) fn render_document(
     site: &Site,
     theme: &Theme,
-    globals: &Globals,
     i: usize,
     d: &Document,
-    views: &[DocView],
+    view: &DocView,
 ) -> Result<String> {
-    let view = &views[i];
     let mut meta_tags = site_meta(site);
     let author = match &d.data {
         KindData::Policy(p) => Some(p.issuer.clone()),
@@ -430,7 +460,7 @@ pub(crate) fn render_document(
         ("Description", Some(view.summary.clone())),
         ("Url", Some(format!("{}{}", site.config.base_url, d.url))),
     ]));
-    let mut ctx = base_context(globals, &d.url, &d.title, &breadcrumbs(d), &meta_tags);
+    let mut ctx = base_context(&d.url, &d.title, &breadcrumbs(d), &meta_tags);
     ctx.insert("doc", &DocContext { view, data: &d.data });
     ctx.insert("data", &d.data);
     ctx.insert("canonical", &format!("{}{}", site.config.base_url, d.url));
@@ -462,7 +492,7 @@ pub(crate) fn render_document(
 }
 
 /// The search entry of a document.
-pub(crate) fn search_doc(d: &Document, v: &DocView, md: &RenderedMarkdown) -> crate::search::SearchDoc {
+pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> crate::search::SearchDoc {
     crate::search::SearchDoc {
         url: d.url.clone(),
         kind: d.kind.name().to_string(),
@@ -475,6 +505,6 @@ pub(crate) fn search_doc(d: &Document, v: &DocView, md: &RenderedMarkdown) -> cr
         year: v.year,
         validity: v.validity.as_ref().map(|x| x.label.to_string()),
         keywords: d.keywords.clone(),
-        text: md.plain_text.clone(),
+        text,
     }
 }
