@@ -194,3 +194,32 @@ fn check_json_is_machine_readable_and_includes_sync_findings() {
     assert!(v["sync"]["normative"].as_u64().unwrap() >= 2);
     assert!(v["diagnostics"].as_array().is_some());
 }
+
+#[test]
+fn site_templates_override_the_theme_file_by_file() {
+    let site = fixture("mini");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ doc.title }}</h1><p class=\"custom\">本站自定义页面模板</p>{% endblock main %}",
+    )
+    .unwrap();
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    assert!(read(&out, "guide/index.html").contains("本站自定义页面模板"));
+    // Other templates still come from the theme.
+    assert!(policy_page(&out, "1111111111/2018-00001").contains("相关解读"));
+}
+
+#[test]
+fn a_broken_template_is_a_clear_error_and_writes_nothing() {
+    let site = fixture("mini");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(site.path().join("templates/page.html"), "{% extends \"base.html\" %}{% block main %}{{ doc.title ").unwrap();
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("模板错误"), "{err}");
+    assert!(!out.exists());
+}

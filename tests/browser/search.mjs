@@ -82,14 +82,21 @@ const entry = readJSON('search.json');
 const shardCache = new Map();
 function shardFor(token) {
   if (entry.index) return entry.index;
-  const s = T.fnv1a(token) % entry.shards;
-  if (!shardCache.has(s)) shardCache.set(s, readJSON(`search/index-${s}.json`));
-  return shardCache.get(s);
+  const file = T.isChar(token)
+    ? `search/char-${T.fnv1a(token) % entry.char_shards}.json`
+    : `search/index-${T.fnv1a(token) % entry.shards}.json`;
+  if (!shardCache.has(file)) shardCache.set(file, readJSON(file));
+  return shardCache.get(file);
 }
 const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 function decodeList(str) {
   const out = [];
   if (!str) return out;
+  if (str[0] === '~') {
+    const absent = new Set(decodeList(str.slice(1)));
+    for (let id = 0; id < entry.count; id++) if (!absent.has(id)) out.push(id);
+    return out;
+  }
   if (str[0] === '!') {
     for (let k = 1; k < str.length; k++) {
       const v = ALPHA.indexOf(str[k]);
