@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
 use crate::model::KindData;
-use crate::output::{self, WriteStats};
+use crate::output::{self, Output, WriteStats};
 use crate::render::{self, Theme};
 use crate::validate::{self, SyncSummary};
 use std::path::{Path, PathBuf};
@@ -110,19 +110,30 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     lap("validate");
 
     let mut theme = Theme::load(&opts.root, &site.config.theme)?;
-    let rendered = render::render(&site, &mut theme)?;
+    let output = match mode {
+        BuildMode::Write => Output::to_dir(&opts.root, &output_dir)?,
+        BuildMode::CheckOnly => Output::discard(&opts.root),
+    };
+    let rendered = render::render(&site, &mut theme, &output)?;
     lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
+    for path in output.duplicates() {
+        diagnostics.push(
+            Diagnostic::error("E0121", format!("网址 /{path} 被两个页面同时占用"))
+                .help("文件的网址与站点的栏目页（如 catalog/、search/、sitemap/）或另一个文件重复；请修改文件名"),
+        );
+    }
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
 
     if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
+        // Dropping `output` deletes whatever was staged; the output folder is untouched.
         return Ok(BuildReport { diagnostics, sync, documents, written: None, output_dir, timings });
     }
-    let files = output::finish(&site, rendered);
+    output::finish(&site, rendered, &output)?;
     lap("finish (sitemap, feed, search)");
-    let written = Some(output::write(&opts.root, &output_dir, &files)?);
-    lap("write");
+    let written = Some(output.commit()?);
+    lap("commit");
     Ok(BuildReport { diagnostics, sync, documents, written, output_dir, timings })
 }
 

@@ -449,32 +449,87 @@ impl Postings {
         self.count += 1;
     }
 
-    /// Length of what [`Postings::encode_into`] writes.
-    fn encoded_len(&self) -> usize {
-        self.data.len().min(1 + (self.next as usize).div_ceil(6))
+    /// The shortest form of this list among `count` documents, and its length.
+    fn form(&self, count: u32) -> (Form, usize) {
+        let mut best = (Form::Delta, self.data.len());
+        let bitmap = 1 + (self.next as usize).div_ceil(6);
+        if bitmap < best.1 {
+            best = (Form::Bitmap, bitmap);
+        }
+        // Only a list holding most documents can be shorter as its complement.
+        if u64::from(self.count) * 2 > u64::from(count) {
+            let len = 1 + complement(&decode_deltas(&self.data), count)
+                .map(varint_len)
+                .sum::<usize>();
+            if len < best.1 {
+                best = (Form::Complement, len);
+            }
+        }
+        best
     }
 
-    /// Appends the shorter of the delta and bitmap encodings.
-    fn encode_into(&self, out: &mut String) {
-        if self.encoded_len() < self.data.len() {
-            let mut bits = vec![0u8; (self.next as usize).div_ceil(6)];
-            for id in decode_deltas(&self.data) {
-                bits[id as usize / 6] |= 1 << (id % 6);
+    /// Appends the list in `form` (from [`Postings::form`]).
+    fn write_form(&self, out: &mut String, form: Form, count: u32) {
+        match form {
+            Form::Delta => out.extend(self.data.iter().map(|&b| char::from(b))),
+            Form::Bitmap => {
+                let mut bits = vec![0u8; (self.next as usize).div_ceil(6)];
+                for id in decode_deltas(&self.data) {
+                    bits[id as usize / 6] |= 1 << (id % 6);
+                }
+                out.push('!');
+                out.extend(bits.iter().map(|&b| char::from(ALPHABET[usize::from(b)])));
             }
-            out.push('!');
-            out.extend(bits.iter().map(|&b| ALPHABET[usize::from(b)] as char));
-        } else {
-            // The alphabet is ASCII, so each byte is one char.
-            out.extend(self.data.iter().map(|&b| b as char));
+            Form::Complement => {
+                let mut data = Vec::new();
+                complement(&decode_deltas(&self.data), count)
+                    .for_each(|gap| push_varint(&mut data, gap));
+                out.push('~');
+                out.extend(data.iter().map(|&b| char::from(b)));
+            }
         }
     }
 
     #[cfg(test)]
-    fn encode(&self) -> String {
+    fn encode(&self, count: u32) -> String {
         let mut s = String::new();
-        self.encode_into(&mut s);
+        self.write_form(&mut s, self.form(count).0, count);
         s
     }
+}
+
+/// How a doc list is written; see the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Delta,
+    Bitmap,
+    Complement,
+}
+
+/// The delta-form numbers of the ids in `0..count` that `ids` (sorted) lacks.
+fn complement(ids: &[u32], count: u32) -> impl Iterator<Item = u32> + '_ {
+    let mut next_present = ids.iter().copied().peekable();
+    let mut prev: Option<u32> = None;
+    (0..count).filter_map(move |id| {
+        if next_present.peek() == Some(&id) {
+            next_present.next();
+            return None;
+        }
+        let gap = prev.map_or(id, |p| id - p - 1);
+        prev = Some(id);
+        Some(gap)
+    })
+}
+
+/// Characters [`push_varint`] writes for `v`.
+fn varint_len(v: u32) -> usize {
+    let mut n = 1;
+    let mut v = v >> 5;
+    while v > 0 {
+        n += 1;
+        v >>= 5;
+    }
+    n
 }
 
 fn push_varint(out: &mut Vec<u8>, mut v: u32) {
@@ -569,7 +624,7 @@ impl Part {
     }
 
     /// Every key of the part with its three lists, the token spelled out.
-    fn keys(&self) -> Vec<(String, [Option<&Postings>; 3])> {
+    fn keys(&self) -> Vec<Key<'_>> {
         let mut cjk: Vec<u64> = self.0.iter().flat_map(|f| f.cjk.keys().copied()).collect();
         cjk.sort_unstable();
         cjk.dedup();
@@ -580,56 +635,102 @@ impl Part {
             .collect();
         runs.sort_unstable();
         runs.dedup();
-        let mut out: Vec<(String, [Option<&Postings>; 3])> = cjk
+        let mut out: Vec<Key<'_>> = cjk
             .into_iter()
-            .map(|k| (unpack(k), [0, 1, 2].map(|f| self.0[f].cjk.get(&k))))
+            .map(|k| Key::new(unpack(k), k & 0x1F_FFFF == 0, [0, 1, 2].map(|f| self.0[f].cjk.get(&k))))
             .collect();
         out.extend(
             runs.into_iter()
-                .map(|r| (r.to_string(), [0, 1, 2].map(|f| self.0[f].runs.get(r)))),
+                .map(|r| Key::new(r.to_string(), false, [0, 1, 2].map(|f| self.0[f].runs.get(r)))),
         );
         out
     }
 }
 
-/// Writes a token's value: the body list alone, or `[body, title, fields]` without
-/// trailing empty lists.
-fn write_value(out: &mut String, lists: &[Option<&Postings>; 3]) {
-    let used = lists.iter().rposition(Option::is_some).map_or(1, |i| i + 1);
-    if used > 1 {
-        out.push('[');
-    }
-    for (i, l) in lists[..used].iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+/// One index key on its way to a shard file.
+struct Key<'a> {
+    token: String,
+    /// A single CJK character: lives in the `char-` shards, which only one-character query
+    /// pieces need, so the others never download these dense lists.
+    single: bool,
+    lists: [Option<&'a Postings>; 3],
+    forms: [(Form, usize); 3],
+}
+
+impl<'a> Key<'a> {
+    fn new(token: String, single: bool, lists: [Option<&'a Postings>; 3]) -> Self {
+        Key {
+            token,
+            single,
+            lists,
+            forms: [(Form::Delta, 0); 3],
         }
-        out.push('"');
-        if let Some(p) = l {
-            p.encode_into(out);
-        }
-        out.push('"');
     }
-    if used > 1 {
-        out.push(']');
+
+    /// Chooses each list's form; `count` is the number of documents.
+    fn choose(&mut self, count: u32) {
+        for (f, l) in self.forms.iter_mut().zip(self.lists) {
+            *f = l.map_or((Form::Delta, 0), |p| p.form(count));
+        }
+    }
+
+    /// Bytes this key adds to its shard, near enough (escapes are rare in tokens).
+    fn bytes(&self) -> usize {
+        self.token.len() + 6 + self.forms.iter().map(|f| f.1 + 3).sum::<usize>()
+    }
+
+    /// Writes the value: the body list alone, or `[body, title, fields]` without trailing
+    /// empty lists.
+    fn write_value(&self, out: &mut String, count: u32) {
+        let used = self.lists.iter().rposition(Option::is_some).map_or(1, |i| i + 1);
+        if used > 1 {
+            out.push('[');
+        }
+        for (i, l) in self.lists[..used].iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            if let Some(p) = l {
+                p.write_form(out, self.forms[i].0, count);
+            }
+            out.push('"');
+        }
+        if used > 1 {
+            out.push(']');
+        }
     }
 }
 
 /// A JSON object of tokens (sorted) to values.
-fn object_json(entries: &mut [(String, [Option<&Postings>; 3])]) -> String {
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut s = String::from("{");
-    for (i, (token, lists)) in entries.iter().enumerate() {
+fn object_json(keys: &mut [Key<'_>], count: u32) -> String {
+    keys.sort_unstable_by(|a, b| a.token.cmp(&b.token));
+    let mut s = String::with_capacity(keys.iter().map(Key::bytes).sum());
+    s.push('{');
+    for (i, k) in keys.iter().enumerate() {
         if i > 0 {
             s.push(',');
         }
-        json_str(&mut s, token);
+        json_str(&mut s, &k.token);
         s.push(':');
-        write_value(&mut s, lists);
+        k.write_value(&mut s, count);
     }
     s.push('}');
     s
 }
 
+/// Distributes keys over `n` shard files named `{prefix}-{i}.json` by token hash.
+fn shard_files(keys: Vec<Key<'_>>, n: usize, prefix: &str, count: u32) -> Vec<(String, Vec<u8>)> {
+    let mut buckets: Vec<Vec<Key<'_>>> = (0..n).map(|_| Vec::new()).collect();
+    for k in keys {
+        buckets[fnv1a(&k.token) as usize % n].push(k);
+    }
+    buckets
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, mut b)| (format!("{prefix}-{i}.json"), object_json(&mut b, count).into_bytes()))
+        .collect()
+}
 
 /// Collapses whitespace and keeps the first `n` characters.
 fn snippet(text: &str, n: usize) -> String {
@@ -791,33 +892,28 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         });
     }
 
-    let mut keys: Vec<(String, [Option<&Postings>; 3])> =
-        parts.par_iter().flat_map_iter(Part::keys).collect();
-    if std::env::var_os("GONGKAI_SEARCH_DEBUG").is_some() {
-        let pairs: u64 = parts.iter().flat_map(|p| p.0.iter()).flat_map(|f| f.cjk.values().chain(f.runs.values())).map(|p| u64::from(p.count)).sum();
-        let uni: u64 = parts.iter().flat_map(|p| p.0.iter()).flat_map(|f| f.cjk.iter()).filter(|(k, _)| *k & 0x1F_FFFF == 0).map(|(_, p)| u64::from(p.count)).sum();
-        eprintln!("keys {} pairs {pairs} unigram pairs {uni}", keys.len());
-    }
-    // What the keys will cost in JSON (near enough: escapes are rare in tokens).
-    let index_bytes: usize = keys
-        .iter()
-        .map(|(t, l)| t.len() + 4 + l.iter().map(|p| p.map_or(0, Postings::encoded_len) + 3).sum::<usize>())
-        .sum();
+    let count = order.len() as u32;
+    let mut keys: Vec<Key<'_>> = parts.par_iter().flat_map_iter(Part::keys).collect();
+    keys.par_iter_mut().for_each(|k| k.choose(count));
+    let (chars, words): (Vec<Key<'_>>, Vec<Key<'_>>) = keys.into_iter().partition(|k| k.single);
+    let word_bytes: usize = words.iter().map(Key::bytes).sum();
+    let char_bytes: usize = chars.iter().map(Key::bytes).sum();
 
     let records: Vec<String> = order.par_iter().map(|d| record_json(d)).collect();
     let (tables, facets) = facets(&order);
     let meta_bytes: usize = records.iter().map(|r| r.len() + 1).sum();
 
     let mut entry = format!(
-        "{{\"format\":\"gongkai-search\",\"version\":{FORMAT_VERSION},\"count\":{},{tables},{facets},\"snippet_chars\":{SNIPPET_CHARS}",
-        order.len()
+        "{{\"format\":\"gongkai-search\",\"version\":{FORMAT_VERSION},\"count\":{count},{tables},{facets},\"snippet_chars\":{SNIPPET_CHARS}"
     );
     let mut files = Vec::new();
-    if index_bytes + meta_bytes <= INLINE_MAX_BYTES {
+    if word_bytes + char_bytes + meta_bytes <= INLINE_MAX_BYTES {
         entry.push_str(",\"meta\":[");
         entry.push_str(&records.join(","));
-        entry.push_str("],\"shards\":1,\"index\":");
-        entry.push_str(&object_json(&mut keys));
+        entry.push_str("],\"index\":");
+        let mut all = words;
+        all.extend(chars);
+        entry.push_str(&object_json(&mut all, count));
     } else {
         let avg = meta_bytes / records.len().max(1) + 1;
         let mut chunk = 1usize;
@@ -825,9 +921,10 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             chunk *= 2;
         }
         let meta_files = records.len().div_ceil(chunk);
-        let shards = index_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
+        let shards = word_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
+        let char_shards = char_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
         entry.push_str(&format!(
-            ",\"meta_chunk\":{chunk},\"meta_files\":{meta_files},\"shards\":{shards}"
+            ",\"meta_chunk\":{chunk},\"meta_files\":{meta_files},\"shards\":{shards},\"char_shards\":{char_shards}"
         ));
         for (i, c) in records.chunks(chunk).enumerate() {
             files.push((
@@ -835,23 +932,8 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
                 format!("[{}]", c.join(",")).into_bytes(),
             ));
         }
-        let mut buckets: Vec<Vec<(String, [Option<&Postings>; 3])>> =
-            (0..shards).map(|_| Vec::new()).collect();
-        for k in keys {
-            let s = fnv1a(&k.0) as usize % shards;
-            buckets[s].push(k);
-        }
-        let shard_files: Vec<(String, Vec<u8>)> = buckets
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, mut b)| {
-                (
-                    format!("search/index-{i}.json"),
-                    object_json(&mut b).into_bytes(),
-                )
-            })
-            .collect();
-        files.extend(shard_files);
+        files.extend(shard_files(words, shards, "search/index", count));
+        files.extend(shard_files(chars, char_shards, "search/char", count));
     }
     entry.push('}');
     files.push(("search.json".to_string(), entry.into_bytes()));
@@ -924,11 +1006,17 @@ mod tests {
         // Sparse lists stay deltas; dense ones become bitmaps (ids 0–4: bits 0–4 = 31 = 'f').
         let mut q = Postings::default();
         [0, 40, 41].iter().for_each(|&i| q.push(i));
-        assert_eq!(q.encode(), "AhHA"); // 0, 39 = (1+32, 7), 0
+        assert_eq!(q.encode(100), "AhHA"); // 0, 39 = (1+32, 7), 0
         let mut r = Postings::default();
         (0..5).for_each(|i| r.push(i));
-        assert_eq!(r.encode(), "!f");
-        assert_eq!(decode_list("!f"), [0, 1, 2, 3, 4]);
+        assert_eq!(r.encode(100), "!f");
+        assert_eq!(decode_list("!f", 100), [0, 1, 2, 3, 4]);
+        // A list of nearly every document is written as the ones it lacks: all but 3 and 7.
+        let mut c = Postings::default();
+        (0..1000).filter(|&i| i != 3 && i != 7).for_each(|i| c.push(i));
+        assert_eq!(c.encode(1000), "~DD");
+        assert_eq!(decode_list("~DD", 1000).len(), 998);
+        assert_eq!(decode_list(&c.encode(1000), 1000), decode_deltas(&c.data));
     }
 
     fn doc(url: &str, title: &str, date: &str, text: &str) -> SearchDoc {
@@ -946,7 +1034,11 @@ mod tests {
     }
 
     /// Decodes a doc list the way search.js does.
-    fn decode_list(s: &str) -> Vec<u32> {
+    fn decode_list(s: &str, count: u32) -> Vec<u32> {
+        if let Some(absent) = s.strip_prefix('~') {
+            let absent = decode_deltas(absent.as_bytes());
+            return (0..count).filter(|id| !absent.contains(id)).collect();
+        }
         match s.strip_prefix('!') {
             Some(bits) => bits
                 .bytes()
@@ -963,11 +1055,14 @@ mod tests {
     /// Looks a token up in built files; returns [body, title, fields] doc ids.
     fn lookup(files: &[(String, Vec<u8>)], token: &str) -> [Vec<u32>; 3] {
         let entry: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+        let count = entry["count"].as_u64().unwrap() as u32;
         let index: Value = match entry.get("index") {
             Some(i) => i.clone(),
             None => {
-                let shards = entry["shards"].as_u64().unwrap() as u32;
-                let path = format!("search/index-{}.json", fnv1a(token) % shards);
+                let single = token.chars().count() == 1 && class(token.chars().next().unwrap()) == Class::Cjk;
+                let (prefix, n) = if single { ("char", "char_shards") } else { ("index", "shards") };
+                let shards = entry[n].as_u64().unwrap() as u32;
+                let path = format!("search/{prefix}-{}.json", fnv1a(token) % shards);
                 serde_json::from_slice(&files.iter().find(|f| f.0 == path).unwrap().1).unwrap()
             }
         };
@@ -976,7 +1071,7 @@ mod tests {
             Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
             _ => vec![],
         };
-        let get = |i: usize| lists.get(i).map(|s| decode_list(s)).unwrap_or_default();
+        let get = |i: usize| lists.get(i).map(|s| decode_list(s, count)).unwrap_or_default();
         [get(0), get(1), get(2)]
     }
 
@@ -1057,9 +1152,11 @@ mod tests {
         let files = build_index(&docs);
         let entry: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
         let shards = entry["shards"].as_u64().unwrap() as usize;
+        let char_shards = entry["char_shards"].as_u64().unwrap() as usize;
         let chunk = entry["meta_chunk"].as_u64().unwrap() as usize;
         assert!(shards > 1 && entry.get("index").is_none());
         assert_eq!(files.iter().filter(|f| f.0.starts_with("search/index-")).count(), shards);
+        assert_eq!(files.iter().filter(|f| f.0.starts_with("search/char-")).count(), char_shards);
         assert_eq!(
             files.iter().filter(|f| f.0.starts_with("search/meta-")).count(),
             entry["meta_files"].as_u64().unwrap() as usize
@@ -1071,13 +1168,20 @@ mod tests {
         let m0: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search/meta-0.json").unwrap().1).unwrap();
         assert_eq!(m0.as_array().unwrap().len(), chunk.min(400));
         assert!(m0[0][5].as_str().unwrap().starts_with("2019"));
-        // Each token sits in the shard its hash names.
-        for (path, bytes) in files.iter().filter(|f| f.0.starts_with("search/index-")) {
+        // Each token sits in the shard its hash names: single characters in char- shards.
+        for (path, bytes) in files.iter().filter(|f| f.0.starts_with("search/index-") || f.0.starts_with("search/char-")) {
             let obj: Value = serde_json::from_slice(bytes).unwrap();
             for k in obj.as_object().unwrap().keys() {
-                assert_eq!(path, &format!("search/index-{}.json", fnv1a(k) as usize % shards));
+                let want = if k.chars().count() == 1 && class(k.chars().next().unwrap()) == Class::Cjk {
+                    format!("search/char-{}.json", fnv1a(k) as usize % char_shards)
+                } else {
+                    format!("search/index-{}.json", fnv1a(k) as usize % shards)
+                };
+                assert_eq!(path, &want);
             }
         }
+        // The single characters are findable too.
+        assert!(!lookup(&files, "文")[1].is_empty());
     }
 
     #[test]

@@ -126,6 +126,13 @@ fn failed_build_leaves_previous_output_exactly_as_it_was() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("未作任何改动"), "{err}");
     assert_eq!(before, snapshot_tree(&out));
+    // Pages rendered before the error was known were staged beside the output, and are gone.
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

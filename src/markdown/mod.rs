@@ -4,7 +4,7 @@
 //!
 //! pulldown-cmark does the parsing (CommonMark + tables, footnotes, strikethrough; heading
 //! attributes off). Around it this stage adds what a government portal needs:
-//! - CJK-friendly emphasis (`**（一）加强组织领导。**各单位…` is bold), see [`cjk`];
+//! - CJK-friendly emphasis (`**（一）加强组织领导。**各单位…` is bold), see `cjk.rs`;
 //! - heading anchors that keep the Chinese text, see [`slug`];
 //! - syntect highlighting into CSS classes, see [`highlight_css`];
 //! - tables and footnotes written without inline styles, with header scopes;
@@ -89,7 +89,9 @@ pub struct RenderedMarkdown {
 pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
-    let mut events: Vec<cjk::Ev> = Parser::new_ext(src, options).into_offset_iter().collect();
+    // Roughly one event per dozen bytes of Chinese prose; avoids most regrowth copies.
+    let mut events: Vec<cjk::Ev> = Vec::with_capacity(src.len() / 12 + 16);
+    events.extend(Parser::new_ext(src, options).into_offset_iter());
     cjk::apply(src, &mut events);
     let mut r = Renderer::new(src, ctx, events.len());
     for (event, range) in events {
@@ -196,8 +198,13 @@ struct Renderer<'s, 'c> {
     paragraph_start: Option<usize>,
     first_paragraph: Option<String>,
     raw_html: bool,
+    /// Inside a raw `<script>` or `<style>` element: its text is not prose (and ammonia
+    /// removes it from the HTML).
+    in_raw_script: bool,
     /// Raw HTML tables still open: (line of `<table>`, whether a `<th>` was seen).
     html_tables: Vec<(usize, bool)>,
+    /// Last offset asked for by `line()` and the number of newlines before it.
+    line_cache: (usize, usize),
 }
 
 impl<'s, 'c> Renderer<'s, 'c> {
@@ -225,13 +232,29 @@ impl<'s, 'c> Renderer<'s, 'c> {
             paragraph_start: None,
             first_paragraph: None,
             raw_html: false,
+            in_raw_script: false,
             html_tables: Vec::new(),
+            line_cache: (0, 0),
         }
     }
 
-    fn line(&self, offset: usize) -> usize {
+    /// File line of a byte offset. Diagnostics arrive in document order, so counting goes on
+    /// from the previous answer instead of from the start (no quadratic cost on documents
+    /// with many findings).
+    fn line(&mut self, offset: usize) -> usize {
         let end = offset.min(self.src.len());
-        self.ctx.first_line + self.src.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+        let (from, lines) = if end >= self.line_cache.0 {
+            self.line_cache
+        } else {
+            (0, 0)
+        };
+        let lines = lines
+            + self.src.as_bytes()[from..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+        self.line_cache = (end, lines);
+        self.ctx.first_line + lines
     }
 
     fn report(&mut self, diagnostic: Diagnostic, line: usize) {
@@ -261,11 +284,15 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             Event::Html(html) => {
                 let html = self.raw_html(html, range);
-                self.push_plain_block_html(&html);
+                let was_script = self.in_raw_script;
+                if !self.track_raw_script(&html) && !was_script {
+                    self.push_plain_block_html(&html);
+                }
                 self.out.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
                 let html = self.raw_html(html, range);
+                let _ = self.track_raw_script(&html);
                 self.out.push(Event::InlineHtml(html));
             }
             Event::FootnoteReference(label) => {
@@ -491,7 +518,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     if note.referenced {
                         s.push_str("<a href=\"#ref-");
                         escape_html(&mut s, &note.id);
-                        s.push_str("\" class=\"footnote-backref\" aria-label=\"返回引用处\">↩</a>\n");
+                        s.push_str(
+                            "\" class=\"footnote-backref\" aria-label=\"返回引用处\">↩</a>\n",
+                        );
                     }
                 }
                 s.push_str("</div>\n");
@@ -518,7 +547,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                             "E0601",
                             format!("图片缺少替代文本（alt）：{}", image.url),
                         )
-                        .help("在方括号里写明图片内容，例如 `![2023年政府信息公开申请数量统计图](图.png)`；读屏软件会朗读这段文字");
+                        .help("在方括号里写明图片内容：`![说明文字](图.png)`，例如 `![2023年政府信息公开申请数量统计图](图.png)`；读屏软件会朗读这段文字");
                         let line = self.line(image.offset);
                         self.report(d, line);
                     }
@@ -559,7 +588,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 "W0604",
                 format!("正文中使用了一级标题“{text}”，而页面标题已经是一级标题"),
             )
-            .help(format!("正文标题从二级开始：把 `# {text}` 改为 `## {text}`"));
+            .help(format!(
+                "正文标题从二级开始：把 `# {text}` 改为 `## {text}`"
+            ));
             self.report(d, line);
         } else if h.level > self.last_level + 1 {
             let before = if self.last_level == 1 {
@@ -654,8 +685,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
         let first_line = self.line(range.start);
         let mut edits: Vec<(Range<usize>, String, bool)> = Vec::new();
         for tag in &tags {
-            let line =
-                first_line + html.as_bytes()[..tag.at].iter().filter(|&&b| b == b'\n').count();
+            let line = first_line
+                + html.as_bytes()[..tag.at]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
             match (tag.name.as_str(), tag.closing) {
                 ("img", false) => {
                     let alt_ok = tag
@@ -747,8 +781,23 @@ impl<'s, 'c> Renderer<'s, 'c> {
         }
     }
 
+    /// Follow raw `<script>`/`<style>` elements; true when `html` has one of their tags.
+    fn track_raw_script(&mut self, html: &str) -> bool {
+        let lower = html.to_ascii_lowercase();
+        let open = lower.rfind("<script").max(lower.rfind("<style"));
+        let close = lower.rfind("</script").max(lower.rfind("</style"));
+        if open.is_none() && close.is_none() {
+            return false;
+        }
+        self.in_raw_script = open > close;
+        true
+    }
+
     /// Text that is part of the document's prose (not code blocks).
     fn inline_text(&mut self, text: &str) {
+        if self.in_raw_script {
+            return;
+        }
         if let Some(h) = &mut self.heading {
             h.text.push_str(text);
         }
@@ -775,7 +824,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 self.plain.push(' ');
             }
         }
-        self.plain.push_str(text);
+        if self.plain.is_empty() || self.plain.ends_with('\n') {
+            self.plain.push_str(text.trim_start());
+        } else {
+            self.plain.push_str(text);
+        }
     }
 
     fn push_plain_block_html(&mut self, html: &str) {

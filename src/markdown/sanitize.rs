@@ -94,7 +94,9 @@ fn builder() -> &'static ammonia::Builder<'static> {
         for tag in class_tags {
             b.add_tag_attributes(tag, ["class"]);
         }
-        for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "div", "a", "section", "li"] {
+        for tag in [
+            "h1", "h2", "h3", "h4", "h5", "h6", "div", "a", "section", "li",
+        ] {
             b.add_tag_attributes(tag, ["id"]);
         }
         b.add_tag_attributes("a", ["title", "aria-label"]);
@@ -230,7 +232,6 @@ pub(crate) fn scan_tags(text: &str, wanted: &HashSet<&str>) -> Vec<HtmlTag> {
                 }
             }
             if attr_name.is_empty() {
-                j += 1;
                 continue;
             }
             attrs.push(Attr {
@@ -297,7 +298,15 @@ mod tests {
     fn ammonia_removes_scripts_handlers_and_javascript_urls() {
         let dirty = r#"<p onclick="x()">a<script>alert(1)</script><img src="x.png" alt="图" onerror="alert(1)"><a href="javascript:alert(1)">b</a><a href="data:text/html,x">c</a><span style="color:red">d</span></p>"#;
         let clean = clean(dirty);
-        for bad in ["onclick", "<script", "alert", "onerror", "javascript", "data:", "style"] {
+        for bad in [
+            "onclick",
+            "<script",
+            "alert",
+            "onerror",
+            "javascript",
+            "data:",
+            "style",
+        ] {
             assert!(!clean.contains(bad), "{bad} survived in {clean}");
         }
         assert!(clean.contains(r#"<img src="x.png" alt="图">"#), "{clean}");

@@ -8,6 +8,7 @@
 use super::views::{base_context, catalog_path, catalog_url, meta, short_label, site_meta, ItemView, LinkView};
 use super::{OutputContent, OutputFile, Theme, LISTED_KINDS};
 use crate::error::Result;
+use crate::output::Output;
 use crate::link::Site;
 use crate::model::{slug, Kind};
 use crate::rules::validity::ValidityStatus;
@@ -59,7 +60,7 @@ struct Listing {
 }
 
 /// Render every column page.
-pub(super) fn render_listings(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<Vec<OutputFile>> {
+pub(super) fn render_listings(site: &Site, theme: &Theme, views: &[ItemView], output: &Output) -> Result<()> {
     let mut listings = Vec::new();
     for kind in LISTED_KINDS {
         let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
@@ -72,19 +73,17 @@ pub(super) fn render_listings(site: &Site, theme: &Theme, views: &[ItemView]) ->
     listings.extend(catalog_listings(site));
 
     let page_size = site.config.listing.page_size;
-    let pages: Vec<Result<Vec<OutputFile>>> = listings
-        .par_iter()
-        .map(|l| render_listing(site, theme, views, l, page_size))
-        .collect();
-    let mut files = Vec::new();
-    for p in pages {
-        files.extend(p?);
-    }
-    files.push(render_home(site, theme, views)?);
-    files.push(render_sitemap_page(site, theme)?);
-    files.push(render_search_page(site, theme)?);
-    files.push(render_404(site, theme)?);
-    Ok(files)
+    listings.par_iter().try_for_each(|l| {
+        for page in render_listing(site, theme, views, l, page_size)? {
+            output.put(page)?;
+        }
+        Ok::<(), crate::error::Error>(())
+    })?;
+    output.put(render_home(site, theme, views)?)?;
+    output.put(render_sitemap_page(site, theme)?)?;
+    output.put(render_search_page(site, theme)?)?;
+    output.put(render_404(site, theme)?)?;
+    Ok(())
 }
 
 fn sort_newest_first(site: &Site, members: &mut [usize]) {

@@ -16,6 +16,7 @@ use crate::date;
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::link::Site;
+use crate::output::Output;
 use crate::markdown::{self, LinkResolution, MarkdownContext, RenderedMarkdown};
 use crate::model::{Document, Kind, KindData};
 use crate::validate::resolve_relative;
@@ -44,10 +45,8 @@ pub enum OutputContent {
     Copy(PathBuf),
 }
 
-/// What rendering produced.
+/// What rendering produced besides the files it handed to the output.
 pub struct Rendered {
-    /// Every file, sorted by path.
-    pub files: Vec<OutputFile>,
     /// Problems found in the content while rendering (Markdown checks).
     pub diagnostics: Vec<Diagnostic>,
     /// Per-document data the search index is built from.
@@ -74,7 +73,6 @@ pub fn root_prefix(url: &str) -> String {
 
 /// What rendering one document produced.
 struct DocOutput {
-    page: OutputFile,
     item: views::ItemView,
     search: crate::search::SearchDoc,
     diagnostics: Vec<Diagnostic>,
@@ -82,7 +80,7 @@ struct DocOutput {
 }
 
 /// Render the whole site.
-pub fn render(site: &Site, theme: &mut Theme) -> Result<Rendered> {
+pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendered> {
     let globals = views::globals(site);
     theme.set_globals(&globals)?;
     let theme = &*theme;
@@ -99,8 +97,8 @@ pub fn render(site: &Site, theme: &mut Theme) -> Result<Rendered> {
             let RenderedMarkdown { html, first_paragraph, plain_text, diagnostics, .. } = md;
             let view = views::doc_view(site, i, d, html, &first_paragraph);
             let page = views::render_document(site, theme, i, d, &view)?;
+            output.put(OutputFile { path: format!("{}index.html", d.url), content: OutputContent::Bytes(page.into_bytes()) })?;
             Ok(DocOutput {
-                page: OutputFile { path: format!("{}index.html", d.url), content: OutputContent::Bytes(page.into_bytes()) },
                 item: views::ItemView::from(&view),
                 search: views::search_doc(d, &view, plain_text),
                 diagnostics,
@@ -108,14 +106,12 @@ pub fn render(site: &Site, theme: &mut Theme) -> Result<Rendered> {
             })
         })
         .collect();
-    let mut files = Vec::with_capacity(outputs.len() * 2);
     let mut items = Vec::with_capacity(outputs.len());
     let mut search_docs = Vec::with_capacity(outputs.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut assets: BTreeSet<PathBuf> = BTreeSet::new();
     for o in outputs {
         let o = o?;
-        files.push(o.page);
         items.push(o.item);
         search_docs.push(o.search);
         diagnostics.extend(o.diagnostics);
@@ -134,23 +130,20 @@ pub fn render(site: &Site, theme: &mut Theme) -> Result<Rendered> {
     }
 
     // 2. Listings, catalogue, home, site map, search page, 404.
-    files.extend(listing::render_listings(site, theme, &items)?);
+    listing::render_listings(site, theme, &items, output)?;
 
     // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {
-        files.push(OutputFile { path: format!("static/{path}"), content: OutputContent::Bytes(bytes.clone()) });
+        output.put(OutputFile { path: format!("static/{path}"), content: OutputContent::Bytes(bytes.clone()) })?;
     }
-    files.push(OutputFile {
+    output.put(OutputFile {
         path: "static/css/highlight.css".into(),
         content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
-    });
+    })?;
     for a in assets {
-        files.push(OutputFile { path: asset_url(&a), content: OutputContent::Copy(a) });
+        output.put(OutputFile { path: asset_url(&a), content: OutputContent::Copy(a) })?;
     }
-
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    Ok(Rendered { files, diagnostics, search_docs })
+    Ok(Rendered { diagnostics, search_docs })
 }
 
 /// Render a document's Markdown, resolving relative links: to another document's page,
