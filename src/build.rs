@@ -79,7 +79,9 @@ pub fn load_config(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
 /// A config to keep checking content with when `config.toml` itself has errors.
 fn placeholder_config() -> Config {
     let text = "title = \"\"\n[identity]\norganizer = \"\"\nsite_code = \"0000000000\"\n";
-    Config::parse(text, Path::new("config.toml")).map(|(c, _)| c).expect("built-in config parses")
+    Config::parse(text, Path::new("config.toml"))
+        .map(|(c, _)| c)
+        .expect("built-in config parses")
 }
 
 /// Run the pipeline.
@@ -93,9 +95,16 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     };
     let (mut config, mut diagnostics) = load_config(&opts.root)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
     }
-    let output_dir = opts.output.clone().unwrap_or_else(|| opts.root.join(&config.output_dir));
+    let output_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir));
 
     let content = load::load(&opts.root, opts.encoding)?;
     diagnostics.extend(content.diagnostics.iter().cloned());
@@ -128,13 +137,27 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
 
     if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
         // Dropping `output` deletes whatever was staged; the output folder is untouched.
-        return Ok(BuildReport { diagnostics, sync, documents, written: None, output_dir, timings });
+        return Ok(BuildReport {
+            diagnostics,
+            sync,
+            documents,
+            written: None,
+            output_dir,
+            timings,
+        });
     }
     output::finish(&site, rendered, &output)?;
     lap("finish (sitemap, feed, search)");
     let written = Some(output.commit()?);
     lap("commit");
-    Ok(BuildReport { diagnostics, sync, documents, written, output_dir, timings })
+    Ok(BuildReport {
+        diagnostics,
+        sync,
+        documents,
+        written,
+        output_dir,
+        timings,
+    })
 }
 
 /// Checks that belong to one kind's rules.
@@ -144,7 +167,12 @@ fn kind_checks(site: &Site) -> Vec<Diagnostic> {
         // Only the current version of a list is due for review; earlier versions are history.
         let is_current = site.versions[i].first() == Some(&i);
         if let (KindData::NegativeList(list), true) = (&d.data, is_current) {
-            out.extend(validate::negative_list::check(d, list, site.config.negative_list.review_days, site.as_of));
+            out.extend(validate::negative_list::check(
+                d,
+                list,
+                site.config.negative_list.review_days,
+                site.as_of,
+            ));
         }
     }
     out.extend(validate::annual_report::check_site(&site.docs));

@@ -188,7 +188,10 @@ fn default_page_size() -> usize {
 
 impl Default for IndexConfig {
     fn default() -> Self {
-        IndexConfig { org_code: String::new(), format: default_index_format() }
+        IndexConfig {
+            org_code: String::new(),
+            format: default_index_format(),
+        }
     }
 }
 impl Default for ValidityConfig {
@@ -210,12 +213,16 @@ impl Default for InterpretationConfig {
 }
 impl Default for NegativeListConfig {
     fn default() -> Self {
-        NegativeListConfig { review_days: default_review_days() }
+        NegativeListConfig {
+            review_days: default_review_days(),
+        }
     }
 }
 impl Default for ListingConfig {
     fn default() -> Self {
-        ListingConfig { page_size: default_page_size() }
+        ListingConfig {
+            page_size: default_page_size(),
+        }
     }
 }
 
@@ -275,7 +282,11 @@ impl Config {
         }
         for (key, value, label) in [
             ("icp", &config.identity.icp, "ICP备案号"),
-            ("police_record", &config.identity.police_record, "公安机关备案号"),
+            (
+                "police_record",
+                &config.identity.police_record,
+                "公安机关备案号",
+            ),
             ("operator", &config.identity.operator, "承办单位"),
         ] {
             if value.trim().is_empty() {
@@ -289,14 +300,15 @@ impl Config {
         if config.listing.page_size == 0 {
             config.listing.page_size = default_page_size();
         }
-        if !config.base_url.starts_with("http://")
-            && !config.base_url.starts_with("https://")
-        {
+        if !config.base_url.starts_with("http://") && !config.base_url.starts_with("https://") {
             diagnostics.push(
-                Diagnostic::warning("W0005", format!("base_url“{}”不是完整网址", config.base_url))
-                    .in_file(file)
-                    .at_line(line_of("base_url"))
-                    .help("sitemap.xml 与订阅源需要完整网址，如 https://www.example.gov.cn/xxgk/"),
+                Diagnostic::warning(
+                    "W0005",
+                    format!("base_url“{}”不是完整网址", config.base_url),
+                )
+                .in_file(file)
+                .at_line(line_of("base_url"))
+                .help("sitemap.xml 与订阅源需要完整网址，如 https://www.example.gov.cn/xxgk/"),
             );
         }
         Ok((config, diagnostics))

@@ -70,6 +70,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// Wrap an I/O error with the path and action.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { action, path: path.into(), source }
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 }

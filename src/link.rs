@@ -88,12 +88,19 @@ impl Site {
 
 /// Link the loaded content.
 pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnostic>) {
-    let Content { documents: docs, assets, .. } = content;
+    let Content {
+        documents: docs,
+        assets,
+        ..
+    } = content;
     let mut diagnostics = Vec::new();
     let n = docs.len();
 
-    let by_source: HashMap<PathBuf, usize> =
-        docs.iter().enumerate().map(|(i, d)| (d.source.clone(), i)).collect();
+    let by_source: HashMap<PathBuf, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.source.clone(), i))
+        .collect();
 
     // URLs must be unique: two documents writing the same page would silently lose one.
     let mut by_url: BTreeMap<&str, usize> = BTreeMap::new();
@@ -102,7 +109,11 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
             diagnostics.push(
                 Diagnostic::error(
                     "E0120",
-                    format!("与 {} 生成同一个网页地址 {}", docs[first].source.display(), display_url(&d.url)),
+                    format!(
+                        "与 {} 生成同一个网页地址 {}",
+                        docs[first].source.display(),
+                        display_url(&d.url)
+                    ),
                 )
                 .in_file(&d.source)
                 .at_line(d.front_line)
@@ -119,7 +130,9 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
     let mut interpretations_of = vec![Vec::new(); n];
     let mut policies_of = vec![Vec::new(); n];
     for (i, d) in docs.iter().enumerate() {
-        let Some(interp) = d.interpretation() else { continue };
+        let Some(interp) = d.interpretation() else {
+            continue;
+        };
         for reference in &interp.policies {
             match references.resolve(reference) {
                 Some(p) if !policies_of[i].contains(&p) => {
@@ -128,14 +141,22 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
                 }
                 Some(_) => {}
                 None => diagnostics.push(
-                    d.error_at("E0303", &ikeys::POLICY, format!("解读对象“{reference}”在本站找不到对应的政策文件"))
-                        .help("核对索引号或发文字号是否与政策文件中填写的一致（发文字号的括号写法不限）"),
+                    d.error_at(
+                        "E0303",
+                        &ikeys::POLICY,
+                        format!("解读对象“{reference}”在本站找不到对应的政策文件"),
+                    )
+                    .help(
+                        "核对索引号或发文字号是否与政策文件中填写的一致（发文字号的括号写法不限）",
+                    ),
                 ),
             }
         }
     }
     for list in &mut interpretations_of {
-        list.sort_by(|&a, &b| (docs[a].published, &docs[a].source).cmp(&(docs[b].published, &docs[b].source)));
+        list.sort_by(|&a, &b| {
+            (docs[a].published, &docs[a].source).cmp(&(docs[b].published, &docs[b].source))
+        });
     }
 
     // Repeals and amendments.
@@ -165,8 +186,12 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
                     acts_on[j].push(i);
                 }
                 None => diagnostics.push(
-                    d.warning_at("W0212", key, format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"))
-                        .help("如是本站文件，核对索引号或发文字号；如是上级或其他机关文件，可不处理"),
+                    d.warning_at(
+                        "W0212",
+                        key,
+                        format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"),
+                    )
+                    .help("如是本站文件，核对索引号或发文字号；如是上级或其他机关文件，可不处理"),
                 ),
             }
         }
@@ -186,7 +211,14 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
         .map(|d| {
             let p = d.policy()?;
             let effective = p.effective.or(p.issued);
-            let expires = validity::expiry(p.normative, &d.title, effective, p.expires, p.validity_years, defaults);
+            let expires = validity::expiry(
+                p.normative,
+                &d.title,
+                effective,
+                p.expires,
+                p.validity_years,
+                defaults,
+            );
             let facts = ValidityFacts {
                 effective,
                 expires,
@@ -194,7 +226,11 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
                 amended: p.amended.iter().filter_map(|r| r.date).collect(),
                 partly_invalid: p.partly_invalid.as_ref().and_then(|r| r.date),
             };
-            Some(Validity { status: validity::status(&facts, as_of), effective, expires })
+            Some(Validity {
+                status: validity::status(&facts, as_of),
+                effective,
+                expires,
+            })
         })
         .collect();
 
@@ -202,12 +238,17 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         if d.kind == Kind::NegativeList {
-            groups.entry(d.department.as_deref().unwrap_or("")).or_default().push(i);
+            groups
+                .entry(d.department.as_deref().unwrap_or(""))
+                .or_default()
+                .push(i);
         }
     }
     let mut versions = vec![Vec::new(); n];
     for members in groups.values_mut() {
-        members.sort_by(|&a, &b| (docs[b].published, &docs[b].source).cmp(&(docs[a].published, &docs[a].source)));
+        members.sort_by(|&a, &b| {
+            (docs[b].published, &docs[b].source).cmp(&(docs[a].published, &docs[a].source))
+        });
         for &m in members.iter() {
             versions[m] = members.clone();
         }

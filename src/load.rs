@@ -51,7 +51,10 @@ pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.clone());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.clone());
                 return Err(Error::Io {
                     action: "读取内容目录",
                     path,
@@ -203,8 +206,10 @@ pub fn decode(bytes: &[u8], encoding: SourceEncoding) -> std::result::Result<Str
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
     if had_errors {
-        return Err(Diagnostic::error("E0101", "文件不是 UTF-8 编码，也无法识别为 GBK/GB18030")
-            .help("用文本编辑器把文件另存为 UTF-8 编码"));
+        return Err(
+            Diagnostic::error("E0101", "文件不是 UTF-8 编码，也无法识别为 GBK/GB18030")
+                .help("用文本编辑器把文件另存为 UTF-8 编码"),
+        );
     }
     match encoding {
         SourceEncoding::Gb18030 => Ok(text.into_owned()),
@@ -227,13 +232,20 @@ struct Parts<'a> {
 /// Markdown files carry front matter between `---` lines; YAML files are all front matter.
 fn split_front_matter(text: &str, is_markdown: bool) -> std::result::Result<Parts<'_>, Diagnostic> {
     if !is_markdown {
-        return Ok(Parts { front: text, front_line: 1, body: "", body_line: 1 });
+        return Ok(Parts {
+            front: text,
+            front_line: 1,
+            body: "",
+            body_line: 1,
+        });
     }
     let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error("E0109", "文件开头缺少前置信息（以 --- 开始的一段）")
-            .at_line(1)
-            .help("在文件第一行写 ---，下面逐行写 标题、索引号 等字段，再以一行 --- 结束"));
+        return Err(
+            Diagnostic::error("E0109", "文件开头缺少前置信息（以 --- 开始的一段）")
+                .at_line(1)
+                .help("在文件第一行写 ---，下面逐行写 标题、索引号 等字段，再以一行 --- 结束"),
+        );
     }
     let mut offset = first_line_end;
     for (i, l) in text[first_line_end..].split_inclusive('\n').enumerate() {
@@ -270,8 +282,17 @@ mod tests {
 
     #[test]
     fn missing_front_matter_is_an_error() {
-        assert_eq!(split_front_matter("# 标题\n", true).err().unwrap().code, "E0109");
-        assert_eq!(split_front_matter("---\ntitle: a\n", true).err().unwrap().code, "E0109");
+        assert_eq!(
+            split_front_matter("# 标题\n", true).err().unwrap().code,
+            "E0109"
+        );
+        assert_eq!(
+            split_front_matter("---\ntitle: a\n", true)
+                .err()
+                .unwrap()
+                .code,
+            "E0109"
+        );
     }
 
     #[test]
@@ -280,7 +301,13 @@ mod tests {
         let err = decode(&gbk, SourceEncoding::Utf8).unwrap_err();
         assert_eq!(err.code, "E0101");
         assert!(err.message.contains("GBK"));
-        assert_eq!(decode(&gbk, SourceEncoding::Gb18030).unwrap(), "标题: 关于印发通知");
-        assert_eq!(decode("\u{feff}a".as_bytes(), SourceEncoding::Utf8).unwrap(), "a");
+        assert_eq!(
+            decode(&gbk, SourceEncoding::Gb18030).unwrap(),
+            "标题: 关于印发通知"
+        );
+        assert_eq!(
+            decode("\u{feff}a".as_bytes(), SourceEncoding::Utf8).unwrap(),
+            "a"
+        );
     }
 }

@@ -92,7 +92,8 @@ impl From<EncodingArg> for SourceEncoding {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    date::parse_date(s).ok_or_else(|| format!("无法识别的日期“{s}”，请写成 2024-04-28 或 2024年4月28日"))
+    date::parse_date(s)
+        .ok_or_else(|| format!("无法识别的日期“{s}”，请写成 2024-04-28 或 2024年4月28日"))
 }
 
 fn today() -> Date {
@@ -102,7 +103,10 @@ fn today() -> Date {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let format = match &cli.command {
-        Command::Check { format: FormatArg::Json, .. } => Format::Json,
+        Command::Check {
+            format: FormatArg::Json,
+            ..
+        } => Format::Json,
         _ => Format::Text,
     };
     let console = Console::new(format);
@@ -117,7 +121,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Build { as_of, output, base_url, encoding, timings } => {
+        Command::Build {
+            as_of,
+            output,
+            base_url,
+            encoding,
+            timings,
+        } => {
             let opts = BuildOptions {
                 root: cli.root,
                 as_of: as_of.unwrap_or_else(today),
@@ -155,9 +165,17 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             ));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { as_of, encoding, .. } => {
+        Command::Check {
+            as_of, encoding, ..
+        } => {
             let as_of = as_of.unwrap_or_else(today);
-            let opts = BuildOptions { root: cli.root, as_of, output: None, base_url: None, encoding: encoding.into() };
+            let opts = BuildOptions {
+                root: cli.root,
+                as_of,
+                output: None,
+                base_url: None,
+                encoding: encoding.into(),
+            };
             let report = build::run(&opts, BuildMode::CheckOnly)?;
             let errors = report.error_count();
             match console.format() {
@@ -179,7 +197,11 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                     ));
                 }
             }
-            Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if errors > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::New { kind, title, date } => {
             let kind = Kind::parse(&kind).ok_or_else(|| {
@@ -187,7 +209,12 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                     "未知的类型“{kind}”\n  提示：可选 policy、interpretation、negative-list、annual-report、page"
                 ))
             })?;
-            let path = gongkai::scaffold::new_document(&cli.root, kind, &title, date.unwrap_or_else(today))?;
+            let path = gongkai::scaffold::new_document(
+                &cli.root,
+                kind,
+                &title,
+                date.unwrap_or_else(today),
+            )?;
             console.result(&format!("已创建 {}", path.display()));
             Ok(ExitCode::SUCCESS)
         }

@@ -16,7 +16,9 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
     let (config, _) = load_config(root)?;
     let title = title.trim();
     if title.is_empty() {
-        return Err(Error::Usage("标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into()));
+        return Err(Error::Usage(
+            "标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into(),
+        ));
     }
     let year = today.year();
     let day = date::iso(today);
@@ -78,8 +80,9 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
 
 /// A YAML scalar that survives colons, `#` and quotes in titles.
 fn yaml_text(s: &str) -> String {
-    if s.contains([':', '：', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`'])
-        || s.starts_with(['-', '?'])
+    if s.contains([
+        ':', '：', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
+    ]) || s.starts_with(['-', '?'])
     {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
@@ -91,14 +94,21 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io("创建目录", dir, e))?;
     }
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(Error::WouldOverwrite { path: path.to_path_buf() })
+            return Err(Error::WouldOverwrite {
+                path: path.to_path_buf(),
+            })
         }
         Err(e) => return Err(Error::io("创建文件", path, e)),
     };
-    file.write_all(text.as_bytes()).map_err(|e| Error::io("写入文件", path, e))
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io("写入文件", path, e))
 }
 
 /// Scaffold a new site in `dir` that builds at once. Refuses a non-empty folder.

@@ -2,35 +2,35 @@
 //! the browser reads without any server code.
 //!
 //! Chinese has no spaces between words, so instead of segmenting words we index
-//! overlapping character bigrams of every CJK run (plus every single CJK character, so
+//! overlapping character bigrams of every CJK run, every single CJK character (so
 //! one-character queries work), and whole runs of ASCII digits or letters (years, 文号,
 //! 索引号). The same [`tokenize`] runs here at build time and, as
 //! `static/js/search-tokenize.js`, in the browser at query time; both are checked against
 //! the shared vectors in `tests/browser/search-vectors.json`.
 //!
-//! A portal with 10,000 documents has about 30 million characters of text; its postings
-//! cannot be one file that every visitor downloads. So `search.json` is only the entry
-//! point, and the rest is split so that a query fetches only what it touches.
+//! A portal with 10,000 policies has some 50 million characters of text; its postings
+//! cannot be one file that every visitor downloads (measured: 9.5 MB of postings and 10 MB
+//! of display records for 18,550 documents). So `search.json` is a small entry point (37 KB,
+//! 7 KB gzip, for that site) and the rest is split so that a query fetches only what it
+//! touches: about 170 KB on a first query against Pagefind's 550 KB, on the same site.
 //!
 //! # File format (version 1)
 //!
-//! All files are UTF-8 JSON; every map is written with sorted keys, so the same input gives
+//! All files are UTF-8 JSON, written with sorted keys, so the same input gives
 //! byte-identical files. Paths are relative to the site root.
 //!
 //! **Compact integers.** Doc-id lists and small codes are strings over the base64url
-//! alphabet `A–Z a–z 0–9 - _` (digit values 0–63), which need no JSON escaping.
+//! alphabet `A–Z a–z 0–9 - _` (digit values 0–63), which need no JSON escaping. A *doc list*
+//! is written in the shortest of three forms:
+//! - *delta*: numbers `id₀, id₁−id₀−1, id₂−id₁−1, …` for strictly increasing ids, each as
+//!   base-32 digits most significant first, every digit but the last carrying +32;
+//! - *bitmap*: `!` then characters of 6 bits each; bit `j` (value `1 << j`) of character
+//!   `k` is doc `6k + j`; trailing zero characters are left off;
+//! - *complement*: `~` then the delta form of the ids in `0..count` that are *not* listed
+//!   (for tokens such as `示例` that occur in nearly every document).
 //!
-//! * A *doc list* is either
-//!   - *delta form*: a sequence of numbers, each written as base-32 digits most significant
-//!     first, every digit but the last carrying +32 (a continuation flag). The numbers are
-//!     `id₀, id₁−id₀−1, id₂−id₁−1, …` for strictly increasing doc ids; or
-//!   - *bitmap form*: `!` followed by characters each holding 6 bits; bit `j` (value
-//!     `1 << j`) of character `k` is doc `6k + j`. Trailing zero characters are left off.
-//!
-//!   The builder writes whichever is shorter.
-//!
-//! **Doc ids** number the documents from 0, newest first (by `date` descending, undated
-//! last, then by URL), so "newer first among equals" is simply "smaller id first".
+//! **Doc ids** number the documents from 0, newest first (`date` descending, undated last,
+//! then by URL), so "newer first among equals" is "smaller id first".
 //!
 //! ## `search.json` (entry point, always fetched)
 //! ```text
@@ -39,41 +39,46 @@
 //!   "statuses": ["已废止", "现行有效", …],                  // sorted
 //!   "years": [2026, 2025, …],                               // descending
 //!   "facets": {"width": W, "codes": "…"},
-//!   "meta_chunk": C,   "meta_files": M,   // or "meta": [record, …] inline
-//!   "shards": S,                           // or "index": {…} inline
-//!   "snippet_chars": 120 }
+//!   "snippet_chars": 120,
+//!   // split layout:
+//!   "meta_chunk": C, "meta_files": M, "shards": S, "char_shards": CS }
+//!   // or, for a small site, everything inline:
+//!   "meta": [record, …], "index": {token: lists, …} }
 //! ```
 //! `facets.codes` holds W characters per doc id (base-64 digits, most significant first) of
-//! `kind + K·(status + (ST+1)·year)`, where `kind` indexes `kinds` (K entries), `status` is 0
-//! for none or 1 + index into `statuses` (ST entries) and `year` 0 for none or 1 + index
-//! into `years`. That is all the browser needs to filter and count before it fetches any
-//! per-document data.
+//! `kind + K·(status + (ST+1)·year)`: `kind` indexes `kinds` (K entries), `status` is 0 for
+//! none or 1 + index into `statuses` (ST entries), `year` 0 for none or 1 + index into
+//! `years`. The browser filters and counts with it before fetching any per-document data.
 //!
-//! ## `search/meta-<i>.json` (display data, fetched for the results shown)
-//! An array of records for doc ids `i·C … i·C+C−1`:
-//! `[url, title, doc_no, index_no, issuer, date, [keywords…], snippet]` — absent values are
-//! `""`; `url` is the site-relative directory of the page (`policies/…/`); `doc_no` is
-//! written as the document has it; `snippet` is the start of the text (whitespace
-//! collapsed, at most `snippet_chars` characters).
+//! ## `search/meta-<i>.json` (display records, fetched for the results shown)
+//! An array of the records of doc ids `i·C … i·C+C−1`:
+//! `[url, title, doc_no, index_no, issuer, date, [keywords…], snippet]`; absent values are
+//! `""`; `url` is the site-relative directory of the page (`policies/…/`), `doc_no` as the
+//! document writes it, `snippet` the start of the text (whitespace collapsed, at most
+//! `snippet_chars` characters).
 //!
-//! ## `search/index-<s>.json` (postings, fetched per query token)
-//! An object from token to doc lists. A token lives in shard `fnv1a32(utf8(token)) mod S`
-//! (FNV-1a, 32 bit: start `0x811C9DC5`, per byte `h = (h ^ b) · 0x01000193 mod 2³²`). The
-//! value is either one string, the *body* doc list, or an array `[body, title, fields]`
-//! (trailing empty lists left off) where *title* lists the docs whose title holds the
-//! token and *fields* those whose 发文字号, 索引号, 发文机关 or 关键词 hold it. Besides the
-//! tokens of [`tokenize`] and every single CJK character, the index holds one key per
-//! document number: `#` + [`normalize_doc_no`] of the 发文字号 and of the 索引号, in
-//! *fields*; the browser looks up `#` + the normalised query to find an exact number match.
+//! ## `search/index-<s>.json` and `search/char-<s>.json` (postings, fetched per token)
+//! Objects from token to doc lists. A token that is one CJK character lives in
+//! `char-<fnv1a32(token) mod CS>`, every other token in `index-<fnv1a32(token) mod S>`
+//! (FNV-1a 32 over the UTF-8 bytes: start `0x811C9DC5`, per byte `h = (h ^ b)·0x01000193
+//! mod 2³²`); single characters are dense and only one-character query pieces need them.
+//! The value is the *body* doc list alone, or `[body, title, fields]` (trailing empty lists
+//! left off): *title* lists documents whose title holds the token, *fields* those whose
+//! 发文字号, 索引号, 发文机关 or 关键词 do. Besides the tokens of [`tokenize`] and single
+//! characters, there are exact-number keys `#` + [`normalize_doc_no`]: of each document's
+//! 发文字号 and 索引号 (in *fields*), and of every 发文字号 cited in its title or text (in
+//! *title*/*body*, one key per possible 机关代字 length, see `cited_doc_nos`).
 //!
-//! When the whole index is small (see `INLINE_MAX_BYTES`) there are no extra files: the
-//! entry holds `"meta": [record, …]` for every doc and `"index": {…}` (one shard) itself.
-//!
-//! The browser intersects the lists of all query tokens, ranks an exact number first, then
-//! title matches, then other fields, then body, newest first within each, and checks
-//! phrases (query pieces of more than one token) against the fields and the document's
-//! own page before it shows a result, since bigrams alone cannot tell `教育局` from
-//! `教育…局`.
+//! ## How the browser uses it (`static/js/search.js`)
+//! A query that is a whole 发文字号 looks up its `#` key: the document itself first, then
+//! documents citing it. Any other query intersects the lists of all its tokens (and looks up
+//! `#` + the normalised query, so an exact 索引号 comes first), then ranks: exact number,
+//! title, other fields, body; newest first within each. Query pieces of more than one token
+//! (`教育局`, `11号`) are checked as written against the record's fields and then the
+//! document's own page (its `#doc-body`), since bigrams alone cannot tell `教育局` from
+//! `教育…局`; at most three batches are checked per result page, the rest is shown
+//! unchecked and the count marked approximate. Snippets for body matches are cut from the
+//! same page text.
 
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -118,10 +123,11 @@ const SNIPPET_CHARS: usize = 120;
 /// one request is cheaper than several for a small site.
 const INLINE_MAX_BYTES: usize = 160 * 1024;
 
-/// Aimed-at size of one postings shard. Measured on the 10,000-document benchmark site: a
-/// query touches about one shard per token, so smaller shards mean less transfer per query
-/// and more files; 24 KiB keeps a typical four-character query under Pagefind's transfer.
-const SHARD_TARGET_BYTES: usize = 24 * 1024;
+/// Aimed-at size of one postings shard. A query touches about one shard per token, so
+/// smaller shards mean less transfer per query and more files: on the 10,000-policy
+/// benchmark site 16 KiB gives ~600 shard files and ~60 KB of shards for a four-character
+/// query.
+const SHARD_TARGET_BYTES: usize = 16 * 1024;
 
 /// Aimed-at size of one display-record chunk; a result page of ten touches up to ten.
 const META_TARGET_BYTES: usize = 4 * 1024;
@@ -248,7 +254,11 @@ pub fn normalize_doc_no(s: &str) -> String {
 
 /// 32-bit FNV-1a over the UTF-8 bytes: picks a token's shard, identically in `search.js`.
 fn fnv1a(s: &str) -> u32 {
-    s.bytes().fold(0x811C_9DC5u32, |h, b| {
+    fnv1a_bytes(s.as_bytes())
+}
+
+fn fnv1a_bytes(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811C_9DC5u32, |h, &b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })
 }
@@ -280,14 +290,6 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 /// A CJK unigram or bigram packed into an integer: `c1 << 21 | c2`, `c2 = 0` for a unigram.
 fn pack(a: char, b: Option<char>) -> u64 {
     (u64::from(u32::from(a)) << 21) | b.map_or(0, |b| u64::from(u32::from(b)))
-}
-
-fn unpack(k: u64) -> String {
-    let a = char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}');
-    match (k & 0x1F_FFFF) as u32 {
-        0 => a.to_string(),
-        b => [a, char::from_u32(b).unwrap_or('\u{FFFD}')].iter().collect(),
-    }
 }
 
 /// Mixes a packed key for table indexing (every output bit depends on every input bit).
@@ -367,14 +369,65 @@ thread_local! {
     });
 }
 
-/// The distinct index terms of one field of one document.
+/// The distinct index terms of one field of one document; the CJK keys grouped by the part
+/// of the index that merges them (`cjk[bounds[p]..bounds[p + 1]]` for part `p`), so each
+/// merging thread reads only its own keys.
 #[derive(Default)]
 struct Terms {
     cjk: Vec<u64>,
+    bounds: [usize; PARTS + 1],
     runs: Vec<String>,
 }
 
-fn field_terms(scratch: &mut Scratch, texts: &[&str]) -> Terms {
+fn is_open(c: char) -> bool {
+    matches!(c, '[' | '(' | '【' | '〔' | '﹝' | '〖' | '〘')
+}
+
+fn is_close(c: char) -> bool {
+    matches!(c, ']' | ')' | '】' | '〕' | '﹞' | '〗' | '〙')
+}
+
+/// Longest 机关代字 (the `示政办发` of `示政办发〔2024〕11号`) indexed for a cited number.
+const MAX_AGENCY_CHARS: usize = 8;
+
+/// Adds the exact-number keys of the 发文字号 cited in normalised `chars` (`…（示教发〔2026〕7号）…`),
+/// so a number query finds the documents that cite it without checking pages. Where the
+/// 机关代字 starts is unknown (`根据示教发〔2026〕7号`), so every suffix of two or more
+/// characters of the CJK run before the bracket is a key; the query's full number matches
+/// one of them.
+fn cited_doc_nos(chars: &[char], out: &mut Vec<String>) {
+    let digits = |from: usize| {
+        chars[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    for i in 1..chars.len() {
+        if !is_open(chars[i])
+            || digits(i + 1) != 4
+            || !chars.get(i + 5).is_some_and(|&c| is_close(c))
+        {
+            continue;
+        }
+        let n = digits(i + 6);
+        if n == 0 || chars.get(i + 6 + n) != Some(&'号') {
+            continue;
+        }
+        let run = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|&&c| class(c) == Class::Cjk)
+            .count();
+        let year: String = chars[i + 1..i + 5].iter().collect();
+        let number: String = chars[i + 6..i + 6 + n].iter().collect();
+        for len in 2..=run.min(MAX_AGENCY_CHARS) {
+            let agency: String = chars[i - len..i].iter().collect();
+            out.push(format!("#{agency}〔{year}〕{number}号"));
+        }
+    }
+}
+
+fn field_terms(scratch: &mut Scratch, texts: &[&str], cites: bool) -> Terms {
     let Scratch { set, chars } = scratch;
     set.clear();
     let mut runs = Vec::new();
@@ -399,28 +452,42 @@ fn field_terms(scratch: &mut Scratch, texts: &[&str]) -> Terms {
                 runs.push(r.iter().collect::<String>());
             }
         });
+        if cites {
+            cited_doc_nos(chars, &mut runs);
+        }
     }
     runs.sort_unstable();
     runs.dedup();
-    Terms {
-        cjk: set.keys.clone(),
-        runs,
+    let mut bounds = [0; PARTS + 1];
+    for &k in &set.keys {
+        bounds[part_of(k) + 1] += 1;
     }
+    for p in 0..PARTS {
+        bounds[p + 1] += bounds[p];
+    }
+    let mut next = bounds;
+    let mut cjk = vec![0; set.keys.len()];
+    for &k in &set.keys {
+        let p = part_of(k);
+        cjk[next[p]] = k;
+        next[p] += 1;
+    }
+    Terms { cjk, bounds, runs }
 }
 
 /// The three fields' terms of one document.
 struct DocTerms([Terms; 3]);
 
 fn doc_terms(scratch: &mut Scratch, d: &SearchDoc) -> DocTerms {
-    let body = field_terms(scratch, &[&d.text]);
-    let title = field_terms(scratch, &[&d.title]);
+    let body = field_terms(scratch, &[&d.text], true);
+    let title = field_terms(scratch, &[&d.title], true);
     let mut texts: Vec<&str> = [&d.doc_no, &d.index_no, &d.issuer]
         .into_iter()
         .flatten()
         .map(String::as_str)
         .collect();
     texts.extend(d.keywords.iter().map(String::as_str));
-    let mut fields = field_terms(scratch, &texts);
+    let mut fields = field_terms(scratch, &texts, false);
     for s in [&d.doc_no, &d.index_no].into_iter().flatten() {
         let key = normalize_doc_no(s);
         if !key.is_empty() {
@@ -431,7 +498,6 @@ fn doc_terms(scratch: &mut Scratch, d: &SearchDoc) -> DocTerms {
     fields.runs.dedup();
     DocTerms([body, title, fields])
 }
-
 
 /// A growing doc list in delta form; documents arrive in id order.
 #[derive(Default)]
@@ -602,10 +668,8 @@ struct Part([FieldIndex; 3]);
 impl Part {
     fn add(&mut self, p: usize, id: u32, doc: &DocTerms) {
         for (field, terms) in self.0.iter_mut().zip(doc.0.iter()) {
-            for &k in &terms.cjk {
-                if part_of(k) == p {
-                    field.cjk.entry(k).or_default().push(id);
-                }
+            for &k in &terms.cjk[terms.bounds[p]..terms.bounds[p + 1]] {
+                field.cjk.entry(k).or_default().push(id);
             }
             for r in &terms.runs {
                 if part_of_run(r) != p {
@@ -637,34 +701,80 @@ impl Part {
         runs.dedup();
         let mut out: Vec<Key<'_>> = cjk
             .into_iter()
-            .map(|k| Key::new(unpack(k), k & 0x1F_FFFF == 0, [0, 1, 2].map(|f| self.0[f].cjk.get(&k))))
+            .map(|k| Key::new(Token::Cjk(k), [0, 1, 2].map(|f| self.0[f].cjk.get(&k))))
             .collect();
         out.extend(
             runs.into_iter()
-                .map(|r| Key::new(r.to_string(), false, [0, 1, 2].map(|f| self.0[f].runs.get(r)))),
+                .map(|r| Key::new(Token::Run(r), [0, 1, 2].map(|f| self.0[f].runs.get(r)))),
         );
         out
     }
 }
 
+/// A token as the index keeps it: packed CJK characters, or a borrowed run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Token<'a> {
+    Cjk(u64),
+    Run(&'a str),
+}
+
+impl Token<'_> {
+    /// The token's UTF-8 bytes, for hashing, without allocating.
+    fn with_bytes<R>(self, f: impl FnOnce(&[u8]) -> R) -> R {
+        match self {
+            Token::Run(r) => f(r.as_bytes()),
+            Token::Cjk(k) => {
+                let mut buf = [0u8; 8];
+                let a = char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}');
+                let mut n = a.encode_utf8(&mut buf).len();
+                if let Some(b) = char::from_u32((k & 0x1F_FFFF) as u32).filter(|&b| b != '\0') {
+                    n += b.encode_utf8(&mut buf[n..]).len();
+                }
+                f(&buf[..n])
+            }
+        }
+    }
+
+    fn shard(self, n: usize) -> usize {
+        self.with_bytes(|b| fnv1a_bytes(b)) as usize % n
+    }
+
+    fn write_json(self, out: &mut String) {
+        match self {
+            // CJK characters never need escaping in JSON.
+            Token::Cjk(k) => {
+                out.push('"');
+                out.push(char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}'));
+                if let Some(b) = char::from_u32((k & 0x1F_FFFF) as u32).filter(|&b| b != '\0') {
+                    out.push(b);
+                }
+                out.push('"');
+            }
+            Token::Run(r) => json_str(out, r),
+        }
+    }
+}
+
 /// One index key on its way to a shard file.
 struct Key<'a> {
-    token: String,
-    /// A single CJK character: lives in the `char-` shards, which only one-character query
-    /// pieces need, so the others never download these dense lists.
-    single: bool,
+    token: Token<'a>,
     lists: [Option<&'a Postings>; 3],
     forms: [(Form, usize); 3],
 }
 
 impl<'a> Key<'a> {
-    fn new(token: String, single: bool, lists: [Option<&'a Postings>; 3]) -> Self {
+    fn new(token: Token<'a>, lists: [Option<&'a Postings>; 3]) -> Self {
         Key {
             token,
-            single,
             lists,
             forms: [(Form::Delta, 0); 3],
         }
+    }
+
+    /// A single CJK character: lives in the `char-` shards, which only one-character query
+    /// pieces need, so the others never download these dense lists.
+    fn single(&self) -> bool {
+        matches!(self.token, Token::Cjk(k) if k & 0x1F_FFFF == 0)
     }
 
     /// Chooses each list's form; `count` is the number of documents.
@@ -676,13 +786,22 @@ impl<'a> Key<'a> {
 
     /// Bytes this key adds to its shard, near enough (escapes are rare in tokens).
     fn bytes(&self) -> usize {
-        self.token.len() + 6 + self.forms.iter().map(|f| f.1 + 3).sum::<usize>()
+        let token = match self.token {
+            Token::Cjk(k) if k & 0x1F_FFFF == 0 => 3,
+            Token::Cjk(_) => 6,
+            Token::Run(r) => r.len(),
+        };
+        token + 6 + self.forms.iter().map(|f| f.1 + 3).sum::<usize>()
     }
 
     /// Writes the value: the body list alone, or `[body, title, fields]` without trailing
     /// empty lists.
     fn write_value(&self, out: &mut String, count: u32) {
-        let used = self.lists.iter().rposition(Option::is_some).map_or(1, |i| i + 1);
+        let used = self
+            .lists
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(1, |i| i + 1);
         if used > 1 {
             out.push('[');
         }
@@ -702,7 +821,8 @@ impl<'a> Key<'a> {
     }
 }
 
-/// A JSON object of tokens (sorted) to values.
+/// A JSON object of tokens to values, in a fixed order (packed CJK keys by value, then
+/// runs by string), so the output is deterministic.
 fn object_json(keys: &mut [Key<'_>], count: u32) -> String {
     keys.sort_unstable_by(|a, b| a.token.cmp(&b.token));
     let mut s = String::with_capacity(keys.iter().map(Key::bytes).sum());
@@ -711,7 +831,7 @@ fn object_json(keys: &mut [Key<'_>], count: u32) -> String {
         if i > 0 {
             s.push(',');
         }
-        json_str(&mut s, &k.token);
+        k.token.write_json(&mut s);
         s.push(':');
         k.write_value(&mut s, count);
     }
@@ -723,12 +843,17 @@ fn object_json(keys: &mut [Key<'_>], count: u32) -> String {
 fn shard_files(keys: Vec<Key<'_>>, n: usize, prefix: &str, count: u32) -> Vec<(String, Vec<u8>)> {
     let mut buckets: Vec<Vec<Key<'_>>> = (0..n).map(|_| Vec::new()).collect();
     for k in keys {
-        buckets[fnv1a(&k.token) as usize % n].push(k);
+        buckets[k.token.shard(n)].push(k);
     }
     buckets
         .into_par_iter()
         .enumerate()
-        .map(|(i, mut b)| (format!("{prefix}-{i}.json"), object_json(&mut b, count).into_bytes()))
+        .map(|(i, mut b)| {
+            (
+                format!("{prefix}-{i}.json"),
+                object_json(&mut b, count).into_bytes(),
+            )
+        })
         .collect()
 }
 
@@ -756,8 +881,14 @@ fn snippet(text: &str, n: usize) -> String {
 }
 
 fn json_str(out: &mut String, s: &str) {
-    // serde_json escapes exactly what JSON requires; writing to a String cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        // serde_json escapes exactly what JSON requires; writing to a String cannot fail.
+        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    }
 }
 
 fn record_json(d: &SearchDoc) -> String {
@@ -895,7 +1026,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let count = order.len() as u32;
     let mut keys: Vec<Key<'_>> = parts.par_iter().flat_map_iter(Part::keys).collect();
     keys.par_iter_mut().for_each(|k| k.choose(count));
-    let (chars, words): (Vec<Key<'_>>, Vec<Key<'_>>) = keys.into_iter().partition(|k| k.single);
+    let (chars, words): (Vec<Key<'_>>, Vec<Key<'_>>) = keys.into_iter().partition(Key::single);
     let word_bytes: usize = words.iter().map(Key::bytes).sum();
     let char_bytes: usize = chars.iter().map(Key::bytes).sum();
 
@@ -941,7 +1072,6 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -981,14 +1111,21 @@ mod tests {
         }
         for case in v["fnv1a"].as_array().expect("fnv cases") {
             let input = case["input"].as_str().expect("input");
-            assert_eq!(u64::from(fnv1a(input)), case["hash"].as_u64().expect("hash"));
+            assert_eq!(
+                u64::from(fnv1a(input)),
+                case["hash"].as_u64().expect("hash")
+            );
         }
     }
 
     #[test]
     fn bracket_variants_tokenize_alike() {
         let a = tokenize("示政办发〔2024〕11号");
-        for v in ["示政办发[2024]11号", "示政办发【2024】11号", "示政办发（２０２４）11号"] {
+        for v in [
+            "示政办发[2024]11号",
+            "示政办发【2024】11号",
+            "示政办发（２０２４）11号",
+        ] {
             assert_eq!(tokenize(v), a, "{v}");
             assert_eq!(normalize_doc_no(v), "示政办发〔2024〕11号");
         }
@@ -1013,7 +1150,9 @@ mod tests {
         assert_eq!(decode_list("!f", 100), [0, 1, 2, 3, 4]);
         // A list of nearly every document is written as the ones it lacks: all but 3 and 7.
         let mut c = Postings::default();
-        (0..1000).filter(|&i| i != 3 && i != 7).for_each(|i| c.push(i));
+        (0..1000)
+            .filter(|&i| i != 3 && i != 7)
+            .for_each(|i| c.push(i));
         assert_eq!(c.encode(1000), "~DD");
         assert_eq!(decode_list("~DD", 1000).len(), 998);
         assert_eq!(decode_list(&c.encode(1000), 1000), decode_deltas(&c.data));
@@ -1045,7 +1184,9 @@ mod tests {
                 .enumerate()
                 .flat_map(|(k, b)| {
                     let v = digit_value(b);
-                    (0..6).filter(move |j| v & (1 << j) != 0).map(move |j| (6 * k + j) as u32)
+                    (0..6)
+                        .filter(move |j| v & (1 << j) != 0)
+                        .map(move |j| (6 * k + j) as u32)
                 })
                 .collect(),
             None => decode_deltas(s.as_bytes()),
@@ -1054,13 +1195,20 @@ mod tests {
 
     /// Looks a token up in built files; returns [body, title, fields] doc ids.
     fn lookup(files: &[(String, Vec<u8>)], token: &str) -> [Vec<u32>; 3] {
-        let entry: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+        let entry: Value =
+            serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1)
+                .unwrap();
         let count = entry["count"].as_u64().unwrap() as u32;
         let index: Value = match entry.get("index") {
             Some(i) => i.clone(),
             None => {
-                let single = token.chars().count() == 1 && class(token.chars().next().unwrap()) == Class::Cjk;
-                let (prefix, n) = if single { ("char", "char_shards") } else { ("index", "shards") };
+                let single = token.chars().count() == 1
+                    && class(token.chars().next().unwrap()) == Class::Cjk;
+                let (prefix, n) = if single {
+                    ("char", "char_shards")
+                } else {
+                    ("index", "shards")
+                };
                 let shards = entry[n].as_u64().unwrap() as u32;
                 let path = format!("search/{prefix}-{}.json", fnv1a(token) % shards);
                 serde_json::from_slice(&files.iter().find(|f| f.0 == path).unwrap().1).unwrap()
@@ -1071,18 +1219,38 @@ mod tests {
             Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
             _ => vec![],
         };
-        let get = |i: usize| lists.get(i).map(|s| decode_list(s, count)).unwrap_or_default();
+        let get = |i: usize| {
+            lists
+                .get(i)
+                .map(|s| decode_list(s, count))
+                .unwrap_or_default()
+        };
         [get(0), get(1), get(2)]
     }
 
     fn sample() -> Vec<SearchDoc> {
-        let mut a = doc("policies/a/", "关于加强养老服务的通知", "2023-05-01", "各乡镇要落实养老服务补贴。");
+        let mut a = doc(
+            "policies/a/",
+            "关于加强养老服务的通知",
+            "2023-05-01",
+            "各乡镇要落实养老服务补贴。",
+        );
         a.doc_no = Some("示政办发〔2024〕11号".into());
         a.index_no = Some("4305210003/2024-00012".into());
         a.issuer = Some("示例县人民政府办公室".into());
         a.keywords = vec!["养老".into()];
-        let b = doc("policies/b/", "教育局工作要点", "2024-02-01", "推进义务教育均衡发展，落实养老保险。");
-        let mut c = doc("pages/guide/", "信息公开指南", "2022-01-01", "依申请公开的办理流程。");
+        let b = doc(
+            "policies/b/",
+            "教育局工作要点",
+            "2024-02-01",
+            "推进义务教育均衡发展，落实养老保险。",
+        );
+        let mut c = doc(
+            "pages/guide/",
+            "信息公开指南",
+            "2022-01-01",
+            "依申请公开的办理流程。",
+        );
         c.kind = "page".into();
         c.kind_label = "普通页面".into();
         c.validity = None;
@@ -1096,8 +1264,14 @@ mod tests {
         assert_eq!(lookup(&files, "养老"), [vec![0, 1], vec![1], vec![1]]);
         assert_eq!(lookup(&files, "教育"), [vec![0], vec![0], vec![]]);
         assert_eq!(lookup(&files, "2024"), [vec![], vec![], vec![1]]);
-        assert_eq!(lookup(&files, "#示政办发〔2024〕11号"), [vec![], vec![], vec![1]]);
-        assert_eq!(lookup(&files, "#4305210003/2024-00012"), [vec![], vec![], vec![1]]);
+        assert_eq!(
+            lookup(&files, "#示政办发〔2024〕11号"),
+            [vec![], vec![], vec![1]]
+        );
+        assert_eq!(
+            lookup(&files, "#4305210003/2024-00012"),
+            [vec![], vec![], vec![1]]
+        );
         // Single characters are indexed, including the last of a run and one-char runs.
         assert_eq!(lookup(&files, "号")[2], vec![1]);
         assert_eq!(lookup(&files, "程")[0], vec![2]);
@@ -1144,44 +1318,114 @@ mod tests {
         let docs: Vec<SearchDoc> = (0..400)
             .map(|i| {
                 let text: String = (0..400)
-                    .map(|j| char::from_u32(0x4E00 + ((i * 7919 + j * 104_729) % 6000) as u32).unwrap())
+                    .map(|j| {
+                        char::from_u32(0x4E00 + ((i * 7919 + j * 104_729) % 6000) as u32).unwrap()
+                    })
                     .collect();
-                doc(&format!("p/{i}/"), &format!("文件{i}"), &format!("20{:02}-01-01", i % 20), &text)
+                doc(
+                    &format!("p/{i}/"),
+                    &format!("文件{i}"),
+                    &format!("20{:02}-01-01", i % 20),
+                    &text,
+                )
             })
             .collect();
         let files = build_index(&docs);
-        let entry: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+        let entry: Value =
+            serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1)
+                .unwrap();
         let shards = entry["shards"].as_u64().unwrap() as usize;
         let char_shards = entry["char_shards"].as_u64().unwrap() as usize;
         let chunk = entry["meta_chunk"].as_u64().unwrap() as usize;
         assert!(shards > 1 && entry.get("index").is_none());
-        assert_eq!(files.iter().filter(|f| f.0.starts_with("search/index-")).count(), shards);
-        assert_eq!(files.iter().filter(|f| f.0.starts_with("search/char-")).count(), char_shards);
         assert_eq!(
-            files.iter().filter(|f| f.0.starts_with("search/meta-")).count(),
+            files
+                .iter()
+                .filter(|f| f.0.starts_with("search/index-"))
+                .count(),
+            shards
+        );
+        assert_eq!(
+            files
+                .iter()
+                .filter(|f| f.0.starts_with("search/char-"))
+                .count(),
+            char_shards
+        );
+        assert_eq!(
+            files
+                .iter()
+                .filter(|f| f.0.starts_with("search/meta-"))
+                .count(),
             entry["meta_files"].as_u64().unwrap() as usize
         );
         assert_eq!(entry["count"], 400);
         // Every document's title bigram "文件" is found, in id order.
         assert_eq!(lookup(&files, "文件")[1], (0..400).collect::<Vec<u32>>());
         // Records are in doc-id order: the first chunk starts with the newest document.
-        let m0: Value = serde_json::from_slice(&files.iter().find(|f| f.0 == "search/meta-0.json").unwrap().1).unwrap();
+        let m0: Value = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|f| f.0 == "search/meta-0.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
         assert_eq!(m0.as_array().unwrap().len(), chunk.min(400));
         assert!(m0[0][5].as_str().unwrap().starts_with("2019"));
         // Each token sits in the shard its hash names: single characters in char- shards.
-        for (path, bytes) in files.iter().filter(|f| f.0.starts_with("search/index-") || f.0.starts_with("search/char-")) {
+        for (path, bytes) in files
+            .iter()
+            .filter(|f| f.0.starts_with("search/index-") || f.0.starts_with("search/char-"))
+        {
             let obj: Value = serde_json::from_slice(bytes).unwrap();
             for k in obj.as_object().unwrap().keys() {
-                let want = if k.chars().count() == 1 && class(k.chars().next().unwrap()) == Class::Cjk {
-                    format!("search/char-{}.json", fnv1a(k) as usize % char_shards)
-                } else {
-                    format!("search/index-{}.json", fnv1a(k) as usize % shards)
-                };
+                let want =
+                    if k.chars().count() == 1 && class(k.chars().next().unwrap()) == Class::Cjk {
+                        format!("search/char-{}.json", fnv1a(k) as usize % char_shards)
+                    } else {
+                        format!("search/index-{}.json", fnv1a(k) as usize % shards)
+                    };
                 assert_eq!(path, &want);
             }
         }
         // The single characters are findable too.
         assert!(!lookup(&files, "文")[1].is_empty());
+    }
+
+    #[test]
+    fn cited_numbers_are_exact_keys() {
+        let mut keys = Vec::new();
+        let text =
+            "根据《通知》（示教发〔2026〕7号）和示政办发[2024]11号要求，2024年〔2024〕号不算。";
+        cited_doc_nos(&normalized(text), &mut keys);
+        assert_eq!(
+            keys,
+            [
+                "#教发〔2026〕7号",
+                "#示教发〔2026〕7号",
+                "#办发〔2024〕11号",
+                "#政办发〔2024〕11号",
+                "#示政办发〔2024〕11号",
+                "#和示政办发〔2024〕11号",
+            ]
+        );
+        let mut d = doc(
+            "policies/c/",
+            "关于废止的决定",
+            "2025-01-01",
+            "示教发〔2026〕7号同时废止。",
+        );
+        d.doc_no = Some("示政发〔2025〕1号".into());
+        let files = build_index(&[d]);
+        assert_eq!(
+            lookup(&files, "#示教发〔2026〕7号"),
+            [vec![0], vec![], vec![]]
+        );
+        assert_eq!(
+            lookup(&files, "#示政发〔2025〕1号"),
+            [vec![], vec![], vec![0]]
+        );
     }
 
     #[test]

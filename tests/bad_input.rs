@@ -16,7 +16,9 @@ struct Expect {
 fn parse_expect(text: &str) -> Expect {
     let mut e = Expect::default();
     for line in text.lines() {
-        let Some((key, value)) = line.split_once(' ') else { continue };
+        let Some((key, value)) = line.split_once(' ') else {
+            continue;
+        };
         match key {
             "code" => e.code = value.trim().to_string(),
             "exit" => e.exit = value.trim().parse().unwrap(),

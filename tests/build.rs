@@ -4,7 +4,10 @@ mod common;
 use common::*;
 
 fn policy_page(out: &std::path::Path, index_no: &str) -> String {
-    read(out, &format!("policies/{}/index.html", index_no.replace('/', "-")))
+    read(
+        out,
+        &format!("policies/{}/index.html", index_no.replace('/', "-")),
+    )
 }
 
 #[test]
@@ -15,8 +18,14 @@ fn validity_is_computed_as_of_the_build_date() {
     assert_eq!(code, 0, "{err}");
     // Normative 暂行 document from 2018: the 2-year default has run out.
     let dog = policy_page(&out, "1111111111/2018-00001");
-    assert!(dog.contains("已失效"), "expired normative document shows 已失效");
-    assert!(dog.contains("validity-banner"), "a document no longer in force has a banner");
+    assert!(
+        dog.contains("已失效"),
+        "expired normative document shows 已失效"
+    );
+    assert!(
+        dog.contains("validity-banner"),
+        "a document no longer in force has a banner"
+    );
     // Expired (1 year) and repealed: repeal wins.
     let old = policy_page(&out, "1111111111/2019-00001");
     assert!(old.contains("已废止"));
@@ -40,16 +49,23 @@ fn doc_numbers_match_whatever_brackets_were_typed() {
     // The policy is written 泰政办字[2018]51号; the interpretation refers to 泰政办字〔2018〕51号.
     let dog = policy_page(&out, "1111111111/2018-00001");
     assert!(dog.contains("泰政办字[2018]51号"));
-    assert!(dog.contains("interpretations/dog/index.html"), "policy links its interpretation");
+    assert!(
+        dog.contains("interpretations/dog/index.html"),
+        "policy links its interpretation"
+    );
     let interp = read(&out, "interpretations/dog/index.html");
-    assert!(interp.contains("policies/1111111111-2018-00001/index.html"), "interpretation links its policy");
+    assert!(
+        interp.contains("policies/1111111111-2018-00001/index.html"),
+        "interpretation links its policy"
+    );
     // A list of references by 索引号 and by 发文字号 with full-width parentheses.
     let both = read(&out, "interpretations/both/index.html");
     assert!(both.contains("policies/1111111111-2021-00001/index.html"));
     assert!(both.contains("policies/1111111111-2019-00001/index.html"));
     assert!(policy_page(&out, "1111111111/2019-00001").contains("interpretations/both/index.html"));
     // The repeal written by 索引号 links the repealing document.
-    assert!(policy_page(&out, "1111111111/2019-00001").contains("policies/1111111111-2021-00001/index.html"));
+    assert!(policy_page(&out, "1111111111/2019-00001")
+        .contains("policies/1111111111-2021-00001/index.html"));
 }
 
 #[test]
@@ -59,7 +75,10 @@ fn chinese_numbered_points_render_bold() {
     let (code, _, err) = build(site.path(), &out, "2026-11-22");
     assert_eq!(code, 0, "{err}");
     let dog = policy_page(&out, "1111111111/2018-00001");
-    assert!(dog.contains("<strong>（一）加强组织领导。</strong>各单位要高度重视"), "{dog}");
+    assert!(
+        dog.contains("<strong>（一）加强组织领导。</strong>各单位要高度重视"),
+        "{dog}"
+    );
 }
 
 #[test]
@@ -69,7 +88,10 @@ fn relative_markdown_links_to_documents_become_page_links() {
     let (code, _, err) = build(site.path(), &out, "2026-11-22");
     assert_eq!(code, 0, "{err}");
     let guide = read(&out, "guide/index.html");
-    assert!(guide.contains("href=\"../policies/1111111111-2018-00001/index.html\""), "{guide}");
+    assert!(
+        guide.contains("href=\"../policies/1111111111-2018-00001/index.html\""),
+        "{guide}"
+    );
 }
 
 #[test]
@@ -93,7 +115,12 @@ fn unchanged_rebuild_writes_nothing_and_a_change_writes_only_what_changed() {
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
             .collect()
     };
     let before = mtimes(&out);
@@ -172,17 +199,43 @@ fn government_meta_tags_by_page_level() {
     let out = site.path().join("out");
     assert_eq!(build(site.path(), &out, "2026-11-22").0, 0);
     let doc = policy_page(&out, "1111111111/2018-00001");
-    for tag in ["SiteName", "SiteDomain", "SiteIDCode", "ArticleTitle", "PubDate", "ContentSource", "Url"] {
-        assert!(doc.contains(&format!("<meta name=\"{tag}\"")), "document page lacks {tag}");
+    for tag in [
+        "SiteName",
+        "SiteDomain",
+        "SiteIDCode",
+        "ArticleTitle",
+        "PubDate",
+        "ContentSource",
+        "Url",
+    ] {
+        assert!(
+            doc.contains(&format!("<meta name=\"{tag}\"")),
+            "document page lacks {tag}"
+        );
     }
     assert!(doc.contains("<meta name=\"PubDate\" content=\"2018-03-02 00:00\">"));
     let listing = read(&out, "policies/index.html");
-    for tag in ["SiteName", "SiteIDCode", "ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType"] {
-        assert!(listing.contains(&format!("<meta name=\"{tag}\"")), "column page lacks {tag}");
+    for tag in [
+        "SiteName",
+        "SiteIDCode",
+        "ColumnName",
+        "ColumnDescription",
+        "ColumnKeywords",
+        "ColumnType",
+    ] {
+        assert!(
+            listing.contains(&format!("<meta name=\"{tag}\"")),
+            "column page lacks {tag}"
+        );
     }
     assert!(!listing.contains("ArticleTitle"));
     // Footer identity on every page.
-    for page in [&doc, &listing, &read(&out, "index.html"), &read(&out, "404.html")] {
+    for page in [
+        &doc,
+        &listing,
+        &read(&out, "index.html"),
+        &read(&out, "404.html"),
+    ] {
         assert!(page.contains("bm12345678") && page.contains("测试市人民政府办公室"));
     }
 }
@@ -191,7 +244,14 @@ fn government_meta_tags_by_page_level() {
 fn check_json_is_machine_readable_and_includes_sync_findings() {
     let site = fixture("mini");
     let o = gongkai()
-        .args(["check", "--format", "json", "--as-of", "2026-11-22", "--root"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+            "--root",
+        ])
         .arg(site.path())
         .output()
         .unwrap();
@@ -223,7 +283,11 @@ fn site_templates_override_the_theme_file_by_file() {
 fn a_broken_template_is_a_clear_error_and_writes_nothing() {
     let site = fixture("mini");
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
-    std::fs::write(site.path().join("templates/page.html"), "{% extends \"base.html\" %}{% block main %}{{ doc.title ").unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ doc.title ",
+    )
+    .unwrap();
     let out = site.path().join("out");
     let (code, _, err) = build(site.path(), &out, "2026-11-22");
     assert_eq!(code, 2, "{err}");

@@ -17,19 +17,34 @@ fn init_creates_a_site_that_builds_at_once_and_never_overwrites() {
     let o = gongkai().arg("init").arg(&site).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("不是空的"));
-    assert_eq!(config_before, std::fs::read(site.join("config.toml")).unwrap());
+    assert_eq!(
+        config_before,
+        std::fs::read(site.join("config.toml")).unwrap()
+    );
 }
 
 #[test]
 fn new_policy_gets_the_next_free_index_number_and_never_overwrites() {
     let site = fixture("mini");
     let new = |title: &str, date: &str| {
-        gongkai().args(["new", "policy", title, "--date", date, "--root"]).arg(site.path()).output().unwrap()
+        gongkai()
+            .args(["new", "policy", title, "--date", date, "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap()
     };
     // 2021 already has 1111111111/2021-00001; a year without documents starts at 1.
     for (title, date, expected) in [
-        ("关于测试新文件的通知", "2021-03-01", "1111111111/2021-00002"),
-        ("关于另一份文件的通知", "2026-11-22", "1111111111/2026-00001"),
+        (
+            "关于测试新文件的通知",
+            "2021-03-01",
+            "1111111111/2021-00002",
+        ),
+        (
+            "关于另一份文件的通知",
+            "2026-11-22",
+            "1111111111/2026-00001",
+        ),
     ] {
         let o = new(title, date);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -41,14 +56,21 @@ fn new_policy_gets_the_next_free_index_number_and_never_overwrites() {
         let o = new(title, date);
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("已存在"));
-        assert_eq!(text, std::fs::read_to_string(site.path().join(&rel)).unwrap());
+        assert_eq!(
+            text,
+            std::fs::read_to_string(site.path().join(&rel)).unwrap()
+        );
     }
 }
 
 #[test]
 fn new_annual_report_skeleton_builds() {
     let site = fixture("mini");
-    gongkai().args(["new", "annual-report", "2025", "--root"]).arg(site.path()).assert().success();
+    gongkai()
+        .args(["new", "annual-report", "2025", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
     let out = site.path().join("out");
     let (code, _, err) = build(site.path(), &out, "2026-11-22");
     assert_eq!(code, 0, "{err}");
@@ -58,11 +80,22 @@ fn new_annual_report_skeleton_builds() {
 #[test]
 fn check_fails_with_exit_1_on_errors_and_writes_nothing() {
     let site = fixture("mini");
-    std::fs::write(site.path().join("content/policies/bad.md"), "---\ntitle: 坏\nissued: 明天\n---\n").unwrap();
-    let o = gongkai().args(["check", "--as-of", "2026-11-22", "--root"]).arg(site.path()).output().unwrap();
+    std::fs::write(
+        site.path().join("content/policies/bad.md"),
+        "---\ntitle: 坏\nissued: 明天\n---\n",
+    )
+    .unwrap();
+    let o = gongkai()
+        .args(["check", "--as-of", "2026-11-22", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("错误[E0106] content/policies/bad.md:3"), "{err}");
+    assert!(
+        err.contains("错误[E0106] content/policies/bad.md:3"),
+        "{err}"
+    );
     assert!(err.contains("提示："), "diagnostics say what to do");
     assert!(!site.path().join("public").exists());
 }
@@ -70,7 +103,11 @@ fn check_fails_with_exit_1_on_errors_and_writes_nothing() {
 #[test]
 fn missing_config_is_explained() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = gongkai().args(["build", "--root"]).arg(tmp.path()).output().unwrap();
+    let o = gongkai()
+        .args(["build", "--root"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("找不到站点配置文件"));
 }
@@ -84,7 +121,14 @@ fn gbk_file_converts_with_encoding_flag() {
     let (code, _, err) = build(site.path(), &out, "2026-11-22");
     assert_eq!(code, 1, "{err}");
     let o = gongkai()
-        .args(["build", "--as-of", "2026-11-22", "--encoding", "gb18030", "--root"])
+        .args([
+            "build",
+            "--as-of",
+            "2026-11-22",
+            "--encoding",
+            "gb18030",
+            "--root",
+        ])
         .arg(site.path())
         .arg("--output")
         .arg(&out)

@@ -31,26 +31,66 @@ fn pages_under(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn demo_has_the_site_files_and_thirty_complete_policy_pages() {
     let out = demo();
-    for f in ["index.html", "sitemap.xml", "404.html", "robots.txt", "feed.xml", "search.json", "sitemap/index.html", "catalog/index.html"] {
+    for f in [
+        "index.html",
+        "sitemap.xml",
+        "404.html",
+        "robots.txt",
+        "feed.xml",
+        "search.json",
+        "sitemap/index.html",
+        "catalog/index.html",
+    ] {
         assert!(out.join(f).exists(), "{f}");
     }
     let policies: Vec<PathBuf> = pages_under(&out.join("policies"))
         .into_iter()
-        .filter(|p| p.parent().unwrap().file_name().unwrap().to_string_lossy().starts_with("4305210003-"))
+        .filter(|p| {
+            p.parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("4305210003-")
+        })
         .collect();
     assert!(policies.len() >= 30, "{} policy pages", policies.len());
-    let labels = ["现行有效", "已修改", "部分失效", "尚未生效", "已失效", "已废止"];
+    let labels = [
+        "现行有效",
+        "已修改",
+        "部分失效",
+        "尚未生效",
+        "已失效",
+        "已废止",
+    ];
     for p in &policies {
         let html = std::fs::read_to_string(p).unwrap();
-        for field in ["索引号", "发文字号", "发文机关", "成文日期", "发布日期", "效力状态"] {
+        for field in [
+            "索引号",
+            "发文字号",
+            "发文机关",
+            "成文日期",
+            "发布日期",
+            "效力状态",
+        ] {
             assert!(html.contains(field), "{} lacks {field}", p.display());
         }
-        assert!(labels.iter().any(|l| html.contains(l)), "{} has no status", p.display());
+        assert!(
+            labels.iter().any(|l| html.contains(l)),
+            "{} has no status",
+            p.display()
+        );
     }
     // The demo exercises every status the county has: expired, repealed, amended, not yet effective.
-    let all: String = policies.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    let all: String = policies
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
     for status in ["现行有效", "已修改", "尚未生效", "已失效", "已废止"] {
-        assert!(all.contains(&format!(">{status}<")), "no policy shows {status}");
+        assert!(
+            all.contains(&format!(">{status}<")),
+            "no policy shows {status}"
+        );
     }
     let sitemap = read(out, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://www.shilixian.example.gov.cn/xxgk/policies/4305210003-"));
@@ -61,7 +101,15 @@ fn demo_has_the_site_files_and_thirty_complete_policy_pages() {
 fn demo_interpretations_cover_every_form_and_link_both_ways() {
     let out = demo();
     let listing = read(out, "interpretations/index.html");
-    for form in ["文字解读", "图文解读", "图解", "视频解读", "新闻发布会", "专家解读", "答记者问"] {
+    for form in [
+        "文字解读",
+        "图文解读",
+        "图解",
+        "视频解读",
+        "新闻发布会",
+        "专家解读",
+        "答记者问",
+    ] {
         assert!(listing.contains(&format!(">{form}<")), "no {form} facet");
     }
     // Every interpretation page links at least one policy page, and that page links back.
@@ -69,16 +117,33 @@ fn demo_interpretations_cover_every_form_and_link_both_ways() {
     for entry in walkdir::WalkDir::new(out.join("interpretations")).sort_by_file_name() {
         let entry = entry.unwrap();
         let path = entry.path();
-        if path.file_name().unwrap() != "index.html" || !std::fs::read_to_string(path).unwrap().contains("政策原文") {
+        if path.file_name().unwrap() != "index.html"
+            || !std::fs::read_to_string(path).unwrap().contains("政策原文")
+        {
             continue;
         }
         let html = std::fs::read_to_string(path).unwrap();
         let start = html.find("政策原文").unwrap();
-        let href = html[start..].split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+        let href = html[start..]
+            .split("href=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         let policy = path.parent().unwrap().join(href);
-        let policy_html = std::fs::read_to_string(&policy).unwrap_or_else(|e| panic!("{}: {e}", policy.display()));
-        let rel = path.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
-        assert!(policy_html.contains(&rel), "{} does not link back to {rel}", policy.display());
+        let policy_html = std::fs::read_to_string(&policy)
+            .unwrap_or_else(|e| panic!("{}: {e}", policy.display()));
+        let rel = path
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        assert!(
+            policy_html.contains(&rel),
+            "{} does not link back to {rel}",
+            policy.display()
+        );
         checked += 1;
     }
     assert!(checked >= 10, "checked {checked}");
@@ -86,7 +151,11 @@ fn demo_interpretations_cover_every_form_and_link_both_ways() {
 
 #[test]
 fn demo_check_reports_the_sync_summary() {
-    let o = gongkai().args(["check", "--as-of", "2026-11-22", "--root"]).arg(repo()).output().unwrap();
+    let o = gongkai()
+        .args(["check", "--as-of", "2026-11-22", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&o.stdout);
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -94,20 +163,48 @@ fn demo_check_reports_the_sync_summary() {
     assert!(stdout.contains("缺少解读 1 件"), "{stdout}");
     assert!(stdout.contains("解读滞后 1 件"), "{stdout}");
     // The late interpretation names its policy and says 三同步.
-    let late = stderr.lines().find(|l| l.contains("[W0305]")).expect("a late interpretation");
-    assert!(late.contains("三同步") && late.contains("晚 40 天") && late.contains("大病补充保障办法"), "{late}");
-    let json = gongkai().args(["check", "--format", "json", "--as-of", "2026-11-22", "--root"]).arg(repo()).output().unwrap();
+    let late = stderr
+        .lines()
+        .find(|l| l.contains("[W0305]"))
+        .expect("a late interpretation");
+    assert!(
+        late.contains("三同步") && late.contains("晚 40 天") && late.contains("大病补充保障办法"),
+        "{late}"
+    );
+    let json = gongkai()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+            "--root",
+        ])
+        .arg(repo())
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["sync"]["missing"], 1);
     assert_eq!(v["sync"]["late"], 1);
-    assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "W0305"));
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "W0305"));
 }
 
 #[test]
 fn demo_annual_reports_use_the_template_wording() {
     let out = demo();
     let report = read(out, "annual-reports/2024/index.html");
-    for text in ["危及“三安全一稳定”", "本年收费金额（单位：万元）", "本年新收政府信息公开申请数量", "结转下年度继续办理", "未经复议直接起诉", "<svg"] {
+    for text in [
+        "危及“三安全一稳定”",
+        "本年收费金额（单位：万元）",
+        "本年新收政府信息公开申请数量",
+        "结转下年度继续办理",
+        "未经复议直接起诉",
+        "<svg",
+    ] {
         assert!(report.contains(text), "report lacks {text}");
     }
 }

@@ -31,7 +31,13 @@ fn percent_decode(s: &str) -> String {
 
 fn percent_encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_graphic() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -57,16 +63,27 @@ fn serve(root: PathBuf) -> u16 {
             let path = percent_decode(path.split(['?', '#']).next().unwrap_or(""));
             let file = path.strip_prefix(PREFIX).map(|rel| {
                 let p = root.join(rel);
-                if p.is_dir() { p.join("index.html") } else { p }
+                if p.is_dir() {
+                    p.join("index.html")
+                } else {
+                    p
+                }
             });
-            let response = match file.filter(|f| f.is_file() && !f.components().any(|c| c.as_os_str() == "..")) {
+            let response = match file
+                .filter(|f| f.is_file() && !f.components().any(|c| c.as_os_str() == ".."))
+            {
                 Some(f) => {
                     let body = std::fs::read(f).unwrap();
-                    let mut r = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+                    let mut r = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
                     r.extend(body);
                     r
                 }
-                None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_vec(),
             };
             let _ = stream.write_all(&response);
         }
@@ -76,7 +93,12 @@ fn serve(root: PathBuf) -> u16 {
 
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", percent_encode(path)).unwrap();
+    write!(
+        s,
+        "GET {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        percent_encode(path)
+    )
+    .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
@@ -104,7 +126,11 @@ fn references(html: &str) -> Vec<String> {
 fn resolve(base: &str, reference: &str) -> String {
     let reference = reference.split('#').next().unwrap_or("");
     let dir = &base[..base.rfind('/').unwrap() + 1];
-    let joined = if reference.starts_with('/') { reference.to_string() } else { format!("{dir}{reference}") };
+    let joined = if reference.starts_with('/') {
+        reference.to_string()
+    } else {
+        format!("{dir}{reference}")
+    };
     let mut parts: Vec<&str> = Vec::new();
     for seg in joined.split('/') {
         match seg {
@@ -143,7 +169,12 @@ fn crawl(out: &Path) -> (usize, Vec<String>) {
         pages += 1;
         let html = String::from_utf8_lossy(&body);
         for r in references(&html) {
-            if r.is_empty() || r.starts_with('#') || r.contains("://") || r.starts_with("mailto:") || r.starts_with("tel:") {
+            if r.is_empty()
+                || r.starts_with('#')
+                || r.contains("://")
+                || r.starts_with("mailto:")
+                || r.starts_with("tel:")
+            {
                 continue;
             }
             let target = resolve(&url, &r);
@@ -165,7 +196,14 @@ fn demo_site_served_under_a_sub_path_has_no_broken_links() {
     let out = tmp.path().join("public");
     let root = repo();
     let o = gongkai()
-        .args(["build", "--as-of", "2026-11-22", "--base-url", "https://portal.example.gov.cn/portal/", "--root"])
+        .args([
+            "build",
+            "--as-of",
+            "2026-11-22",
+            "--base-url",
+            "https://portal.example.gov.cn/portal/",
+            "--root",
+        ])
         .arg(&root)
         .arg("--output")
         .arg(&out)
@@ -179,6 +217,12 @@ fn demo_site_served_under_a_sub_path_has_no_broken_links() {
 
 #[test]
 fn resolve_handles_dot_segments() {
-    assert_eq!(resolve("/portal/a/b/index.html", "../../static/x.css"), "/portal/static/x.css");
-    assert_eq!(resolve("/portal/index.html", "policies/index.html#x"), "/portal/policies/index.html");
+    assert_eq!(
+        resolve("/portal/a/b/index.html", "../../static/x.css"),
+        "/portal/static/x.css"
+    );
+    assert_eq!(
+        resolve("/portal/index.html", "policies/index.html#x"),
+        "/portal/policies/index.html"
+    );
 }

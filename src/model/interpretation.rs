@@ -15,7 +15,15 @@ pub mod keys {
 }
 
 /// The forms an interpretation may take.
-pub const FORMS: [&str; 7] = ["文字解读", "图文解读", "图解", "视频解读", "新闻发布会", "专家解读", "答记者问"];
+pub const FORMS: [&str; 7] = [
+    "文字解读",
+    "图文解读",
+    "图解",
+    "视频解读",
+    "新闻发布会",
+    "专家解读",
+    "答记者问",
+];
 
 /// An interpretation's own fields.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -33,7 +41,11 @@ pub fn parse(f: &mut Fields<'_>) -> Interpretation {
     let policies = f.string_list(&keys::POLICY);
     if policies.is_empty() {
         let d = f
-            .error("E0301", &keys::POLICY, "政策解读缺少解读对象（policy / 解读对象）")
+            .error(
+                "E0301",
+                &keys::POLICY,
+                "政策解读缺少解读对象（policy / 解读对象）",
+            )
             .help("写上所解读政策的索引号或发文字号，如 `解读对象: 示政办发〔2024〕11号`");
         f.diagnostics.push(d);
     }
@@ -42,11 +54,19 @@ pub fn parse(f: &mut Fields<'_>) -> Interpretation {
         Some(form) if FORMS.contains(&form.as_str()) => form,
         Some(other) => {
             let d = f
-                .warning("W0302", &keys::FORM, format!("解读形式“{other}”不在规定的形式中"))
+                .warning(
+                    "W0302",
+                    &keys::FORM,
+                    format!("解读形式“{other}”不在规定的形式中"),
+                )
                 .help(format!("可选：{}", FORMS.join("、")));
             f.diagnostics.push(d);
             other
         }
     };
-    Interpretation { policies, form, interpreter: f.string(&keys::INTERPRETER) }
+    Interpretation {
+        policies,
+        form,
+        interpreter: f.string(&keys::INTERPRETER),
+    }
 }

@@ -201,7 +201,12 @@ impl Document {
     }
 
     /// A warning about this document at the line of `k`.
-    pub fn warning_at(&self, code: &'static str, k: &Key, message: impl Into<String>) -> Diagnostic {
+    pub fn warning_at(
+        &self,
+        code: &'static str,
+        k: &Key,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::warning(code, message)
             .in_file(&self.source)
             .at_line(self.line_of(k).or(Some(self.front_line)))
@@ -301,12 +306,20 @@ pub fn build_document(mut raw: RawDocument<'_>, out: &mut Vec<Diagnostic>) -> Do
         Kind::AnnualReport => KindData::AnnualReport(Box::new(annual_report::parse(f))),
         Kind::Page => KindData::Page,
     };
-    if published.is_none() && matches!(raw.kind, Kind::Interpretation | Kind::NegativeList | Kind::AnnualReport) {
+    if published.is_none()
+        && matches!(
+            raw.kind,
+            Kind::Interpretation | Kind::NegativeList | Kind::AnnualReport
+        )
+    {
         let what = raw.kind.label();
-        let d = Diagnostic::error("E0111", format!("{what}缺少发布日期（published / 发布日期）"))
-            .in_file(&raw.source)
-            .at_line(raw.front_line)
-            .help("加上一行 `发布日期: 2024-04-28`");
+        let d = Diagnostic::error(
+            "E0111",
+            format!("{what}缺少发布日期（published / 发布日期）"),
+        )
+        .in_file(&raw.source)
+        .at_line(raw.front_line)
+        .help("加上一行 `发布日期: 2024-04-28`");
         f.diagnostics.push(d);
     }
     f.warn_unknown(raw.kind.label());
@@ -366,8 +379,10 @@ pub fn url_for(source: &std::path::Path, kind: Kind, data: &KindData) -> String 
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        let bad = matches!(c, '/' | '\\' | '?' | '#' | '%' | '&' | ':' | '*' | '"' | '<' | '>' | '|' | '\'' | '+')
-            || c.is_whitespace()
+        let bad = matches!(
+            c,
+            '/' | '\\' | '?' | '#' | '%' | '&' | ':' | '*' | '"' | '<' | '>' | '|' | '\'' | '+'
+        ) || c.is_whitespace()
             || c.is_control();
         out.push(if bad { '-' } else { c });
     }
@@ -403,13 +418,24 @@ mod tests {
         assert_eq!(slug("4305210003/2024-00012"), "4305210003-2024-00012");
         assert_eq!(slug("../etc"), "etc");
         assert_eq!(
-            url_for(Path::new("content/guide/index.md"), Kind::Page, &KindData::Page),
+            url_for(
+                Path::new("content/guide/index.md"),
+                Kind::Page,
+                &KindData::Page
+            ),
             "guide/"
         );
         assert_eq!(
-            url_for(Path::new("content/annual-reports/2024.md"), Kind::Page, &KindData::Page),
+            url_for(
+                Path::new("content/annual-reports/2024.md"),
+                Kind::Page,
+                &KindData::Page
+            ),
             "annual-reports/2024/"
         );
-        assert_eq!(url_for(Path::new("content/index.md"), Kind::Page, &KindData::Page), "");
+        assert_eq!(
+            url_for(Path::new("content/index.md"), Kind::Page, &KindData::Page),
+            ""
+        );
     }
 }

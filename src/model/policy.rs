@@ -136,19 +136,32 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         Some("依申请公开") => Disclosure::OnRequest,
         Some(other) => {
             let d = f
-                .warning("W0204", &DISCLOSURE, format!("公开方式“{other}”无法识别，按主动公开处理"))
+                .warning(
+                    "W0204",
+                    &DISCLOSURE,
+                    format!("公开方式“{other}”无法识别，按主动公开处理"),
+                )
                 .help("公开方式写“主动公开”或“依申请公开”");
             f.diagnostics.push(d);
             Disclosure::Proactive
         }
     };
     let repealed = f.value(&REPEALED).and_then(|v| relation(f, v, &REPEALED));
-    let partly_invalid = f.value(&PARTLY_INVALID).and_then(|v| relation(f, v, &PARTLY_INVALID));
+    let partly_invalid = f
+        .value(&PARTLY_INVALID)
+        .and_then(|v| relation(f, v, &PARTLY_INVALID));
     let amended = match f.value(&AMENDED) {
-        Some(Value::Sequence(items)) => items.iter().filter_map(|v| relation(f, v, &AMENDED)).collect(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| relation(f, v, &AMENDED))
+            .collect(),
         Some(v @ Value::Mapping(_)) => relation(f, v, &AMENDED).into_iter().collect(),
         Some(_) => {
-            let d = f.error("E0205", &AMENDED, "“修改”应为列表，每项含 date（日期）和 by（修改文件）");
+            let d = f.error(
+                "E0205",
+                &AMENDED,
+                "“修改”应为列表，每项含 date（日期）和 by（修改文件）",
+            );
             f.diagnostics.push(d);
             Vec::new()
         }
@@ -158,7 +171,11 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         Some(Value::Sequence(items)) => items.iter().filter_map(|v| attachment(f, v)).collect(),
         Some(v) if scalar_text(v).is_some() => attachment(f, v).into_iter().collect(),
         Some(_) => {
-            let d = f.error("E0206", &ATTACHMENTS, "“附件”应为列表，每项含 file（文件名）和 title（标题）");
+            let d = f.error(
+                "E0206",
+                &ATTACHMENTS,
+                "“附件”应为列表，每项含 file（文件名）和 title（标题）",
+            );
             f.diagnostics.push(d);
             Vec::new()
         }
@@ -185,7 +202,14 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
 fn relation(f: &mut Fields<'_>, v: &Value, k: &Key) -> Option<Relation> {
     let Value::Mapping(m) = v else {
         let d = f
-            .error("E0205", k, format!("“{}”应写成 {{date: 日期, by: 文件的索引号或发文字号}}", k.aliases[0]))
+            .error(
+                "E0205",
+                k,
+                format!(
+                    "“{}”应写成 {{date: 日期, by: 文件的索引号或发文字号}}",
+                    k.aliases[0]
+                ),
+            )
             .help("例如：\n  废止:\n    日期: 2024-05-01\n    依据: 示政发〔2024〕3号");
         f.diagnostics.push(d);
         return None;
@@ -199,7 +223,11 @@ fn relation(f: &mut Fields<'_>, v: &Value, k: &Key) -> Option<Relation> {
     };
     if rel.date.is_none() && inner.value(&keys::REL_DATE).is_none() {
         let d = inner
-            .error("E0207", &keys::REL_DATE, format!("“{}”缺少日期（date）", k.aliases[0]))
+            .error(
+                "E0207",
+                &keys::REL_DATE,
+                format!("“{}”缺少日期（date）", k.aliases[0]),
+            )
             .help("加上 `日期: 2024-05-01`");
         inner.diagnostics.push(d);
     }
@@ -229,7 +257,11 @@ fn attachment(f: &mut Fields<'_>, v: &Value) -> Option<Attachment> {
         }
         other => {
             let file = scalar_text(other)?;
-            Some(Attachment { title: file.clone(), file, line })
+            Some(Attachment {
+                title: file.clone(),
+                file,
+                line,
+            })
         }
     }
 }

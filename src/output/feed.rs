@@ -15,10 +15,18 @@ pub fn atom(site: &Site) -> String {
         .iter()
         .filter(|d| d.kind != Kind::Page && d.published.is_some_and(|p| p <= site.as_of))
         .collect();
-    docs.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.source.cmp(&b.source)));
+    docs.sort_by(|a, b| {
+        b.published
+            .cmp(&a.published)
+            .then_with(|| a.source.cmp(&b.source))
+    });
     docs.truncate(ENTRIES);
     let base = &site.config.base_url;
-    let updated = docs.first().and_then(|d| d.published).map(date::iso).unwrap_or_else(|| date::iso(site.as_of));
+    let updated = docs
+        .first()
+        .and_then(|d| d.published)
+        .map(date::iso)
+        .unwrap_or_else(|| date::iso(site.as_of));
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"alternate\" href=\"{}\"/>\n  <link rel=\"self\" href=\"{}feed.xml\"/>\n  <updated>{}T00:00:00+08:00</updated>\n  <author><name>{}</name></author>\n",
         xml_escape(&site.config.title),

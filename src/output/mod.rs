@@ -13,10 +13,10 @@ mod sitemap;
 use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::render::{OutputContent, OutputFile, Rendered};
-use std::sync::Mutex;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The file that marks a folder as gongkai's output (and so safe to clean).
 pub const MARKER: &str = ".gongkai-output";
@@ -68,16 +68,29 @@ impl Output {
                 .next()
                 .is_none();
             if !has_marker && !empty {
-                return Err(Error::ForeignOutput { path: out_dir.to_path_buf() });
+                return Err(Error::ForeignOutput {
+                    path: out_dir.to_path_buf(),
+                });
             }
         }
-        let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let staging = out_dir.with_file_name(format!(".{name}.gongkai-staging"));
         // A staging folder left by an interrupted build holds nothing anyone needs.
         if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| Error::io("清理上次中断构建的临时目录", &staging, e))?;
+            std::fs::remove_dir_all(&staging)
+                .map_err(|e| Error::io("清理上次中断构建的临时目录", &staging, e))?;
         }
-        Ok(Output::new(root, Some(Target { out_dir: out_dir.to_path_buf(), staging, committed: false })))
+        Ok(Output::new(
+            root,
+            Some(Target {
+                out_dir: out_dir.to_path_buf(),
+                staging,
+                committed: false,
+            }),
+        ))
     }
 
     fn new(root: &Path, target: Option<Target>) -> Output {
@@ -97,12 +110,16 @@ impl Output {
             lock(&self.duplicates).push(file.path);
             return Ok(());
         }
-        let Some(target) = &self.target else { return Ok(()) };
+        let Some(target) = &self.target else {
+            return Ok(());
+        };
         let data: std::borrow::Cow<[u8]> = match &file.content {
             OutputContent::Bytes(b) => b.into(),
             OutputContent::Copy(src) => {
                 let path = self.root.join(src);
-                std::fs::read(&path).map_err(|e| Error::io("读取附件", &path, e))?.into()
+                std::fs::read(&path)
+                    .map_err(|e| Error::io("读取附件", &path, e))?
+                    .into()
             }
         };
         let published = target.out_dir.join(&file.path);
@@ -136,9 +153,16 @@ impl Output {
         let produced = std::mem::take(&mut *lock(&self.produced));
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         staged.sort();
-        let mut stats = WriteStats { total: produced.len(), written: staged.len(), removed: 0 };
-        let Some(target) = self.target.as_mut() else { return Ok(stats) };
-        std::fs::create_dir_all(&target.out_dir).map_err(|e| Error::io("创建输出目录", &target.out_dir, e))?;
+        let mut stats = WriteStats {
+            total: produced.len(),
+            written: staged.len(),
+            removed: 0,
+        };
+        let Some(target) = self.target.as_mut() else {
+            return Ok(stats);
+        };
+        std::fs::create_dir_all(&target.out_dir)
+            .map_err(|e| Error::io("创建输出目录", &target.out_dir, e))?;
         // The marker first: should anything below fail, the folder is still recognised
         // as ours next time.
         staged.sort_by_key(|p| p != MARKER);
@@ -176,9 +200,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn same_bytes(path: &Path, data: &[u8]) -> bool {
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == data.len() as u64 => {
-            std::fs::read(path).map(|existing| existing == data).unwrap_or(false)
-        }
+        Ok(meta) if meta.is_file() && meta.len() == data.len() as u64 => std::fs::read(path)
+            .map(|existing| existing == data)
+            .unwrap_or(false),
         _ => false,
     }
 }
@@ -190,31 +214,46 @@ fn move_across(from: &Path, to: &Path) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| Error::io("创建临时文件", dir, e))?;
     let data = std::fs::read(from).map_err(|e| Error::io("读取临时文件", from, e))?;
-    tmp.write_all(&data).map_err(|e| Error::io("写入临时文件", tmp.path().to_path_buf(), e))?;
+    tmp.write_all(&data)
+        .map_err(|e| Error::io("写入临时文件", tmp.path().to_path_buf(), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(to).map_err(|e| Error::io("写入文件", to, e.error))?;
+    tmp.persist(to)
+        .map_err(|e| Error::io("写入文件", to, e.error))?;
     Ok(())
 }
 
 /// Add sitemap, feed, robots.txt, the marker and the search index.
 pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
     let Rendered { search_docs, .. } = rendered;
-    let html_pages: Vec<String> = output.paths().into_iter().filter(|p| p.ends_with("index.html")).collect();
+    let html_pages: Vec<String> = output
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
     let mut extra = vec![
         bytes("sitemap.xml", sitemap::sitemap_xml(site, &html_pages)),
         bytes("feed.xml", feed::atom(site)),
         bytes(
             "robots.txt",
-            format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.config.base_url),
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+                site.config.base_url
+            ),
         ),
-        bytes(MARKER, "此目录由 gongkai 生成；构建时会更新或删除其中的文件。\n".to_string()),
+        bytes(
+            MARKER,
+            "此目录由 gongkai 生成；构建时会更新或删除其中的文件。\n".to_string(),
+        ),
     ];
     for (path, data) in crate::search::build_index(&search_docs) {
-        extra.push(OutputFile { path, content: OutputContent::Bytes(data) });
+        extra.push(OutputFile {
+            path,
+            content: OutputContent::Bytes(data),
+        });
     }
     for f in extra {
         output.put(f)?;
@@ -223,14 +262,20 @@ pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
 }
 
 fn bytes(path: &str, text: String) -> OutputFile {
-    OutputFile { path: path.into(), content: OutputContent::Bytes(text.into_bytes()) }
+    OutputFile {
+        path: path.into(),
+        content: OutputContent::Bytes(text.into_bytes()),
+    }
 }
 
 /// Remove files (and then empty folders) that the build no longer produces.
 fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
     let mut removed = 0;
     let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(out_dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(out_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| Error::io("读取输出目录", out_dir, e.into()))?;
         if entry.file_type().is_dir() {
             if entry.depth() > 0 {
@@ -239,16 +284,23 @@ fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
             continue;
         }
         let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        let rel: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
         if !produced.contains(&rel.join("/")) {
-            std::fs::remove_file(entry.path()).map_err(|e| Error::io("删除过期文件", entry.path(), e))?;
+            std::fs::remove_file(entry.path())
+                .map_err(|e| Error::io("删除过期文件", entry.path(), e))?;
             removed += 1;
         }
     }
     // Deepest first, so parents empty out after their children.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in dirs {
-        if std::fs::read_dir(&d).map(|mut it| it.next().is_none()).unwrap_or(false) {
+        if std::fs::read_dir(&d)
+            .map(|mut it| it.next().is_none())
+            .unwrap_or(false)
+        {
             let _ = std::fs::remove_dir(&d);
         }
     }

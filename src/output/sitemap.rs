@@ -8,13 +8,20 @@ pub fn sitemap_xml(site: &Site, pages: &[String]) -> String {
     let lastmod: std::collections::HashMap<String, String> = site
         .docs
         .iter()
-        .filter_map(|d| d.published.map(|p| (format!("{}index.html", d.url), crate::date::iso(p))))
+        .filter_map(|d| {
+            d.published
+                .map(|p| (format!("{}index.html", d.url), crate::date::iso(p)))
+        })
         .collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages {
         let dir = page.trim_end_matches("index.html");
         out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&format!("{}{}", site.config.base_url, encode_path(dir))));
+        out.push_str(&xml_escape(&format!(
+            "{}{}",
+            site.config.base_url,
+            encode_path(dir)
+        )));
         out.push_str("</loc>");
         if let Some(m) = lastmod.get(page) {
             out.push_str("<lastmod>");

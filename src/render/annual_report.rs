@@ -290,9 +290,11 @@ fn requests(s: &mut String, r: &Requests, format: Format) {
     s.push_str("<caption>收到和处理政府信息公开申请情况</caption>\n");
     s.push_str("<colgroup class=\"report-labels\" span=\"3\"></colgroup><colgroup span=\"1\"></colgroup><colgroup span=\"5\"></colgroup><colgroup class=\"report-sums\" span=\"1\"></colgroup>\n");
     s.push_str("<thead>\n");
+    // The template's top-left cell carries the balance note. It is a header cell, as it
+    // heads the label columns; a data cell without a header would trip screen readers.
     let _ = writeln!(
         s,
-        "<tr><td class=\"report-note\" colspan=\"3\" rowspan=\"3\">{}</td><th scope=\"colgroup\" colspan=\"7\" id=\"ar-req-applicant\">申请人情况</th></tr>",
+        "<tr><th class=\"report-note\" colspan=\"3\" rowspan=\"3\" id=\"ar-req-note\">{}</th><th scope=\"colgroup\" colspan=\"7\" id=\"ar-req-applicant\">申请人情况</th></tr>",
         esc(BALANCE_NOTE)
     );
     s.push_str("<tr><th scope=\"col\" rowspan=\"2\" id=\"ar-req-c0\" headers=\"ar-req-applicant\">自然人</th>");

@@ -5,12 +5,14 @@
 //! Each listing is built by grouping document positions once (a map from facet value to
 //! positions), so the cost is linear in the number of documents.
 
-use super::views::{base_context, catalog_path, catalog_url, meta, short_label, site_meta, ItemView, LinkView};
+use super::views::{
+    base_context, catalog_path, catalog_url, meta, short_label, site_meta, ItemView, LinkView,
+};
 use super::{OutputContent, OutputFile, Theme, LISTED_KINDS};
 use crate::error::Result;
-use crate::output::Output;
 use crate::link::Site;
 use crate::model::{slug, Kind};
+use crate::output::Output;
 use crate::rules::validity::ValidityStatus;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -60,10 +62,17 @@ struct Listing {
 }
 
 /// Render every column page.
-pub(super) fn render_listings(site: &Site, theme: &Theme, views: &[ItemView], output: &Output) -> Result<()> {
+pub(super) fn render_listings(
+    site: &Site,
+    theme: &Theme,
+    views: &[ItemView],
+    output: &Output,
+) -> Result<()> {
     let mut listings = Vec::new();
     for kind in LISTED_KINDS {
-        let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
+        let mut members: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| site.docs[i].kind == kind)
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -89,14 +98,21 @@ pub(super) fn render_listings(site: &Site, theme: &Theme, views: &[ItemView], ou
 fn sort_newest_first(site: &Site, members: &mut [usize]) {
     members.sort_by(|&a, &b| {
         let (da, db) = (&site.docs[a], &site.docs[b]);
-        db.published.cmp(&da.published).then_with(|| da.source.cmp(&db.source))
+        db.published
+            .cmp(&da.published)
+            .then_with(|| da.source.cmp(&db.source))
     });
 }
 
 fn crumbs(extra: &[(&str, &str)]) -> Vec<LinkView> {
     std::iter::once(("首页", ""))
         .chain(extra.iter().copied())
-        .map(|(t, u)| LinkView { title: t.into(), url: u.into(), date: None, note: None })
+        .map(|(t, u)| LinkView {
+            title: t.into(),
+            url: u.into(),
+            date: None,
+            note: None,
+        })
         .collect()
 }
 
@@ -130,7 +146,10 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
                     by_topic.entry(t.clone()).or_default().push(i);
                 }
                 if let Some(v) = site.validity_of(i) {
-                    by_status.entry(v.status.label().to_string()).or_default().push(i);
+                    by_status
+                        .entry(v.status.label().to_string())
+                        .or_default()
+                        .push(i);
                 }
             }
             groups.push(("department", "按部门", by_dept));
@@ -178,7 +197,11 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
                     links.reverse();
                 }
                 if *facet == "status" {
-                    links.sort_by_key(|l| ValidityStatus::ALL.iter().position(|s| s.label() == l.label));
+                    links.sort_by_key(|l| {
+                        ValidityStatus::ALL
+                            .iter()
+                            .position(|s| s.label() == l.label)
+                    });
                 }
                 Facet { title, links }
             })
@@ -196,7 +219,11 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
     }];
     for (facet, title, values) in &groups {
         for (value, items) in values {
-            let shown = if *facet == "year" { format!("{value}年") } else { value.clone() };
+            let shown = if *facet == "year" {
+                format!("{value}年")
+            } else {
+                value.clone()
+            };
             out.push(Listing {
                 url: facet_url(facet, value),
                 title: format!("{label}：{shown}"),
@@ -217,12 +244,19 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
     let mut nodes: BTreeMap<String, (Vec<usize>, BTreeMap<String, usize>)> = BTreeMap::new();
     nodes.entry(String::new()).or_default();
     for (i, d) in site.docs.iter().enumerate() {
-        let Some(path) = catalog_path(d) else { continue };
+        let Some(path) = catalog_path(d) else {
+            continue;
+        };
         let segments: Vec<&str> = path.split('/').collect();
         for depth in 0..segments.len() {
             let parent = segments[..depth].join("/");
             let child = segments[..=depth].join("/");
-            *nodes.entry(parent).or_default().1.entry(child.clone()).or_default() += 1;
+            *nodes
+                .entry(parent)
+                .or_default()
+                .1
+                .entry(child.clone())
+                .or_default() += 1;
             nodes.entry(child).or_default();
         }
         nodes.entry(path).or_default().0.push(i);
@@ -230,7 +264,11 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
     // Counts on child links are documents below the child, not entries.
     let mut below: BTreeMap<String, usize> = BTreeMap::new();
     for (path, (items, _)) in &nodes {
-        let segs: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('/').collect() };
+        let segs: Vec<&str> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('/').collect()
+        };
         for depth in 1..=segs.len() {
             *below.entry(segs[..depth].join("/")).or_default() += items.len();
         }
@@ -239,7 +277,11 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
         .into_iter()
         .map(|(path, (mut items, children))| {
             sort_newest_first(site, &mut items);
-            let url = if path.is_empty() { "catalog/".to_string() } else { catalog_url(&path) };
+            let url = if path.is_empty() {
+                "catalog/".to_string()
+            } else {
+                catalog_url(&path)
+            };
             let title = if path.is_empty() {
                 "信息公开目录".to_string()
             } else {
@@ -256,11 +298,17 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
             let breadcrumbs = if path.is_empty() {
                 crumbs(&[])
             } else {
-                let pairs: Vec<(&str, &str)> = trail.iter().map(|(t, u)| (t.as_str(), u.as_str())).collect();
+                let pairs: Vec<(&str, &str)> = trail
+                    .iter()
+                    .map(|(t, u)| (t.as_str(), u.as_str()))
+                    .collect();
                 crumbs(&pairs)
             };
             Listing {
-                description: format!("信息公开目录：{}", if path.is_empty() { "全部" } else { &path }),
+                description: format!(
+                    "信息公开目录：{}",
+                    if path.is_empty() { "全部" } else { &path }
+                ),
                 column_type: "信息公开目录",
                 children: children
                     .keys()
@@ -299,9 +347,19 @@ fn render_listing(
     l: &Listing,
     page_size: usize,
 ) -> Result<Vec<OutputFile>> {
-    let chunks: Vec<&[usize]> = if l.items.is_empty() { vec![&[][..]] } else { l.items.chunks(page_size).collect() };
+    let chunks: Vec<&[usize]> = if l.items.is_empty() {
+        vec![&[][..]]
+    } else {
+        l.items.chunks(page_size).collect()
+    };
     let total_pages = chunks.len();
-    let page_url = |n: usize| if n == 1 { l.url.clone() } else { format!("{}page/{n}/", l.url) };
+    let page_url = |n: usize| {
+        if n == 1 {
+            l.url.clone()
+        } else {
+            format!("{}page/{n}/", l.url)
+        }
+    };
     let mut files = Vec::with_capacity(total_pages);
     for (idx, chunk) in chunks.iter().enumerate() {
         let n = idx + 1;
@@ -313,18 +371,38 @@ fn render_listing(
             next: (n < total_pages).then(|| page_url(n + 1)),
             pages: page_window(n, total_pages)
                 .into_iter()
-                .map(|p| PageLink { number: p, url: page_url(p), current: p == n })
+                .map(|p| PageLink {
+                    number: p,
+                    url: page_url(p),
+                    current: p == n,
+                })
                 .collect(),
         });
-        let title = if n > 1 { format!("{}（第{n}页）", l.title) } else { l.title.clone() };
+        let title = if n > 1 {
+            format!("{}（第{n}页）", l.title)
+        } else {
+            l.title.clone()
+        };
         let mut meta_tags = site_meta(site);
         meta_tags.extend(meta(&[
             ("ColumnName", Some(l.title.clone())),
             ("ColumnDescription", Some(l.description.clone())),
-            ("ColumnKeywords", Some(format!("{},{}", l.title, site.config.title))),
+            (
+                "ColumnKeywords",
+                Some(format!("{},{}", l.title, site.config.title)),
+            ),
             ("ColumnType", Some(l.column_type.to_string())),
         ]));
-        let mut ctx = base_context(&url, &title, &l.breadcrumbs, &meta_tags);
+        let mut trail = l.breadcrumbs.clone();
+        if n > 1 {
+            trail.push(LinkView {
+                title: l.title.clone(),
+                url: l.url.clone(),
+                date: None,
+                note: None,
+            });
+        }
+        let mut ctx = base_context(&url, &title, &trail, &meta_tags);
         let view = ListingView {
             title: &title,
             description: &l.description,
@@ -335,9 +413,16 @@ fn render_listing(
             pagination,
         };
         ctx.insert("listing", &view);
-        let template = if l.column_type == "信息公开目录" { "catalog.html" } else { "listing.html" };
+        let template = if l.column_type == "信息公开目录" {
+            "catalog.html"
+        } else {
+            "listing.html"
+        };
         let html = theme.render(template, &ctx)?;
-        files.push(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) });
+        files.push(OutputFile {
+            path: format!("{url}index.html"),
+            content: OutputContent::Bytes(html.into_bytes()),
+        });
     }
     Ok(files)
 }
@@ -349,18 +434,32 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The newest `n` documents of a kind; of a negative list, only its current version.
 fn latest(site: &Site, views: &[ItemView], kind: Kind, n: usize) -> Vec<ItemView> {
-    let mut members: Vec<usize> = (0..site.docs.len()).filter(|&i| site.docs[i].kind == kind).collect();
+    let mut members: Vec<usize> = (0..site.docs.len())
+        .filter(|&i| site.docs[i].kind == kind)
+        .filter(|&i| kind != Kind::NegativeList || site.versions[i].first() == Some(&i))
+        .collect();
     sort_newest_first(site, &mut members);
-    members.into_iter().take(n).map(|i| views[i].clone()).collect()
+    members
+        .into_iter()
+        .take(n)
+        .map(|i| views[i].clone())
+        .collect()
 }
 
 fn pages(site: &Site) -> Vec<LinkView> {
-    let mut pages: Vec<&crate::model::Document> = site.docs.iter().filter(|d| d.kind == Kind::Page).collect();
+    let mut pages: Vec<&crate::model::Document> =
+        site.docs.iter().filter(|d| d.kind == Kind::Page).collect();
     pages.sort_by(|a, b| (a.weight, &a.source).cmp(&(b.weight, &b.source)));
     pages
         .into_iter()
-        .map(|d| LinkView { title: d.title.clone(), url: d.url.clone(), date: None, note: None })
+        .map(|d| LinkView {
+            title: d.title.clone(),
+            url: d.url.clone(),
+            date: None,
+            note: None,
+        })
         .collect()
 }
 
@@ -369,23 +468,44 @@ fn column_meta(site: &Site, name: &str, description: &str) -> Vec<super::views::
     m.extend(meta(&[
         ("ColumnName", Some(name.to_string())),
         ("ColumnDescription", Some(description.to_string())),
-        ("ColumnKeywords", Some(format!("{name},{}", site.config.title))),
+        (
+            "ColumnKeywords",
+            Some(format!("{name},{}", site.config.title)),
+        ),
         ("ColumnType", Some("信息公开".to_string())),
     ]));
     m
 }
 
 fn render_home(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<OutputFile> {
-    let description = if site.config.description.is_empty() { site.config.title.clone() } else { site.config.description.clone() };
-    let mut ctx = base_context("", &site.config.title, &[], &column_meta(site, "首页", &description));
+    let description = if site.config.description.is_empty() {
+        site.config.title.clone()
+    } else {
+        site.config.description.clone()
+    };
+    let mut ctx = base_context(
+        "",
+        &site.config.title,
+        &[],
+        &column_meta(site, "首页", &description),
+    );
     ctx.insert("policies", &latest(site, views, Kind::Policy, 8));
-    ctx.insert("interpretations", &latest(site, views, Kind::Interpretation, 6));
+    ctx.insert(
+        "interpretations",
+        &latest(site, views, Kind::Interpretation, 6),
+    );
     ctx.insert("reports", &latest(site, views, Kind::AnnualReport, 5));
-    ctx.insert("negative_lists", &latest(site, views, Kind::NegativeList, 5));
+    ctx.insert(
+        "negative_lists",
+        &latest(site, views, Kind::NegativeList, 5),
+    );
     ctx.insert("pages", &pages(site));
     ctx.insert("canonical", &site.config.base_url);
     let html = theme.render("index.html", &ctx)?;
-    Ok(OutputFile { path: "index.html".into(), content: OutputContent::Bytes(html.into_bytes()) })
+    Ok(OutputFile {
+        path: "index.html".into(),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -410,7 +530,10 @@ fn catalog_tree(site: &Site) -> Vec<TreeNode> {
             .iter()
             .filter(|p| match prefix {
                 "" => !p.contains('/'),
-                _ => p.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')).is_some_and(|r| !r.contains('/')),
+                _ => p
+                    .strip_prefix(prefix)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .is_some_and(|r| !r.contains('/')),
             })
             .map(|p| TreeNode {
                 title: p.rsplit('/').next().unwrap_or(p).to_string(),
@@ -424,16 +547,29 @@ fn catalog_tree(site: &Site) -> Vec<TreeNode> {
 
 fn render_sitemap_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let url = "sitemap/";
-    let mut ctx = base_context(url, "网站地图", &crumbs(&[]), &column_meta(site, "网站地图", "本站栏目一览"));
+    let mut ctx = base_context(
+        url,
+        "网站地图",
+        &crumbs(&[]),
+        &column_meta(site, "网站地图", "本站栏目一览"),
+    );
     ctx.insert("catalog", &catalog_tree(site));
     ctx.insert("pages", &pages(site));
     let html = theme.render("sitemap.html", &ctx)?;
-    Ok(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) })
+    Ok(OutputFile {
+        path: format!("{url}index.html"),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }
 
 fn render_search_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let url = "search/";
-    let mut ctx = base_context(url, "站内搜索", &crumbs(&[]), &column_meta(site, "站内搜索", "搜索本站公开的政府信息"));
+    let mut ctx = base_context(
+        url,
+        "站内搜索",
+        &crumbs(&[]),
+        &column_meta(site, "站内搜索", "搜索本站公开的政府信息"),
+    );
     let kinds: Vec<serde_json::Value> = Kind::ALL
         .iter()
         .filter(|k| site.docs.iter().any(|d| d.kind == **k))
@@ -443,9 +579,15 @@ fn render_search_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     let statuses: Vec<&str> = ValidityStatus::ALL.iter().map(|s| s.label()).collect();
-    ctx.insert("search_filters", &serde_json::json!({"kinds": kinds, "years": years, "statuses": statuses}));
+    ctx.insert(
+        "search_filters",
+        &serde_json::json!({"kinds": kinds, "years": years, "statuses": statuses}),
+    );
     let html = theme.render("search.html", &ctx)?;
-    Ok(OutputFile { path: format!("{url}index.html"), content: OutputContent::Bytes(html.into_bytes()) })
+    Ok(OutputFile {
+        path: format!("{url}index.html"),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }
 
 /// `404.html` is served for any missing path at any depth, so relative links cannot
@@ -456,10 +598,17 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile> {
         .base_url
         .split("://")
         .nth(1)
-        .map(|rest| rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into()))
+        .map(|rest| {
+            rest.find('/')
+                .map(|i| rest[i..].to_string())
+                .unwrap_or_else(|| "/".into())
+        })
         .unwrap_or_else(|| "/".into());
     let mut ctx = base_context("", "页面不存在", &crumbs(&[]), &site_meta(site));
     ctx.insert("root", &base_path);
     let html = theme.render("404.html", &ctx)?;
-    Ok(OutputFile { path: "404.html".into(), content: OutputContent::Bytes(html.into_bytes()) })
+    Ok(OutputFile {
+        path: "404.html".into(),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }

@@ -16,9 +16,9 @@ use crate::date;
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::link::Site;
-use crate::output::Output;
 use crate::markdown::{self, LinkResolution, MarkdownContext, RenderedMarkdown};
 use crate::model::{Document, Kind, KindData};
+use crate::output::Output;
 use crate::validate::resolve_relative;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -62,7 +62,10 @@ pub(crate) struct DocMarkdown {
 /// The site-relative path of a published asset: `content/a/b.pdf` → `files/a/b.pdf`.
 pub fn asset_url(source: &std::path::Path) -> String {
     let rel = source.strip_prefix("content").unwrap_or(source);
-    let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     format!("files/{}", parts.join("/"))
 }
 
@@ -94,10 +97,19 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
         .enumerate()
         .map(|(i, d)| {
             let DocMarkdown { md, assets } = render_markdown(site, d);
-            let RenderedMarkdown { html, first_paragraph, plain_text, diagnostics, .. } = md;
+            let RenderedMarkdown {
+                html,
+                first_paragraph,
+                plain_text,
+                diagnostics,
+                ..
+            } = md;
             let view = views::doc_view(site, i, d, html, &first_paragraph);
             let page = views::render_document(site, theme, i, d, &view)?;
-            output.put(OutputFile { path: format!("{}index.html", d.url), content: OutputContent::Bytes(page.into_bytes()) })?;
+            output.put(OutputFile {
+                path: format!("{}index.html", d.url),
+                content: OutputContent::Bytes(page.into_bytes()),
+            })?;
             Ok(DocOutput {
                 item: views::ItemView::from(&view),
                 search: views::search_doc(d, &view, plain_text),
@@ -134,16 +146,25 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
 
     // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {
-        output.put(OutputFile { path: format!("static/{path}"), content: OutputContent::Bytes(bytes.clone()) })?;
+        output.put(OutputFile {
+            path: format!("static/{path}"),
+            content: OutputContent::Bytes(bytes.clone()),
+        })?;
     }
     output.put(OutputFile {
         path: "static/css/highlight.css".into(),
         content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
     })?;
     for a in assets {
-        output.put(OutputFile { path: asset_url(&a), content: OutputContent::Copy(a) })?;
+        output.put(OutputFile {
+            path: asset_url(&a),
+            content: OutputContent::Copy(a),
+        })?;
     }
-    Ok(Rendered { diagnostics, search_docs })
+    Ok(Rendered {
+        diagnostics,
+        search_docs,
+    })
 }
 
 /// Render a document's Markdown, resolving relative links: to another document's page,
@@ -163,7 +184,10 @@ fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
             Err(reason) => LinkResolution::Reject(reason),
             Ok(target) => {
                 if let Some(&j) = site.by_source.get(&target) {
-                    LinkResolution::Rewrite(format!("{root}{}index.html{fragment}", site.docs[j].url))
+                    LinkResolution::Rewrite(format!(
+                        "{root}{}index.html{fragment}",
+                        site.docs[j].url
+                    ))
                 } else if site.assets.contains(&target) {
                     let url = format!("{root}{}{fragment}", asset_url(&target));
                     if let Ok(mut u) = used.lock() {
@@ -176,7 +200,11 @@ fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
             }
         }
     };
-    let ctx = MarkdownContext { file: &d.source, first_line: d.body_line, resolve: &resolve };
+    let ctx = MarkdownContext {
+        file: &d.source,
+        first_line: d.body_line,
+        resolve: &resolve,
+    };
     let md = markdown::render(&d.body, &ctx);
     let assets = used.into_inner().unwrap_or_default();
     DocMarkdown { md, assets }
@@ -205,4 +233,9 @@ pub(crate) fn pub_date(d: Option<date::Date>) -> Option<String> {
 }
 
 /// Kinds that get their own listing section, in navigation order.
-pub(crate) const LISTED_KINDS: [Kind; 4] = [Kind::Policy, Kind::Interpretation, Kind::NegativeList, Kind::AnnualReport];
+pub(crate) const LISTED_KINDS: [Kind; 4] = [
+    Kind::Policy,
+    Kind::Interpretation,
+    Kind::NegativeList,
+    Kind::AnnualReport,
+];

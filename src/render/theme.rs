@@ -83,15 +83,20 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| Error::Template { template: "（加载模板）".into(), message: error_chain(&e) })?;
+            .map_err(|e| Error::Template {
+                template: "（加载模板）".into(),
+                message: error_chain(&e),
+            })?;
         Ok(Theme { tera, static_files })
     }
 
     /// Values every page sees (`site`, `nav`, `as_of`), serialised once rather than
     /// into each of the site's pages.
     pub fn set_globals(&mut self, globals: &impl serde::Serialize) -> Result<()> {
-        let ctx = tera::Context::from_serialize(globals)
-            .map_err(|e| Error::Template { template: "（全局变量）".into(), message: error_chain(&e) })?;
+        let ctx = tera::Context::from_serialize(globals).map_err(|e| Error::Template {
+            template: "（全局变量）".into(),
+            message: error_chain(&e),
+        })?;
         self.tera.global_context().extend(ctx);
         Ok(())
     }
@@ -100,7 +105,10 @@ impl Theme {
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
         self.tera
             .render(template, context)
-            .map_err(|e| Error::Template { template: template.into(), message: error_chain(&e) })
+            .map_err(|e| Error::Template {
+                template: template.into(),
+                message: error_chain(&e),
+            })
     }
 }
 
@@ -120,14 +128,21 @@ fn read_tree(dir: &Path, add: &mut dyn FnMut(String, Vec<u8>)) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| Error::io("读取主题目录", dir, e.into()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("读取主题文件", entry.path(), e))?;
+        let rel: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| Error::io("读取主题文件", entry.path(), e))?;
         add(rel.join("/"), bytes);
     }
     Ok(())

@@ -197,7 +197,13 @@ pub fn meta(pairs: &[(&'static str, Option<String>)]) -> Vec<Meta> {
     pairs
         .iter()
         .filter_map(|(name, content)| {
-            content.as_ref().filter(|c| !c.trim().is_empty()).map(|c| Meta { name, content: c.clone() })
+            content
+                .as_ref()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| Meta {
+                    name,
+                    content: c.clone(),
+                })
         })
         .collect()
 }
@@ -226,7 +232,11 @@ pub fn globals(site: &Site) -> Globals {
     ];
     for kind in super::LISTED_KINDS {
         if site.docs.iter().any(|d| d.kind == kind) {
-            nav.push(link(short_label(kind), &format!("{}/", kind.folder()), None));
+            nav.push(link(
+                short_label(kind),
+                &format!("{}/", kind.folder()),
+                None,
+            ));
         }
     }
     nav.push(link("搜索", "search/", None));
@@ -252,7 +262,12 @@ pub fn short_label(kind: Kind) -> &'static str {
 }
 
 fn link(title: &str, url: &str, date: Option<String>) -> LinkView {
-    LinkView { title: title.to_string(), url: url.to_string(), date, note: None }
+    LinkView {
+        title: title.to_string(),
+        url: url.to_string(),
+        date,
+        note: None,
+    }
 }
 
 fn validity_view(site: &Site, i: usize) -> Option<ValidityView> {
@@ -283,7 +298,13 @@ pub fn catalog_path(d: &Document) -> Option<String> {
 }
 
 /// Build the view of document `i`.
-pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, body_html: String, first_paragraph: &str) -> DocView {
+pub(crate) fn doc_view(
+    site: &Site,
+    i: usize,
+    d: &Document,
+    body_html: String,
+    first_paragraph: &str,
+) -> DocView {
     let policy = d.policy();
     let relation = |r: &crate::model::policy::Relation, target: Option<usize>| RelationView {
         date: r.date.map(date::iso),
@@ -319,7 +340,10 @@ pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, body_html: String, f
             .map(|t| link(t, &format!("policies/topic/{}/", slug(t)), None))
             .collect(),
         keywords: d.keywords.clone(),
-        summary: d.summary.clone().unwrap_or_else(|| truncate(first_paragraph, 120)),
+        summary: d
+            .summary
+            .clone()
+            .unwrap_or_else(|| truncate(first_paragraph, 120)),
         body_html,
         index_no: policy.and_then(|p| p.index_no.clone()),
         doc_no: policy.and_then(|p| p.doc_no.clone()),
@@ -342,7 +366,11 @@ pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, body_html: String, f
             .map(|&j| {
                 let p = &site.docs[j];
                 let late_days = match (p.published, d.published) {
-                    (Some(pp), Some(ip)) => match crate::rules::sync::judge(pp, ip, site.config.interpretation.sync_days) {
+                    (Some(pp), Some(ip)) => match crate::rules::sync::judge(
+                        pp,
+                        ip,
+                        site.config.interpretation.sync_days,
+                    ) {
                         crate::rules::sync::SyncStatus::Late(days) => Some(days),
                         crate::rules::sync::SyncStatus::OnTime => None,
                     },
@@ -358,13 +386,18 @@ pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, body_html: String, f
                 }
             })
             .collect(),
-        repealed_by: policy.and_then(|p| p.repealed.as_ref()).map(|r| relation(r, site.repealed_by[i])),
+        repealed_by: policy
+            .and_then(|p| p.repealed.as_ref())
+            .map(|r| relation(r, site.repealed_by[i])),
         amended_by: policy
             .map(|p| {
                 p.amended
                     .iter()
                     .map(|r| {
-                        let target = r.by.as_deref().and_then(|b| site.references.resolve(b)).filter(|&j| j != i);
+                        let target =
+                            r.by.as_deref()
+                                .and_then(|b| site.references.resolve(b))
+                                .filter(|&j| j != i);
                         relation(r, target)
                     })
                     .collect()
@@ -388,7 +421,12 @@ pub(crate) fn doc_view(site: &Site, i: usize, d: &Document, body_html: String, f
                     .iter()
                     .filter_map(|a| {
                         let path = resolve_relative(&d.source, &a.file).ok()?;
-                        Some(LinkView { title: a.title.clone(), url: asset_url(&path), date: None, note: extension(&a.file) })
+                        Some(LinkView {
+                            title: a.title.clone(),
+                            url: asset_url(&path),
+                            date: None,
+                            note: extension(&a.file),
+                        })
                     })
                     .collect()
             })
@@ -414,7 +452,11 @@ pub fn truncate(text: &str, max: usize) -> String {
 fn breadcrumbs(d: &Document) -> Vec<LinkView> {
     let mut crumbs = vec![link("首页", "", None)];
     if d.kind != Kind::Page {
-        crumbs.push(link(short_label(d.kind), &format!("{}/", d.kind.folder()), None));
+        crumbs.push(link(
+            short_label(d.kind),
+            &format!("{}/", d.kind.folder()),
+            None,
+        ));
     }
     crumbs
 }
@@ -454,14 +496,25 @@ pub(crate) fn render_document(
     meta_tags.extend(meta(&[
         ("ArticleTitle", Some(d.title.clone())),
         ("PubDate", pub_date(d.published)),
-        ("ContentSource", d.department.clone().or_else(|| Some(site.config.identity.organizer.clone()))),
+        (
+            "ContentSource",
+            d.department
+                .clone()
+                .or_else(|| Some(site.config.identity.organizer.clone())),
+        ),
         ("Keywords", keywords),
         ("Author", author),
         ("Description", Some(view.summary.clone())),
         ("Url", Some(format!("{}{}", site.config.base_url, d.url))),
     ]));
     let mut ctx = base_context(&d.url, &d.title, &breadcrumbs(d), &meta_tags);
-    ctx.insert("doc", &DocContext { view, data: &d.data });
+    ctx.insert(
+        "doc",
+        &DocContext {
+            view,
+            data: &d.data,
+        },
+    );
     ctx.insert("data", &d.data);
     ctx.insert("canonical", &format!("{}{}", site.config.base_url, d.url));
     if d.kind == Kind::NegativeList {
@@ -500,7 +553,10 @@ pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> crate::sear
         title: d.title.clone(),
         doc_no: v.doc_no.clone(),
         index_no: v.index_no.clone(),
-        issuer: d.policy().map(|p| p.issuer.clone()).or_else(|| d.department.clone()),
+        issuer: d
+            .policy()
+            .map(|p| p.issuer.clone())
+            .or_else(|| d.department.clone()),
         date: v.published.clone(),
         year: v.year,
         validity: v.validity.as_ref().map(|x| x.label.to_string()),

@@ -22,13 +22,20 @@ pub fn normalise(doc_no: &str) -> String {
 /// four-digit year and a number ending in 号.
 pub fn looks_like_doc_no(text: &str) -> bool {
     let n = normalise(text);
-    let Some((prefix, rest)) = n.split_once('〔') else { return false };
-    let Some((year, tail)) = rest.split_once('〕') else { return false };
+    let Some((prefix, rest)) = n.split_once('〔') else {
+        return false;
+    };
+    let Some((year, tail)) = rest.split_once('〕') else {
+        return false;
+    };
     !prefix.is_empty()
         && year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && tail.ends_with('号')
-        && tail.trim_end_matches('号').chars().all(|c| c.is_ascii_digit())
+        && tail
+            .trim_end_matches('号')
+            .chars()
+            .all(|c| c.is_ascii_digit())
         && tail.len() > '号'.len_utf8()
 }
 

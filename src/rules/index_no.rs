@@ -93,7 +93,9 @@ impl IndexFormat {
                     match p {
                         Part::Year if digits.len() == 4 => year = Some(digits.parse().ok()?),
                         Part::Year => return None,
-                        Part::Seq { width } if digits.len() >= *width => seq = Some(digits.parse().ok()?),
+                        Part::Seq { width } if digits.len() >= *width => {
+                            seq = Some(digits.parse().ok()?)
+                        }
                         _ => return None,
                     }
                     rest = &rest[len..];
@@ -108,7 +110,12 @@ impl IndexFormat {
 
     /// The next free number for `year`: one more than the highest sequence already used
     /// that year (numbers of other shapes are ignored).
-    pub fn next_free<'a>(&self, org: &str, year: i32, existing: impl IntoIterator<Item = &'a str>) -> String {
+    pub fn next_free<'a>(
+        &self,
+        org: &str,
+        year: i32,
+        existing: impl IntoIterator<Item = &'a str>,
+    ) -> String {
         let max = existing
             .into_iter()
             .filter_map(|n| self.parse_number(org, n))
@@ -132,7 +139,10 @@ mod tests {
     fn formats_and_parses_the_default_shape() {
         let f = default_format();
         assert_eq!(f.format("4305210003", 2024, 12), "4305210003/2024-00012");
-        assert_eq!(f.parse_number("4305210003", "4305210003/2024-00012"), Some((Some(2024), 12)));
+        assert_eq!(
+            f.parse_number("4305210003", "4305210003/2024-00012"),
+            Some((Some(2024), 12))
+        );
         assert_eq!(f.parse_number("4305210003", "4305210003/2024-12"), None);
         assert_eq!(f.parse_number("4305210003", "1111111111/2024-00012"), None);
         assert_eq!(f.parse_number("4305210003", "4305210003/2024-00012x"), None);
@@ -141,15 +151,30 @@ mod tests {
     #[test]
     fn next_free_number_follows_the_highest_of_that_year() {
         let f = default_format();
-        let existing = ["4305210003/2024-00012", "4305210003/2024-00003", "4305210003/2023-00099", "XZ-123"];
-        assert_eq!(f.next_free("4305210003", 2024, existing), "4305210003/2024-00013");
-        assert_eq!(f.next_free("4305210003", 2025, existing), "4305210003/2025-00001");
+        let existing = [
+            "4305210003/2024-00012",
+            "4305210003/2024-00003",
+            "4305210003/2023-00099",
+            "XZ-123",
+        ];
+        assert_eq!(
+            f.next_free("4305210003", 2024, existing),
+            "4305210003/2024-00013"
+        );
+        assert_eq!(
+            f.next_free("4305210003", 2025, existing),
+            "4305210003/2025-00001"
+        );
     }
 
     #[test]
     fn bad_patterns_are_explained() {
-        assert!(IndexFormat::parse("{org}/{year}").unwrap_err().contains("顺序号"));
-        assert!(IndexFormat::parse("{org}/{yr}-{seq}").unwrap_err().contains("{yr}"));
+        assert!(IndexFormat::parse("{org}/{year}")
+            .unwrap_err()
+            .contains("顺序号"));
+        assert!(IndexFormat::parse("{org}/{yr}-{seq}")
+            .unwrap_err()
+            .contains("{yr}"));
         assert!(IndexFormat::parse("{org/{seq}").is_err());
     }
 }

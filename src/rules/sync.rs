@@ -55,16 +55,31 @@ mod tests {
     #[test]
     fn window_is_inclusive() {
         let p = parse_date("2024-04-01").unwrap();
-        assert_eq!(judge(p, parse_date("2024-04-04").unwrap(), 3), SyncStatus::OnTime);
-        assert_eq!(judge(p, parse_date("2024-04-05").unwrap(), 3), SyncStatus::Late(4));
-        assert_eq!(judge(p, parse_date("2024-03-30").unwrap(), 3), SyncStatus::OnTime);
-        assert_eq!(judge(p, parse_date("2024-05-11").unwrap(), 3), SyncStatus::Late(40));
+        assert_eq!(
+            judge(p, parse_date("2024-04-04").unwrap(), 3),
+            SyncStatus::OnTime
+        );
+        assert_eq!(
+            judge(p, parse_date("2024-04-05").unwrap(), 3),
+            SyncStatus::Late(4)
+        );
+        assert_eq!(
+            judge(p, parse_date("2024-03-30").unwrap(), 3),
+            SyncStatus::OnTime
+        );
+        assert_eq!(
+            judge(p, parse_date("2024-05-11").unwrap(), 3),
+            SyncStatus::Late(40)
+        );
     }
 
     #[test]
     fn standing_needs_one_timely_interpretation() {
         assert_eq!(policy_standing(&[]), PolicySync::Missing);
         assert_eq!(policy_standing(&[SyncStatus::Late(9)]), PolicySync::Late);
-        assert_eq!(policy_standing(&[SyncStatus::Late(9), SyncStatus::OnTime]), PolicySync::OnTime);
+        assert_eq!(
+            policy_standing(&[SyncStatus::Late(9), SyncStatus::OnTime]),
+            PolicySync::OnTime
+        );
     }
 }

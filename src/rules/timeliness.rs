@@ -21,7 +21,10 @@ mod tests {
     fn twenty_working_days_is_on_time_twenty_one_is_late() {
         let issued = parse_date("2024-04-01").unwrap(); // Monday
         assert_eq!(days_late(issued, parse_date("2024-04-29").unwrap()), None);
-        assert_eq!(days_late(issued, parse_date("2024-04-30").unwrap()), Some(21));
+        assert_eq!(
+            days_late(issued, parse_date("2024-04-30").unwrap()),
+            Some(21)
+        );
         assert_eq!(days_late(issued, issued), None);
     }
 }

@@ -62,7 +62,10 @@ impl ValidityStatus {
 
     /// Whether the document (or part of it) still applies; the page shows a banner when not.
     pub fn applies(self) -> bool {
-        matches!(self, ValidityStatus::InForce | ValidityStatus::Amended | ValidityStatus::PartlyInvalid)
+        matches!(
+            self,
+            ValidityStatus::InForce | ValidityStatus::Amended | ValidityStatus::PartlyInvalid
+        )
     }
 }
 
@@ -144,17 +147,34 @@ mod tests {
         parse_date(s).unwrap()
     }
 
-    const DEFAULTS: ValidityDefaults = ValidityDefaults { normative_years: 5, provisional_years: 2 };
+    const DEFAULTS: ValidityDefaults = ValidityDefaults {
+        normative_years: 5,
+        provisional_years: 2,
+    };
 
     #[test]
     fn expired_normative_document_is_expired_and_was_in_force_earlier() {
-        let expires = expiry(true, "关于加强管理的规定", Some(d("2019-03-01")), None, None, DEFAULTS);
+        let expires = expiry(
+            true,
+            "关于加强管理的规定",
+            Some(d("2019-03-01")),
+            None,
+            None,
+            DEFAULTS,
+        );
         assert_eq!(expires, Some(d("2024-02-29")));
-        let facts = ValidityFacts { effective: Some(d("2019-03-01")), expires, ..Default::default() };
+        let facts = ValidityFacts {
+            effective: Some(d("2019-03-01")),
+            expires,
+            ..Default::default()
+        };
         assert_eq!(status(&facts, d("2026-11-22")), ValidityStatus::Expired);
         assert_eq!(status(&facts, d("2024-02-29")), ValidityStatus::InForce);
         assert_eq!(status(&facts, d("2022-01-01")), ValidityStatus::InForce);
-        assert_eq!(status(&facts, d("2019-02-28")), ValidityStatus::NotYetEffective);
+        assert_eq!(
+            status(&facts, d("2019-02-28")),
+            ValidityStatus::NotYetEffective
+        );
     }
 
     #[test]
@@ -179,16 +199,45 @@ mod tests {
         assert_eq!(status(&facts, d("2023-06-30")), ValidityStatus::InForce);
         assert_eq!(status(&facts, d("2023-07-01")), ValidityStatus::Amended);
         facts.partly_invalid = Some(d("2024-01-01"));
-        assert_eq!(status(&facts, d("2024-02-01")), ValidityStatus::PartlyInvalid);
+        assert_eq!(
+            status(&facts, d("2024-02-01")),
+            ValidityStatus::PartlyInvalid
+        );
     }
 
     #[test]
     fn provisional_titles_get_the_shorter_default() {
         let start = Some(d("2024-05-01"));
-        assert_eq!(expiry(true, "示例县养老服务补贴暂行办法", start, None, None, DEFAULTS), Some(d("2026-04-30")));
-        assert_eq!(expiry(true, "试行规定", start, None, None, DEFAULTS), Some(d("2026-04-30")));
-        assert_eq!(expiry(true, "管理办法", start, None, Some(3), DEFAULTS), Some(d("2027-04-30")));
-        assert_eq!(expiry(true, "管理办法", start, Some(d("2025-01-01")), Some(3), DEFAULTS), Some(d("2025-01-01")));
+        assert_eq!(
+            expiry(
+                true,
+                "示例县养老服务补贴暂行办法",
+                start,
+                None,
+                None,
+                DEFAULTS
+            ),
+            Some(d("2026-04-30"))
+        );
+        assert_eq!(
+            expiry(true, "试行规定", start, None, None, DEFAULTS),
+            Some(d("2026-04-30"))
+        );
+        assert_eq!(
+            expiry(true, "管理办法", start, None, Some(3), DEFAULTS),
+            Some(d("2027-04-30"))
+        );
+        assert_eq!(
+            expiry(
+                true,
+                "管理办法",
+                start,
+                Some(d("2025-01-01")),
+                Some(3),
+                DEFAULTS
+            ),
+            Some(d("2025-01-01"))
+        );
         assert_eq!(expiry(false, "通知", start, None, None, DEFAULTS), None);
     }
 }

@@ -31,8 +31,7 @@ fn belongs(doc: &Document, policy: &Policy, department: &str) -> bool {
     let same = |name: &str| {
         let name = norm(name);
         name == department
-            || (department.ends_with("人民政府")
-                && name.strip_suffix("办公室") == Some(department))
+            || (department.ends_with("人民政府") && name.strip_suffix("办公室") == Some(department))
     };
     doc.department.as_deref().is_some_and(same)
         || policy

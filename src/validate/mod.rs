@@ -10,8 +10,8 @@ pub mod negative_list;
 use crate::date::{self, Date};
 use crate::diag::Diagnostic;
 use crate::link::Site;
-use crate::model::policy::keys as pkeys;
 use crate::model::keys;
+use crate::model::policy::keys as pkeys;
 use crate::rules::index_no::IndexFormat;
 use crate::rules::sync::{self, PolicySync, SyncStatus};
 use crate::rules::timeliness;
@@ -45,7 +45,9 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
         return;
     }
     for d in &site.docs {
-        let Some(index_no) = d.policy().and_then(|p| p.index_no.as_deref()) else { continue };
+        let Some(index_no) = d.policy().and_then(|p| p.index_no.as_deref()) else {
+            continue;
+        };
         if format.parse_number(org, index_no).is_none() {
             out.push(
                 d.warning_at(
@@ -65,7 +67,9 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
 fn check_policy_dates(site: &Site, out: &mut Vec<Diagnostic>) {
     for d in &site.docs {
         let Some(p) = d.policy() else { continue };
-        let (Some(issued), Some(published)) = (p.issued, d.published) else { continue };
+        let (Some(issued), Some(published)) = (p.issued, d.published) else {
+            continue;
+        };
         if let Some(days) = timeliness::days_late(issued, published) {
             out.push(
                 d.warning_at(
@@ -103,12 +107,20 @@ fn check_attachments(site: &Site, out: &mut Vec<Diagnostic>) {
         for a in &p.attachments {
             match resolve_relative(&d.source, &a.file) {
                 Err(reason) => out.push(
-                    d.error_at("E0231", &pkeys::ATTACHMENTS, format!("附件“{}”{reason}", a.file))
-                        .help("附件放在文件所在目录（或其子目录）中，用相对路径引用"),
+                    d.error_at(
+                        "E0231",
+                        &pkeys::ATTACHMENTS,
+                        format!("附件“{}”{reason}", a.file),
+                    )
+                    .help("附件放在文件所在目录（或其子目录）中，用相对路径引用"),
                 ),
                 Ok(path) if !site.assets.contains(&path) => out.push(
-                    d.error_at("E0230", &pkeys::ATTACHMENTS, format!("附件文件 {} 不存在", path.display()))
-                        .help("把附件放到文件旁边，并核对文件名（含扩展名）"),
+                    d.error_at(
+                        "E0230",
+                        &pkeys::ATTACHMENTS,
+                        format!("附件文件 {} 不存在", path.display()),
+                    )
+                    .help("把附件放到文件旁边，并核对文件名（含扩展名）"),
                 ),
                 Ok(_) => {}
             }
@@ -193,7 +205,9 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
         let mut judgements = Vec::new();
         for &j in &site.interpretations_of[i] {
             let interp = &site.docs[j];
-            let (Some(pp), Some(ip)) = (d.published, interp.published) else { continue };
+            let (Some(pp), Some(ip)) = (d.published, interp.published) else {
+                continue;
+            };
             let judgement = sync::judge(pp, ip, cfg.sync_days);
             if let SyncStatus::Late(days) = judgement {
                 out.push(
@@ -207,7 +221,9 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
                             ),
                         )
                         .with_severity(cfg.late.severity())
-                        .help("政策解读应与政策文件同步组织、同步审签、同步部署；请在报告中说明原因"),
+                        .help(
+                            "政策解读应与政策文件同步组织、同步审签、同步部署；请在报告中说明原因",
+                        ),
                 );
             }
             judgements.push(judgement);
@@ -236,7 +252,11 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
             summary.findings.push(SyncFinding {
                 file: d.source.clone(),
                 title: d.title.clone(),
-                number: p.doc_no.clone().or_else(|| p.index_no.clone()).unwrap_or_default(),
+                number: p
+                    .doc_no
+                    .clone()
+                    .or_else(|| p.index_no.clone())
+                    .unwrap_or_default(),
                 standing,
             });
         }
@@ -263,7 +283,12 @@ impl SyncSummary {
                 PolicySync::Missing => "缺少解读",
                 PolicySync::OnTime => continue,
             };
-            s.push_str(&format!("\n  - {what}：《{}》{}（{}）", f.title, f.number, f.file.display()));
+            s.push_str(&format!(
+                "\n  - {what}：《{}》{}（{}）",
+                f.title,
+                f.number,
+                f.file.display()
+            ));
         }
         s
     }
@@ -277,8 +302,14 @@ mod tests {
     #[test]
     fn relative_references_stay_inside_content() {
         let src = Path::new("content/policies/2024/a/index.md");
-        assert_eq!(resolve_relative(src, "附件1.csv").unwrap(), PathBuf::from("content/policies/2024/a/附件1.csv"));
-        assert_eq!(resolve_relative(src, "../b/x.pdf").unwrap(), PathBuf::from("content/policies/2024/b/x.pdf"));
+        assert_eq!(
+            resolve_relative(src, "附件1.csv").unwrap(),
+            PathBuf::from("content/policies/2024/a/附件1.csv")
+        );
+        assert_eq!(
+            resolve_relative(src, "../b/x.pdf").unwrap(),
+            PathBuf::from("content/policies/2024/b/x.pdf")
+        );
         assert!(resolve_relative(src, "../../../../config.toml").is_err());
         assert!(resolve_relative(src, "../../../../../etc/passwd").is_err());
         assert!(resolve_relative(src, "/etc/passwd").is_err());

@@ -166,6 +166,21 @@ function findByDocNo() {
   return null;
 }
 
+function findCitation() {
+  for (const [id, rec] of records()) {
+    const m = (rec[7] || '').match(/[\u4e00-\u9fff]{2,}[〔\[【（(][0-9]{4}[〕\]】）)][0-9]+号/);
+    if (!m) continue;
+    // The agency code is the last few characters before the bracket; try from the shortest.
+    const bracket = m[0].search(/[〔\[【（(]/);
+    for (let len = 2; len <= Math.min(8, bracket); len++) {
+      const query = m[0].slice(bracket - len);
+      const hits = docsWith(T.docNoKey(query));
+      if (hits.has(id) && hits.size <= 10) return { query, id, url: rec[0] };
+    }
+  }
+  return null;
+}
+
 function findByIndexNo() {
   for (const [id, rec] of records()) {
     if (rec[3]) return { query: rec[3], id, url: rec[0], alternatives: docsWith('#' + T.normalizeDocNo(rec[3])) };
@@ -329,6 +344,17 @@ try {
       r.items[0] && okIds.has(r.items[0].href), `first: ${r.items[0] && r.items[0].href}, want ${expectedHref(docNo.url)}`);
   } else {
     console.log('# skip: no document with a 发文字号 in this site');
+  }
+
+  // A 发文字号 cited in another document's text finds that document too.
+  const cite = findCitation();
+  if (cite) {
+    const r = await results(page, PREFIX, cite.query);
+    check(`a cited 发文字号 “${cite.query}” finds the citing document`,
+      r.items.some((i) => i.href === expectedHref(cite.url)),
+      JSON.stringify(r.items.map((i) => i.href)) + ' ' + r.status);
+  } else {
+    console.log('# skip: no 发文字号 cited in a snippet of this site');
   }
 
   const indexNo = findByIndexNo();

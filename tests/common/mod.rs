@@ -63,7 +63,10 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            files.push((entry.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(entry.path()).unwrap()));
+            files.push((
+                entry.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(entry.path()).unwrap(),
+            ));
         }
     }
     files

@@ -116,6 +116,14 @@
     return out;
   }
 
+  // The exact-match key of a query that is a whole 发文字号 (`示政办发[2024]11号`): the
+  // index holds it for each document's own number and for numbers cited in text. Null for
+  // other queries.
+  function docNoKey(text) {
+    var n = normalizeDocNo(text);
+    return /^[\u3400-\u9fff]{2,8}〔[0-9]{4}〕[0-9]+号$/.test(n) ? '#' + n : null;
+  }
+
   // 32-bit FNV-1a over UTF-8: the shard a token lives in.
   function fnv1a(text) {
     var bytes = new TextEncoder().encode(text);
@@ -127,11 +135,19 @@
     return h >>> 0;
   }
 
+  // A token that is one CJK character: those live in their own shard files.
+  function isChar(token) {
+    var cp = token.codePointAt(0);
+    return token.length === (cp > 0xffff ? 2 : 1) && classOf(cp) === CJK;
+  }
+
   global.gongkaiSearchTokenize = {
+    isChar: isChar,
     normalize: normalize,
     tokenize: tokenize,
     segments: segments,
     normalizeDocNo: normalizeDocNo,
+    docNoKey: docNoKey,
     fnv1a: fnv1a
   };
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -10,7 +10,7 @@
   // Most page texts fetched per query to check phrases; beyond it candidates count as
   // unverified (they hold every bigram, so they are still likely matches).
   var TEXT_BUDGET = 30;
-  var PARALLEL = 6;
+  var MAX_ROUNDS = 3;
   var STATUS_SLUGS = {
     '现行有效': 'in-force', '已修改': 'amended', '部分失效': 'partly-invalid',
     '尚未生效': 'not-yet-effective', '已失效': 'expired', '已废止': 'repealed'
@@ -25,11 +25,18 @@
 
   function newBits(words) { return new Uint32Array(words); }
 
-  // Decodes a doc list (delta or bitmap form) into a bitset of `words` words.
-  function decodeList(str, words) {
+  // Decodes a doc list (delta, bitmap or complement form) into a bitset of `words` words;
+  // `n` is the number of documents.
+  function decodeList(str, words, n) {
     var bits = newBits(words);
     if (!str) return bits;
     var i, d, id;
+    if (str.charCodeAt(0) === 126) {
+      var all = ones(words, n);
+      var absent = decodeList(str.slice(1), words, n);
+      for (i = 0; i < words; i++) all[i] &= ~absent[i];
+      return all;
+    }
     if (str.charCodeAt(0) === 33) {
       for (i = 1; i < str.length; i++) {
         d = DIGITS[str.charCodeAt(i)];
@@ -123,9 +130,11 @@
   Index.prototype.shard = function (token) {
     var e = this.entry;
     if (e.index) return Promise.resolve(e.index);
-    var s = T.fnv1a(token) % e.shards;
-    if (!this.shards[s]) this.shards[s] = this.getJSON('search/index-' + s + '.json');
-    return this.shards[s];
+    var path = T.isChar(token)
+      ? 'search/char-' + (T.fnv1a(token) % e.char_shards)
+      : 'search/index-' + (T.fnv1a(token) % e.shards);
+    if (!this.shards[path]) this.shards[path] = this.getJSON(path + '.json');
+    return this.shards[path];
   };
 
   // [body, title, fields] bitsets of a token.
@@ -135,7 +144,7 @@
     return this.shard(token).then(function (shard) {
       var v = Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
       if (typeof v === 'string') v = [v];
-      var r = [0, 1, 2].map(function (i) { return decodeList(v[i] || '', self.words); });
+      var r = [0, 1, 2].map(function (i) { return decodeList(v[i] || '', self.words, self.entry.count); });
       self.lists[token] = r;
       return r;
     });
@@ -162,6 +171,11 @@
         if (!res.ok) throw new Error('HTTP ' + res.status);
         return res.text();
       }).then(function (html) {
+        // Parse only the document body when the theme marks it: a tenth of the page.
+        var at = html.indexOf('id="doc-body"');
+        var start = at >= 0 ? html.lastIndexOf('<', at) : -1;
+        var end = html.indexOf('</main>', at);
+        if (start >= 0 && end > start) html = html.slice(start, end);
         var doc = new DOMParser().parseFromString(html, 'text/html');
         var el = doc.getElementById('doc-body') || doc.querySelector('main') || doc.body;
         if (!el) return '';
@@ -222,14 +236,24 @@
         }
       }
 
-      var wanted = tokens.slice();
-      if (exactKey) wanted.push(exactKey);
-      return Promise.all(wanted.map(function (t) { return self.postings(t); })).then(function (lists) {
-        var tiers;
-        if (!tokens.length) {
-          // No query words: list everything the filters allow, newest first.
-          tiers = params.q ? [] : [mask];
-        } else {
+      // A whole 发文字号: the exact key lists are the answer (the document itself in
+      // fields, documents citing it in title or text), with no phrase checking to do.
+      var numberKey = T.docNoKey(params.q);
+      var exactFirst = numberKey ? self.postings(numberKey) : Promise.resolve(null);
+      return exactFirst.then(function (ex) {
+        if (ex && (ex[0].some(Boolean) || ex[1].some(Boolean) || ex[2].some(Boolean))) {
+          var inFields = ex[2], inTitle = andNot(ex[1], inFields);
+          var inBody = andNot(andNot(ex[0], inFields), inTitle);
+          return self.rank(collect([inFields, inTitle, newBits(words), inBody], mask, n, true), [], params.page);
+        }
+        var wanted = tokens.slice();
+        if (exactKey) wanted.push(exactKey);
+        return Promise.all(wanted.map(function (t) { return self.postings(t); })).then(function (lists) {
+          var tiers;
+          if (!tokens.length) {
+            // No query words: list everything the filters allow, newest first.
+            return self.rank(params.q ? [] : collect([mask], mask, n, false), [], params.page);
+          }
           var all = null, title = null, fields = null;
           for (var t = 0; t < tokens.length; t++) {
             var l = lists[t];
@@ -241,23 +265,31 @@
           }
           var exact = exactKey ? lists[lists.length - 1][2] : newBits(words);
           tiers = [exact, andNot(title, exact), andNot(andNot(fields, title), exact),
-            andNot(andNot(all, fields), exact)].map(function (b) { return and(b, mask); });
-        }
-        var list = [];
-        tiers.forEach(function (bits, tier) {
-          forEachBit(bits, function (id) { if (id < n) list.push({ id: id, tier: params.q ? tier : 2 }); });
+            andNot(andNot(all, fields), exact)];
+          return self.rank(collect(tiers, mask, n, true), segs, params.page);
         });
-        return self.rank(list, segs, params.page);
       });
     });
   };
 
+  // Candidates in rank order: by tier (the position in `tiers`), then id (newest first).
+  function collect(tiers, mask, n, ranked) {
+    var list = [];
+    tiers.forEach(function (bits, tier) {
+      forEachBit(and(bits, mask), function (id) { if (id < n) list.push({ id: id, tier: ranked ? tier : 2 }); });
+    });
+    return list;
+  }
+
   function key(r) { return r.tier * 2 + (r.unverified ? 1 : 0); }
   function before(a, b) { return key(a) !== key(b) ? key(a) < key(b) : a.id < b.id; }
 
-  // Checks phrases lazily: candidates come ranked by what the bigrams prove (a lower bound
-  // on the true tier), so we check them in order and stop once the requested page is
-  // settled. Queries whose every piece is one token need no checking at all.
+  // Checks phrases: bigrams prove that every token occurs, not that a piece of several
+  // tokens (`教育局`, `11号`) occurs as written. Candidates come ranked by what the bigrams
+  // prove (a lower bound on the true tier), so they are checked in that order, a batch at a
+  // time, against the record's fields and then the page text, until the requested page is
+  // settled. At most MAX_ROUNDS batches: what is left fills the page unchecked, after the
+  // checked results, and the count is shown as approximate.
   Index.prototype.rank = function (list, segs, page) {
     var self = this;
     var need = page * PAGE_SIZE;
@@ -268,7 +300,7 @@
         pageCount: Math.ceil(list.length / PAGE_SIZE)
       });
     }
-    var accepted = [], rejected = 0, pos = 0, budget = TEXT_BUDGET;
+    var accepted = [], pos = 0, rounds = 0, budget = TEXT_BUDGET;
 
     function verify(c) {
       if (c.tier === 0) return Promise.resolve(c);
@@ -298,22 +330,29 @@
       return accepted.length >= need && before(accepted[need - 1], list[pos]);
     }
 
-    function step() {
-      if (settled()) {
-        var unchecked = list.length - pos;
-        var anyUnverified = accepted.some(function (r) { return r.unverified; });
-        var total = accepted.length + unchecked;
-        return {
-          total: total, approx: unchecked > 0 || anyUnverified,
-          results: accepted.slice(need - PAGE_SIZE, need),
-          pageCount: Math.ceil(total / PAGE_SIZE), rejected: rejected
-        };
+    function finish() {
+      var unchecked = list.length - pos;
+      var shown = accepted.slice();
+      for (var i = pos; i < list.length && shown.length < need; i++) {
+        shown.push({ id: list[i].id, tier: list[i].tier, unverified: true });
       }
-      var batch = list.slice(pos, pos + PARALLEL);
+      var total = accepted.length + unchecked;
+      return {
+        total: total,
+        approx: unchecked > 0 || accepted.some(function (r) { return r.unverified; }),
+        results: shown.slice(need - PAGE_SIZE, need),
+        pageCount: Math.ceil(total / PAGE_SIZE)
+      };
+    }
+
+    function step() {
+      if (settled() || rounds >= MAX_ROUNDS) return finish();
+      rounds += 1;
+      var batch = list.slice(pos, pos + Math.max(need - accepted.length, 0) + 4);
       pos += batch.length;
       return Promise.all(batch.map(verify)).then(function (rs) {
         rs.forEach(function (r) {
-          if (!r) { rejected += 1; return; }
+          if (!r) return;
           var i = accepted.length;
           while (i > 0 && before(r, accepted[i - 1])) i--;
           accepted.splice(i, 0, r);
@@ -368,13 +407,21 @@
     return (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
   }
 
-  function snippetFor(index, r, segs) {
+  // The snippet that can be shown at once: cut from the stored start of the text, or from
+  // the page text when checking fetched it already. Null when the page text is needed.
+  function quickSnippet(index, r, segs) {
     var size = index.entry.snippet_chars || 120;
     var summary = r.rec[7] || '';
-    var fromSummary = cut(summary, segs, size);
-    if (fromSummary !== null || r.tier < 3 || !segs.length) return Promise.resolve(fromSummary || summary);
-    var text = r.text ? Promise.resolve(r.text) : index.text(r.id);
-    return text.then(function (t) { return (t && cut(t, segs, size)) || summary; });
+    var hit = cut(summary, segs, size);
+    if (hit !== null || !segs.length) return hit || summary;
+    if (r.text) return cut(r.text, segs, size) || summary;
+    return r.tier < 3 ? summary : null;
+  }
+
+  // The snippet around the match in the document's page text (fetched now).
+  function fullSnippet(index, r, segs) {
+    var size = index.entry.snippet_chars || 120;
+    return index.text(r.id).then(function (t) { return (t && cut(t, segs, size)) || r.rec[7] || ''; });
   }
 
   function el(tag, cls, text) {
@@ -477,6 +524,30 @@
     set('search-filter-status', params.status);
   }
 
+  // Everything a query needs before results can be shown: the ranked results of the
+  // requested page with their records, and the snippets known without fetching pages.
+  function query(index, params) {
+    var segs = T.segments(params.q);
+    return index.search(params).then(function (res) {
+      return Promise.all(res.results.map(function (r) {
+        if (r.rec) return r;
+        return index.record(r.id).then(function (rec) { r.rec = rec; return r; });
+      })).then(function () {
+        res.results.forEach(function (r) { r.snippet = quickSnippet(index, r, segs); });
+        return { res: res, segs: segs };
+      });
+    });
+  }
+
+  // Fetches the page text of results whose match is only in the body, for their snippets;
+  // `update(i, snippet)` is called as each arrives.
+  function fillSnippets(index, out, update) {
+    return Promise.all(out.res.results.map(function (r, i) {
+      if (r.snippet !== null) return null;
+      return fullSnippet(index, r, out.segs).then(function (sn) { r.snippet = sn; update(i, sn); });
+    }));
+  }
+
   function run(index) {
     var status = document.getElementById('search-status');
     var list = document.getElementById('search-results');
@@ -491,18 +562,28 @@
     status.textContent = '正在搜索…';
     list.setAttribute('data-state', 'busy');
     var t0 = performance.now();
-    var segs = T.segments(params.q);
-    return index.search(params).then(function (res) {
-      return Promise.all(res.results.map(function (r) {
-        var withRec = r.rec ? Promise.resolve(r) : index.record(r.id).then(function (rec) { r.rec = rec; return r; });
-        return withRec.then(function (r2) { return snippetFor(index, r2, segs); });
-      })).then(function (snippets) {
-        while (list.firstChild) list.removeChild(list.firstChild);
-        res.results.forEach(function (r, i) { list.appendChild(renderResult(index, r, segs, snippets[i])); });
-        renderPages(nav, params, res.pageCount);
-        status.textContent = describe(params, res);
+    return query(index, params).then(function (out) {
+      var res = out.res;
+      while (list.firstChild) list.removeChild(list.firstChild);
+      var items = res.results.map(function (r) {
+        var li = renderResult(index, r, out.segs, r.snippet || r.rec[7] || '');
+        list.appendChild(li);
+        return li;
+      });
+      renderPages(nav, params, res.pageCount);
+      status.textContent = describe(params, res);
+      list.setAttribute('data-ms', String(Math.round(performance.now() - t0)));
+      // Results show at once; snippets that need the page text follow.
+      return fillSnippets(index, out, function (i, snippet) {
+        var p = items[i].querySelector('.search-snippet');
+        if (!p) {
+          p = el('p', 'search-snippet');
+          items[i].appendChild(p);
+        }
+        while (p.firstChild) p.removeChild(p.firstChild);
+        appendMarked(p, snippet, out.segs);
+      }).then(function () {
         list.setAttribute('data-state', 'done');
-        list.setAttribute('data-ms', String(Math.round(performance.now() - t0)));
         return res;
       });
     }).catch(function () {
@@ -513,14 +594,23 @@
   }
 
   var list = document.getElementById('search-results');
+  if (!T) {
+    // search-tokenize.js did not load: say so rather than spin.
+    var st = document.getElementById('search-status');
+    if (st) st.textContent = '搜索功能加载失败，请稍后重试。';
+    return;
+  }
   var root = list ? list.getAttribute('data-root') || '' : '';
   var index = new Index(root);
   // For the browser test and the benchmark: the same engine without re-rendering the page.
+  var withDefaults = function (params) {
+    return Object.assign({ q: '', kind: '', year: '', status: '', page: 1 }, params);
+  };
   window.gongkaiSearch = {
     index: index,
-    search: function (params) {
-      return index.search(Object.assign({ q: '', kind: '', year: '', status: '', page: 1 }, params));
-    },
+    search: function (params) { return index.search(withDefaults(params)); },
+    query: function (params) { return query(index, withDefaults(params)); },
+    fillSnippets: function (out) { return fillSnippets(index, out, function () {}); },
     parseQuery: parseQuery
   };
   if (list) run(index);
