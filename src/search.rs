@@ -432,27 +432,43 @@ fn field_terms(scratch: &mut Scratch, texts: &[&str], cites: bool) -> Terms {
     set.clear();
     let mut runs = Vec::new();
     for text in texts {
-        chars.clear();
-        chars.extend(text.chars().map(normalize_char));
-        // Bigrams, and every CJK character on its own so one-character queries work.
-        let mut prev = None;
-        for &c in chars.iter() {
-            if class(c) == Class::Cjk {
-                set.insert(pack(c, None));
-                if let Some(p) = prev {
-                    set.insert(pack(p, Some(c)));
+        // One pass over the text: the same tokens as `scan`, plus every CJK character on
+        // its own (so one-character queries work), without materialising the characters.
+        let mut prev: Option<char> = None;
+        let mut run = String::new();
+        let mut run_class = Class::Sep;
+        let mut maybe_cites = false;
+        let mut after_open = false;
+        for c in text.chars().map(normalize_char) {
+            let cl = class(c);
+            if cl != run_class && !run.is_empty() {
+                runs.push(std::mem::take(&mut run));
+            }
+            match cl {
+                Class::Cjk => {
+                    set.insert(pack(c, None));
+                    if let Some(p) = prev {
+                        set.insert(pack(p, Some(c)));
+                    }
+                    prev = Some(c);
                 }
-                prev = Some(c);
-            } else {
-                prev = None;
+                Class::Digit | Class::Latin => {
+                    prev = None;
+                    run.push(c);
+                    maybe_cites |= after_open && cl == Class::Digit;
+                }
+                Class::Sep => prev = None,
             }
+            run_class = cl;
+            after_open = is_open(c);
         }
-        scan(chars, |t| {
-            if let Tok::Run(r) = t {
-                runs.push(r.iter().collect::<String>());
-            }
-        });
-        if cites {
+        if !run.is_empty() {
+            runs.push(run);
+        }
+        // Cited numbers need random access; only texts with a bracket before a digit pay.
+        if cites && maybe_cites {
+            chars.clear();
+            chars.extend(text.chars().map(normalize_char));
             cited_doc_nos(chars, &mut runs);
         }
     }

@@ -203,6 +203,8 @@ struct Renderer<'s, 'c> {
     in_raw_script: bool,
     /// Raw HTML tables still open: (line of `<table>`, whether a `<th>` was seen).
     html_tables: Vec<(usize, bool)>,
+    /// Markdown tables so far, to give each scroll region its own name.
+    tables: usize,
     /// Last offset asked for by `line()` and the number of newlines before it.
     line_cache: (usize, usize),
 }
@@ -234,6 +236,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             raw_html: false,
             in_raw_script: false,
             html_tables: Vec::new(),
+            tables: 0,
             line_cache: (0, 0),
         }
     }
@@ -364,7 +367,14 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 self.end_block();
                 self.aligns = aligns;
                 self.table_body_open = false;
-                self.html("<table>\n");
+                // A wide table scrolls inside its own labelled, focusable region, so a
+                // phone never has to scroll the whole page sideways.
+                self.tables += 1;
+                let open = format!(
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"表格{}\" tabindex=\"0\">\n<table>\n",
+                    self.tables
+                );
+                self.html(open);
             }
             Tag::TableHead => {
                 self.in_table_head = true;
@@ -488,9 +498,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             TagEnd::Table => {
                 let close = if self.table_body_open {
-                    "</tbody>\n</table>\n"
+                    "</tbody>\n</table>\n</div>\n"
                 } else {
-                    "</table>\n"
+                    "</table>\n</div>\n"
                 };
                 self.html(close);
                 self.end_block();

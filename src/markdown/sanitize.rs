@@ -100,6 +100,8 @@ fn builder() -> &'static ammonia::Builder<'static> {
             b.add_tag_attributes(tag, ["id"]);
         }
         b.add_tag_attributes("a", ["title", "aria-label"]);
+        // Our own table wrappers: a labelled, focusable scroll region.
+        b.add_tag_attributes("div", ["role", "aria-label", "tabindex"]);
         b.add_tag_attributes("img", ["title"]);
         b.add_tag_attributes("th", ["scope", "colspan", "rowspan"]);
         b.add_tag_attributes("td", ["colspan", "rowspan"]);

@@ -415,3 +415,28 @@ fn many_findings_keep_exact_lines() {
     assert_eq!(r.diagnostics[0].line, Some(3));
     assert_eq!(r.diagnostics[4999].line, Some(3 + 2 * 4999));
 }
+
+#[test]
+fn tables_scroll_in_their_own_labelled_region_even_after_sanitising() {
+    let table = "| 项目 | 标准 |\n|---|---|\n| 补贴 | 100元 |\n";
+    for src in [
+        table.to_string(),
+        format!("<b>粗体</b>\n\n{table}\n{table}"),
+    ] {
+        let r = md(&src);
+        assert!(
+            r.html.contains(
+                "<div class=\"table-scroll\" role=\"region\" aria-label=\"表格1\" tabindex=\"0\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.html.matches("<div class=\"table-scroll\"").count(),
+            r.html.matches("<table>").count()
+        );
+    }
+    assert!(md(&format!("{table}\n{table}"))
+        .html
+        .contains("aria-label=\"表格2\""));
+}
