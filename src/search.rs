@@ -752,7 +752,7 @@ impl Token<'_> {
     }
 
     fn shard(self, n: usize) -> usize {
-        self.with_bytes(|b| fnv1a_bytes(b)) as usize % n
+        self.with_bytes(fnv1a_bytes) as usize % n
     }
 
     fn write_json(self, out: &mut String) {
@@ -1131,6 +1131,44 @@ mod tests {
                 u64::from(fnv1a(input)),
                 case["hash"].as_u64().expect("hash")
             );
+        }
+    }
+
+    /// The indexer has its own one-pass loop for speed; it must find exactly the tokens of
+    /// `tokenize`, plus every single CJK character.
+    #[test]
+    fn indexer_terms_match_tokenize() {
+        let v = vectors();
+        let mut scratch = Scratch {
+            set: TermSet::new(),
+            chars: Vec::new(),
+        };
+        for case in v["tokenize"].as_array().expect("cases") {
+            let input = case["input"].as_str().expect("input");
+            let terms = field_terms(&mut scratch, &[input], false);
+            let mut got: Vec<String> = terms
+                .cjk
+                .iter()
+                .map(|&k| {
+                    let a = char::from_u32((k >> 21) as u32).unwrap();
+                    match char::from_u32((k & 0x1F_FFFF) as u32).unwrap() {
+                        '\0' => a.to_string(),
+                        b => [a, b].iter().collect(),
+                    }
+                })
+                .chain(terms.runs.iter().cloned())
+                .collect();
+            got.sort();
+            let mut want = tokenize(input);
+            want.extend(
+                normalized(input)
+                    .into_iter()
+                    .filter(|&c| class(c) == Class::Cjk)
+                    .map(String::from),
+            );
+            want.sort();
+            want.dedup();
+            assert_eq!(got, want, "{input:?}");
         }
     }
 

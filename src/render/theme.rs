@@ -40,6 +40,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
     "static/js/prefs.js",
     "static/js/a11y.js",
     "static/js/search.js",
+    "static/js/search-tokenize.js",
     "static/js/table-filter.js",
 ];
 
