@@ -51,8 +51,9 @@ pub struct Site {
     pub policies_of: Vec<Vec<usize>>,
     /// For each policy, the document that repealed it, when that is on this site.
     pub repealed_by: Vec<Option<usize>>,
-    /// For each policy, the documents that amended it, when on this site.
-    pub amended_by: Vec<Vec<usize>>,
+    /// For each policy, one entry per amendment as written (same order as
+    /// `Policy::amended`): the amending document, when it is on this site.
+    pub amended_by: Vec<Vec<Option<usize>>>,
     /// For each document, the documents it repealed or amended.
     pub acts_on: Vec<Vec<usize>>,
     /// For each negative list, every version of the same list (newest first).
@@ -161,16 +162,23 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
 
     // Repeals and amendments.
     let mut repealed_by = vec![None; n];
-    let mut amended_by = vec![Vec::new(); n];
+    let mut amended_by: Vec<Vec<Option<usize>>> = vec![Vec::new(); n];
     let mut acts_on: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, d) in docs.iter().enumerate() {
         let Some(p) = d.policy() else { continue };
+        amended_by[i] = vec![None; p.amended.len()];
+        // `None` marks the repeal; `Some(k)` the k-th amendment.
         let relations = p
             .repealed
             .iter()
-            .map(|r| (r, &pkeys::REPEALED, true))
-            .chain(p.amended.iter().map(|r| (r, &pkeys::AMENDED, false)));
-        for (rel, key, is_repeal) in relations {
+            .map(|r| (r, &pkeys::REPEALED, None))
+            .chain(
+                p.amended
+                    .iter()
+                    .enumerate()
+                    .map(|(k, r)| (r, &pkeys::AMENDED, Some(k))),
+            );
+        for (rel, key, amendment) in relations {
             let Some(by) = &rel.by else { continue };
             match references.resolve(by) {
                 Some(j) if j == i => diagnostics.push(
@@ -178,10 +186,9 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
                         .help("填写作出废止或修改决定的那份文件的文号"),
                 ),
                 Some(j) => {
-                    if is_repeal {
-                        repealed_by[i] = Some(j);
-                    } else {
-                        amended_by[i].push(j);
+                    match amendment {
+                        None => repealed_by[i] = Some(j),
+                        Some(k) => amended_by[i][k] = Some(j),
                     }
                     acts_on[j].push(i);
                 }

@@ -243,20 +243,8 @@ fn government_meta_tags_by_page_level() {
 #[test]
 fn check_json_is_machine_readable_and_includes_sync_findings() {
     let site = fixture("mini");
-    let o = gongkai()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--as-of",
-            "2026-11-22",
-            "--root",
-        ])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    let (code, v) = check_json(site.path());
+    assert_eq!(code, 0);
     assert_eq!(v["errors"], 0);
     assert!(v["sync"]["normative"].as_u64().unwrap() >= 2);
     assert!(v["diagnostics"].as_array().is_some());
@@ -293,4 +281,35 @@ fn a_broken_template_is_a_clear_error_and_writes_nothing() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("模板错误"), "{err}");
     assert!(!out.exists());
+}
+
+#[test]
+fn amendments_link_the_amending_document_when_it_is_on_the_site() {
+    let site = fixture("mini");
+    std::fs::write(
+        site.path().join("content/policies/amended.md"),
+        "---\ntitle: 被修改的办法\nindex_no: 1111111111/2020-00001\nissuer: 测试市人民政府\nissued: 2020-01-01\namended:\n  - date: 2021-02-01\n    by: 泰政发[2021]1号\n  - date: 2022-02-01\n    by: 外省政发〔2022〕9号\n---\n正文\n",
+    )
+    .unwrap();
+    let out = site.path().join("out");
+    let (code, _, err) = build(site.path(), &out, "2026-11-22");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("W0212"),
+        "an amendment by a document not on the site is a warning: {err}"
+    );
+    let page = policy_page(&out, "1111111111/2020-00001");
+    let section = &page[page.find("修改情况").expect("amendments listed")..];
+    assert!(
+        section.contains("policies/1111111111-2021-00001/index.html"),
+        "{section}"
+    );
+    assert!(
+        section.contains("外省政发〔2022〕9号"),
+        "unresolved amendment shown as text"
+    );
+    assert!(page.contains(">已修改<"));
+    // The amending document lists what it amended.
+    assert!(policy_page(&out, "1111111111/2021-00001")
+        .contains("policies/1111111111-2020-00001/index.html"));
 }

@@ -171,19 +171,7 @@ fn demo_check_reports_the_sync_summary() {
         late.contains("三同步") && late.contains("晚 40 天") && late.contains("大病补充保障办法"),
         "{late}"
     );
-    let json = gongkai()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--as-of",
-            "2026-11-22",
-            "--root",
-        ])
-        .arg(repo())
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let (_, v) = check_json(&repo());
     assert_eq!(v["sync"]["missing"], 1);
     assert_eq!(v["sync"]["late"], 1);
     assert!(v["diagnostics"]

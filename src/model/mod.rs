@@ -293,7 +293,21 @@ pub fn build_document(mut raw: RawDocument<'_>, out: &mut Vec<Diagnostic>) -> Do
     let topics = f.string_list(&keys::TOPICS);
     let keywords = f.string_list(&keys::KEYWORDS);
     let summary = f.string(&keys::SUMMARY);
-    let weight = f.value(&keys::WEIGHT).and_then(|v| v.as_i64()).unwrap_or(0);
+    let weight = match f.value(&keys::WEIGHT).map(|v| v.as_i64()) {
+        None => 0,
+        Some(Some(w)) => w,
+        Some(None) => {
+            let d = f
+                .warning(
+                    "W0113",
+                    &keys::WEIGHT,
+                    "“排序”（weight）应为整数，已按 0 处理",
+                )
+                .help("写成 `排序: 10`，数字小的排在前面");
+            f.diagnostics.push(d);
+            0
+        }
+    };
     let data = match raw.kind {
         Kind::Policy => {
             let p = policy::parse(f);

@@ -393,13 +393,8 @@ pub(crate) fn doc_view(
             .map(|p| {
                 p.amended
                     .iter()
-                    .map(|r| {
-                        let target =
-                            r.by.as_deref()
-                                .and_then(|b| site.references.resolve(b))
-                                .filter(|&j| j != i);
-                        relation(r, target)
-                    })
+                    .zip(&site.amended_by[i])
+                    .map(|(r, &target)| relation(r, target))
                     .collect()
             })
             .unwrap_or_default(),

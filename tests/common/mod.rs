@@ -71,3 +71,21 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     }
     files
 }
+
+/// `gongkai check --format json --as-of 2026-11-22` on `root`: (exit code, parsed stdout).
+pub fn check_json(root: &Path) -> (i32, serde_json::Value) {
+    let o = gongkai()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+            "--root",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    (o.status.code().unwrap_or(-1), v)
+}
