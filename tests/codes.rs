@@ -199,14 +199,6 @@ fn tested_codes() -> BTreeSet<String> {
     tested
 }
 
-/// Codes that no test produces yet. This list only shrinks: a code here that is now tested,
-/// or no longer in `src/`, fails the test too, so remove it.
-const NOT_YET_TESTED: &[&str] = &[
-    "E0003", "E0005", "E0100", "E0107", "E0108", "E0111", "E0201", "E0202", "E0203", "E0205",
-    "E0206", "E0207", "E0223", "E0301", "W0004", "W0005", "W0106", "W0204", "W0211", "W0213",
-    "W0221", "W0222", "W0302",
-];
-
 #[test]
 fn every_diagnostic_code_in_src_is_produced_by_a_test() {
     let defined = defined_codes();
@@ -218,8 +210,7 @@ fn every_diagnostic_code_in_src_is_produced_by_a_test() {
     let tested = tested_codes();
     let mut problems = Vec::new();
     for (code, place) in &defined {
-        let allowed = NOT_YET_TESTED.contains(&code.as_str());
-        if !tested.contains(code) && !allowed {
+        if !tested.contains(code) {
             problems.push(format!(
                 "{code} (defined at {place}) is produced by no test: add a case to \
                  tests/bad-input/ (`{sev} {code} file:line` in its expect) or a test that \
@@ -229,18 +220,6 @@ fn every_diagnostic_code_in_src_is_produced_by_a_test() {
                 } else {
                     "warning"
                 }
-            ));
-        }
-        if tested.contains(code) && allowed {
-            problems.push(format!(
-                "{code} is tested now: remove it from NOT_YET_TESTED in tests/codes.rs"
-            ));
-        }
-    }
-    for code in NOT_YET_TESTED {
-        if !defined.contains_key(*code) {
-            problems.push(format!(
-                "{code} is no longer in src/: remove it from NOT_YET_TESTED in tests/codes.rs"
             ));
         }
     }
