@@ -209,7 +209,7 @@ fn normative_catalogue_lists_only_normative_documents_in_force() {
         "2025-04-01",
         "2030-03-31",
     ] {
-        assert!(page.contains(&format!("<td>{cell}</td>")), "{cell}");
+        assert!(page.contains(&format!(">{cell}</td>")), "{cell}");
     }
     assert!(page.contains("共 1 件"), "only the one in force counts");
     // Expired (dog, old), not yet effective (future) and non-normative (new) are absent.

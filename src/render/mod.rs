@@ -100,18 +100,19 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
             let DocMarkdown { md, assets } = render_markdown(site, d);
             let RenderedMarkdown {
                 html,
+                first_paragraph,
                 plain_text,
                 diagnostics,
                 ..
             } = md;
             // A 依申请公开 body is still rendered, so its content checks run, but nothing
             // of it (text, images, linked files) leaves this loop.
-            let (html, plain_text, assets) = if views::publishes_full_text(d) {
-                (html, plain_text, assets)
+            let (html, plain_text, first_paragraph, assets) = if views::publishes_full_text(d) {
+                (html, plain_text, first_paragraph, assets)
             } else {
-                (String::new(), String::new(), Vec::new())
+                (String::new(), String::new(), String::new(), Vec::new())
             };
-            let view = views::doc_view(site, i, d, html, &plain_text);
+            let view = views::doc_view(site, i, d, html, &plain_text, &first_paragraph);
             let page = views::render_document(site, theme, i, d, &view)?;
             output.put(OutputFile {
                 path: format!("{}index.html", d.url),

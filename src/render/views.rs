@@ -331,6 +331,7 @@ pub(crate) fn doc_view(
     d: &Document,
     body_html: String,
     plain_text: &str,
+    first_paragraph: &str,
 ) -> DocView {
     let policy = d.policy();
     let on_request = !publishes_full_text(d);
@@ -372,9 +373,9 @@ pub(crate) fn doc_view(
         summary: if on_request {
             ON_REQUEST_SUMMARY.to_string()
         } else {
-            d.summary
-                .clone()
-                .unwrap_or_else(|| crate::rules::summary::default_summary(plain_text, 120))
+            d.summary.clone().unwrap_or_else(|| {
+                crate::rules::summary::default_summary(plain_text, first_paragraph, 120)
+            })
         },
         on_request,
         generated: policy.and_then(|p| p.issued).or(d.published).map(date::iso),

@@ -33,8 +33,10 @@ const ADDRESSEE_ENDINGS: [&str; 14] = [
 
 /// The default 内容概述 of a body given as plain text, blocks separated by `'\n'`: the
 /// first sentence of substance, at most `max` characters (with an ellipsis when cut).
-/// Empty when the body has no text.
-pub fn default_summary(plain_text: &str, max: usize) -> String {
+/// A body with no sentence at all (a table, a list of headings) falls back to its first
+/// paragraph (without 主送机关), or nothing: a heading or a table header says nothing
+/// about the content.
+pub fn default_summary(plain_text: &str, first_paragraph: &str, max: usize) -> String {
     let blocks: Vec<&str> = plain_text
         .split('\n')
         .map(str::trim)
@@ -45,8 +47,8 @@ pub fn default_summary(plain_text: &str, max: usize) -> String {
     let chosen = blocks
         .iter()
         .find(|b| b.contains(SENTENCE_ENDS))
-        .or_else(|| blocks.first())
         .copied()
+        .or_else(|| Some(strip_addressee(first_paragraph.trim())).filter(|p| !p.is_empty()))
         .unwrap_or("");
     truncate(first_sentence(chosen), max)
 }
@@ -104,7 +106,7 @@ mod tests {
     fn skips_the_addressee_line_and_takes_the_first_sentence() {
         let body = "各乡镇人民政府，县直各单位：\n《示例县2024年政务公开工作要点》已经县人民政府同意，现印发给你们，请认真抓好落实。第二句不要。\n一、总则\n";
         assert_eq!(
-            default_summary(body, 120),
+            default_summary(body, "", 120),
             "《示例县2024年政务公开工作要点》已经县人民政府同意，现印发给你们，请认真抓好落实。"
         );
     }
@@ -112,9 +114,12 @@ mod tests {
     #[test]
     fn addressee_running_into_the_first_sentence_is_removed() {
         let body = "各乡镇人民政府，县直各单位：为规范停车管理，制定本办法。其余内容。";
-        assert_eq!(default_summary(body, 120), "为规范停车管理，制定本办法。");
         assert_eq!(
-            default_summary("县直有关部门：请于5月底前报送。", 120),
+            default_summary(body, "", 120),
+            "为规范停车管理，制定本办法。"
+        );
+        assert_eq!(
+            default_summary("县直有关部门：请于5月底前报送。", "", 120),
             "请于5月底前报送。"
         );
     }
@@ -122,10 +127,13 @@ mod tests {
     #[test]
     fn a_colon_inside_a_sentence_is_not_an_addressee() {
         let body = "根据《条例》规定：公开是原则。后文。";
-        assert_eq!(default_summary(body, 120), "根据《条例》规定：公开是原则。");
+        assert_eq!(
+            default_summary(body, "", 120),
+            "根据《条例》规定：公开是原则。"
+        );
         let quoted = "第九条修改为：“停车场应当公示收费标准。”其余。";
         assert_eq!(
-            default_summary(quoted, 120),
+            default_summary(quoted, "", 120),
             "第九条修改为：“停车场应当公示收费标准。”"
         );
     }
@@ -134,22 +142,29 @@ mod tests {
     fn headings_and_signature_lines_are_passed_over() {
         let body = "第一章　总则\n示例县人民政府办公室\n2024年3月8日\n第一条　为培育龙头企业，制定本办法。第二条。";
         assert_eq!(
-            default_summary(body, 120),
+            default_summary(body, "", 120),
             "第一条　为培育龙头企业，制定本办法。"
         );
     }
 
     #[test]
-    fn text_without_a_sentence_end_falls_back_to_the_first_block() {
-        assert_eq!(default_summary("各单位：\n附件清单\n其他", 120), "附件清单");
-        assert_eq!(default_summary("", 120), "");
-        assert_eq!(default_summary("各乡镇人民政府，县直各单位：", 120), "");
+    fn text_without_a_sentence_end_falls_back_to_the_first_paragraph_or_nothing() {
+        let body = "各单位：\n附件清单\n其他";
+        assert_eq!(default_summary(body, "附件清单", 120), "附件清单");
+        assert_eq!(default_summary(body, "", 120), "");
+        assert_eq!(default_summary("", "", 120), "");
+        let addressee = "各乡镇人民政府，县直各单位：";
+        assert_eq!(default_summary(addressee, addressee, 120), "");
+        // A heading or a table header is not a summary.
+        let headings = "一、总体情况\n（略）\n二、其他\n";
+        assert_eq!(default_summary(headings, "（略）", 120), "（略）");
+        assert_eq!(default_summary(headings, "", 120), "");
     }
 
     #[test]
     fn long_sentences_are_cut_with_an_ellipsis() {
         let long = format!("{}。", "长".repeat(200));
-        let s = default_summary(&long, 120);
+        let s = default_summary(&long, "", 120);
         assert_eq!(s.chars().count(), 121);
         assert!(s.ends_with('…'));
     }
