@@ -283,5 +283,8 @@ fn a_symlink_under_content_is_refused_with_e0130() {
     let out = site.path().join("public");
     let (code, stdout, stderr) = build(site.path(), &out, AS_OF);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(!out.exists(), "a build with a refused symlink wrote the output");
+    assert!(
+        !out.exists(),
+        "a build with a refused symlink wrote the output"
+    );
 }
