@@ -4,8 +4,10 @@
 //! typed values and never looks at TOML. The footer identity is checked here because
 //! 《政府网站发展指引》 makes it mandatory on every page.
 
+use crate::calendar::{Calendar, YearTable};
 use crate::diag::{Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The whole `config.toml`.
@@ -44,6 +46,14 @@ pub struct Config {
     /// Listing pages.
     #[serde(default)]
     pub listing: ListingConfig,
+    /// `[calendar.YYYY]`: years a site adds to the official working-day calendar, or
+    /// corrects (a site's year replaces the built-in one).
+    #[serde(default)]
+    pub calendar: BTreeMap<String, YearTable>,
+    /// The working-day calendar every deadline is counted in: the built-in table with
+    /// the site's years applied (set by [`Config::parse`]).
+    #[serde(skip)]
+    pub work_calendar: Calendar,
 }
 
 /// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
@@ -297,6 +307,16 @@ impl Config {
                 );
             }
         }
+        let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
+        config.work_calendar = calendar;
+        for problem in problems {
+            diagnostics.push(
+                Diagnostic::warning("W0031", problem.reason)
+                    .in_file(file)
+                    .at_line(calendar_line(text, &problem.year))
+                    .help("日期写作 \"2027-02-06\"，连续假期写作 \"2027-02-06..2027-02-12\"；该条已忽略"),
+            );
+        }
         if config.listing.page_size == 0 {
             config.listing.page_size = default_page_size();
         }
@@ -313,6 +333,18 @@ impl Config {
         }
         Ok((config, diagnostics))
     }
+}
+
+/// The line of the `[calendar.YYYY]` header (or of `[calendar]`) for a year's problems.
+fn calendar_line(text: &str, year: &str) -> Option<usize> {
+    let header = |l: &str| {
+        let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+        l == format!("[calendar.{year}]") || l == format!("[calendar.\"{year}\"]")
+    };
+    text.lines()
+        .position(header)
+        .or_else(|| text.lines().position(|l| l.trim() == "[calendar]"))
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

@@ -11,21 +11,41 @@ use crate::date::{self, Date};
 use crate::diag::Diagnostic;
 use crate::link::Site;
 use crate::model::keys;
-use crate::model::policy::keys as pkeys;
+use crate::model::policy::{keys as pkeys, Disclosure};
 use crate::rules::index_no::IndexFormat;
 use crate::rules::sync::{self, PolicySync, SyncStatus};
 use crate::rules::timeliness;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Run every check.
 pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
     let mut out = Vec::new();
+    let mut uncovered = BTreeSet::new();
     check_index_numbers(site, &mut out);
-    check_policy_dates(site, &mut out);
+    check_policy_dates(site, &mut uncovered, &mut out);
     check_attachments(site, &mut out);
-    let summary = check_sync(site, &mut out);
+    let summary = check_sync(site, &mut uncovered, &mut out);
+    check_calendar_years(&uncovered, &mut out);
     (out, summary)
+}
+
+/// Years that a working-day count crossed without a calendar table: one warning each,
+/// however many documents fell in them.
+fn check_calendar_years(years: &BTreeSet<i32>, out: &mut Vec<Diagnostic>) {
+    for year in years {
+        out.push(
+            Diagnostic::warning(
+                "W0030",
+                format!("工作日日历中没有 {year} 年的节假日安排，{year} 年的工作日暂按周一至周五计算"),
+            )
+            .in_file("config.toml")
+            .help(format!(
+                "按国务院办公厅关于{year}年部分节假日安排的通知，在 config.toml 中加 [calendar.{year}]：source = \"通知名称\"，holidays = [\"{year}-01-01\", …]（放假日期，连续假期写作 \"{year}-02-06..{year}-02-12\"），workdays = [\"…\"]（调休上班的周末）"
+            )),
+        );
+    }
 }
 
 fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
@@ -64,21 +84,32 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_policy_dates(site: &Site, out: &mut Vec<Diagnostic>) {
+fn check_policy_dates(site: &Site, uncovered: &mut BTreeSet<i32>, out: &mut Vec<Diagnostic>) {
+    let calendar = &site.config.work_calendar;
     for d in &site.docs {
         let Some(p) = d.policy() else { continue };
         let (Some(issued), Some(published)) = (p.issued, d.published) else {
             continue;
         };
-        if let Some(days) = timeliness::days_late(issued, published) {
+        // 第二十六条 binds 主动公开 only: a 依申请公开 document is released on request.
+        let late = match p.disclosure {
+            Disclosure::Proactive => timeliness::days_late(calendar, issued, published),
+            Disclosure::OnRequest => None,
+        };
+        if p.disclosure == Disclosure::Proactive {
+            uncovered.extend(calendar.missing_years(issued, published));
+        }
+        if let Some(late) = late {
             out.push(
                 d.warning_at(
                     "W0221",
                     &keys::PUBLISHED,
                     format!(
-                        "发布日期 {} 距成文日期 {} 已 {days} 个工作日，超过 20 个工作日的公开时限",
+                        "发布日期 {} 是成文日期 {} 后的第 {} 个工作日，超过 20 个工作日的公开时限（最迟 {}）",
                         date::iso(published),
-                        date::iso(issued)
+                        date::iso(issued),
+                        late.working_day,
+                        date::iso(late.deadline)
                     ),
                 )
                 .help("《政府信息公开条例》第二十六条：主动公开的政府信息应自形成或者变更之日起 20 个工作日内公开"),
@@ -192,13 +223,16 @@ pub struct SyncFinding {
     pub standing: PolicySync,
 }
 
-fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
+fn check_sync(site: &Site, uncovered: &mut BTreeSet<i32>, out: &mut Vec<Diagnostic>) -> SyncSummary {
     let cfg = &site.config.interpretation;
+    let calendar = &site.config.work_calendar;
     let mut summary = SyncSummary::default();
     for (i, d) in site.docs.iter().enumerate() {
         let Some(p) = d.policy() else { continue };
         if let (Some(issued), Some(published)) = (p.issued, d.published) {
-            if timeliness::days_late(issued, published).is_some() {
+            if p.disclosure == Disclosure::Proactive
+                && timeliness::days_late(calendar, issued, published).is_some()
+            {
                 summary.published_late += 1;
             }
         }
@@ -208,7 +242,8 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
             let (Some(pp), Some(ip)) = (d.published, interp.published) else {
                 continue;
             };
-            let judgement = sync::judge(pp, ip, cfg.sync_days);
+            let judgement = sync::judge(calendar, pp, ip, cfg.sync_days);
+            uncovered.extend(calendar.missing_years(pp, ip));
             if let SyncStatus::Late(days) = judgement {
                 out.push(
                     interp
@@ -216,7 +251,7 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
                             "W0305",
                             &keys::PUBLISHED,
                             format!(
-                                "不符合三同步：本解读比政策《{}》晚 {days} 天发布（允许 {} 天）",
+                                "不符合三同步：本解读在政策《{}》发布后的第 {days} 个工作日才发布（允许 {} 个工作日）",
                                 d.title, cfg.sync_days
                             ),
                         )
