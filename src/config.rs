@@ -97,9 +97,13 @@ pub struct IndexConfig {
     /// The organisation code that starts every index number of this site.
     #[serde(default)]
     pub org_code: String,
-    /// Pattern with `{org}`, `{year}` and `{seq:0N}` (or `{seq}`).
+    /// Pattern of literal text and `{org}`, `{year}`, `{month}`, `{class}`, `{seq:0N}`
+    /// (or `{seq}`).
     #[serde(default = "default_index_format")]
     pub format: String,
+    /// What `{class}` is filled with when `gongkai new policy` assigns a number.
+    #[serde(default)]
+    pub class: String,
 }
 
 /// Default validity periods.
@@ -112,6 +116,9 @@ pub struct ValidityConfig {
     /// Years for a 暂行 or 试行 normative document.
     #[serde(default = "default_provisional_years")]
     pub provisional_years: u32,
+    /// A normative document without 统一登记号 is an error (provinces with 三统一).
+    #[serde(default)]
+    pub require_reg_no: bool,
 }
 
 /// 三同步 rules.
@@ -201,6 +208,7 @@ impl Default for IndexConfig {
         IndexConfig {
             org_code: String::new(),
             format: default_index_format(),
+            class: String::new(),
         }
     }
 }
@@ -209,6 +217,7 @@ impl Default for ValidityConfig {
         ValidityConfig {
             normative_years: default_normative_years(),
             provisional_years: default_provisional_years(),
+            require_reg_no: false,
         }
     }
 }

@@ -12,7 +12,8 @@ use crate::diag::Diagnostic;
 use crate::link::Site;
 use crate::model::keys;
 use crate::model::policy::{keys as pkeys, Disclosure};
-use crate::rules::index_no::IndexFormat;
+use crate::rules::doc_no::{self, Departure};
+use crate::rules::index_no::{Fill, IndexFormat};
 use crate::rules::sync::{self, PolicySync, SyncStatus};
 use crate::rules::timeliness;
 use serde::Serialize;
@@ -24,6 +25,8 @@ pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
     let mut out = Vec::new();
     let mut uncovered = BTreeSet::new();
     check_index_numbers(site, &mut out);
+    check_doc_numbers(site, &mut out);
+    check_reg_numbers(site, &mut out);
     check_policy_dates(site, &mut uncovered, &mut out);
     check_attachments(site, &mut out);
     let summary = check_sync(site, &mut uncovered, &mut out);
@@ -55,15 +58,29 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error("E0005", reason)
                     .in_file("config.toml")
-                    .help("索引号格式如 \"{org}/{year}-{seq:05}\""),
+                    .help("索引号格式由文字与占位符组成：{org}、{year}、{month}、{class}、{seq:05}，如 \"{org}/{year}-{seq:05}\""),
             );
             return;
         }
     };
     let org = &site.config.index.org_code;
-    if org.is_empty() {
+    // Without the site's code its numbers cannot be told from other bodies'.
+    if org.is_empty() && format.has_org() {
         return;
     }
+    let example = format.format(
+        &Fill {
+            org,
+            class: if site.config.index.class.is_empty() {
+                "A01"
+            } else {
+                &site.config.index.class
+            },
+            year: 2024,
+            month: 1,
+        },
+        1,
+    );
     for d in &site.docs {
         let Some(index_no) = d.policy().and_then(|p| p.index_no.as_deref()) else {
             continue;
@@ -74,11 +91,62 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
                     "W0213",
                     &pkeys::INDEX_NO,
                     format!(
-                        "索引号“{index_no}”不是本站格式（{}）",
-                        format.format(org, 2024, 1)
+                        "索引号“{index_no}”不是本站格式（{}，如 {example}）",
+                        site.config.index.format
                     ),
                 )
                 .help("转载其他机关的文件可保留原索引号；本机关文件请按本站格式编号"),
+            );
+        }
+    }
+}
+
+/// GB/T 9704—2012 §7.2.5: the year in 六角括号, no leading zeros. References still match
+/// (see [`doc_no::normalise`]); the warning is about what the public reads.
+fn check_doc_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
+    for d in &site.docs {
+        let Some(written) = d.policy().and_then(|p| p.doc_no.as_deref()) else {
+            continue;
+        };
+        let Some((standard, departures)) = doc_no::nonstandard(written) else {
+            continue;
+        };
+        let what: Vec<&str> = departures
+            .iter()
+            .map(|x| match x {
+                Departure::Brackets => "年份应用六角括号〔〕括入",
+                Departure::LeadingZero => "发文顺序号不加“0”（不编虚位）",
+            })
+            .collect();
+        out.push(
+            d.warning_at(
+                "W0240",
+                &pkeys::DOC_NO,
+                format!("发文字号“{written}”不合公文格式：{}；应写作“{standard}”", what.join("，")),
+            )
+            .help("GB/T 9704—2012《党政机关公文格式》7.2.5：发文字号由发文机关代字、年份、发文顺序号组成，年份、发文顺序号用阿拉伯数字标注，年份用六角括号〔〕括入，发文顺序号不加“第”字、不编虚位"),
+        );
+    }
+}
+
+/// 三统一 provinces (统一登记、统一编号、统一印发) give every normative document a 统一登记号;
+/// `validity.require_reg_no` makes a missing one an error.
+fn check_reg_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
+    if !site.config.validity.require_reg_no {
+        return;
+    }
+    for d in &site.docs {
+        let Some(p) = d.policy().filter(|p| p.normative) else {
+            continue;
+        };
+        if p.reg_no.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            out.push(
+                d.error_at(
+                    "E0241",
+                    &pkeys::NORMATIVE,
+                    format!("行政规范性文件《{}》缺少统一登记号", d.title),
+                )
+                .help("本站要求规范性文件填写统一登记号（config.toml 中 validity.require_reg_no = true）：加一行 `统一登记号: …`，号码以司法行政部门（或政府办公室）登记的为准"),
             );
         }
     }
