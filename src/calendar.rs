@@ -41,6 +41,8 @@ pub struct YearTable {
 pub struct TableProblem {
     /// The table's key as written (`2027`).
     pub year: String,
+    /// The entry at fault, when it is one entry rather than the table.
+    pub entry: Option<String>,
     /// What is wrong, in Chinese.
     pub reason: String,
 }
@@ -95,6 +97,7 @@ impl Calendar {
             else {
                 problems.push(TableProblem {
                     year: key.clone(),
+                    entry: None,
                     reason: format!("日历的年份“{key}”不是四位年份，整张表被忽略"),
                 });
                 continue;
@@ -108,6 +111,7 @@ impl Calendar {
                         Ok(days) => set.extend(days),
                         Err(reason) => problems.push(TableProblem {
                             year: key.clone(),
+                            entry: Some(entry.clone()),
                             reason,
                         }),
                     }

@@ -322,7 +322,7 @@ impl Config {
             diagnostics.push(
                 Diagnostic::warning("W0031", problem.reason)
                     .in_file(file)
-                    .at_line(calendar_line(text, &problem.year))
+                    .at_line(calendar_line(text, &problem.year, problem.entry.as_deref()))
                     .help("日期写作 \"2027-02-06\"，连续假期写作 \"2027-02-06..2027-02-12\"；该条已忽略"),
             );
         }
@@ -344,16 +344,22 @@ impl Config {
     }
 }
 
-/// The line of the `[calendar.YYYY]` header (or of `[calendar]`) for a year's problems.
-fn calendar_line(text: &str, year: &str) -> Option<usize> {
-    let header = |l: &str| {
-        let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-        l == format!("[calendar.{year}]") || l == format!("[calendar.\"{year}\"]")
-    };
-    text.lines()
-        .position(header)
-        .or_else(|| text.lines().position(|l| l.trim() == "[calendar]"))
-        .map(|i| i + 1)
+/// The line of a calendar problem: the entry's line within its `[calendar.YYYY]` table,
+/// else the table's header (or `[calendar]`).
+fn calendar_line(text: &str, year: &str, entry: Option<&str>) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| {
+            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            l == format!("[calendar.{year}]") || l == format!("[calendar.\"{year}\"]")
+        })
+        .or_else(|| lines.iter().position(|l| l.trim() == "[calendar]"))?;
+    let in_table = lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| entry.is_some_and(|e| l.contains(&format!("\"{e}\""))));
+    Some(header + 1 + in_table.map_or(0, |i| i + 1))
 }
 
 #[cfg(test)]
@@ -383,6 +389,44 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn calendar_years_come_from_the_site_with_the_line_of_a_bad_entry() {
+        let text = format!(
+            "{MINIMAL}[calendar.2027]\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\nholidays = [\n  \"2027-01-01\",\n  \"2027-02-30\",\n]\nworkdays = [\"2027-02-07\"]\n"
+        );
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].line), ("W0031", Some(13)));
+        let day = |s: &str| crate::date::parse_date(s).unwrap();
+        assert!(c.work_calendar.covers(2027));
+        assert!(!c.work_calendar.is_working_day(day("2027-01-01")));
+        assert!(c.work_calendar.is_working_day(day("2027-02-07")));
+        // Built-in years are still there.
+        assert!(!c.work_calendar.is_working_day(day("2024-10-07")));
+        // A misspelt key in a year table is refused like any other.
+        let bad = format!("{MINIMAL}[calendar.2027]\nholiday = []\n");
+        assert_eq!(
+            Config::parse(&bad, Path::new("config.toml"))
+                .unwrap_err()
+                .code,
+            "E0001"
+        );
+    }
+
+    #[test]
+    fn require_reg_no_defaults_to_off() {
+        let (c, _) = Config::parse(MINIMAL, Path::new("config.toml")).unwrap();
+        assert!(!c.validity.require_reg_no);
+        let on = format!("{MINIMAL}[validity]\nrequire_reg_no = true\n");
+        assert!(
+            Config::parse(&on, Path::new("config.toml"))
+                .unwrap()
+                .0
+                .validity
+                .require_reg_no
+        );
     }
 
     #[test]

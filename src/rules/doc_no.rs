@@ -55,11 +55,16 @@ pub fn nonstandard(doc_no: &str) -> Option<(String, Vec<Departure>)> {
     let standard = normalise(doc_no);
     let written: String = doc_no.chars().filter(|c| !c.is_whitespace()).collect();
     let mut departures = Vec::new();
-    if written.chars().any(|c| "[]【】()（）﹝﹞〖〗［］".contains(c)) {
+    if written
+        .chars()
+        .any(|c| "[]【】()（）﹝﹞〖〗［］".contains(c))
+    {
         departures.push(Departure::Brackets);
     }
     let serial = written.rsplit_once(['〕', ']', '】', ')', '）', '﹞', '〗', '］']);
-    if serial.is_some_and(|(_, tail)| tail.starts_with(['0', '０']) && tail.len() > 1 + '号'.len_utf8()) {
+    if serial
+        .is_some_and(|(_, tail)| tail.starts_with(['0', '０']) && tail.len() > 1 + '号'.len_utf8())
+    {
         departures.push(Departure::LeadingZero);
     }
     (!departures.is_empty()).then_some((standard, departures))
@@ -110,10 +115,16 @@ mod tests {
     #[test]
     fn serial_numbers_match_with_or_without_leading_zeros() {
         assert_eq!(normalise("示政办发[2024]09号"), "示政办发〔2024〕9号");
-        assert_eq!(normalise("示政办发〔2024〕009号"), normalise("示政办发〔2024〕9号"));
+        assert_eq!(
+            normalise("示政办发〔2024〕009号"),
+            normalise("示政办发〔2024〕9号")
+        );
         assert_eq!(normalise("示政办发〔2024〕10号"), "示政办发〔2024〕10号");
         assert_eq!(normalise("示政办发〔2024〕0号"), "示政办发〔2024〕0号");
-        assert_ne!(normalise("示政办发〔2024〕90号"), normalise("示政办发〔2024〕9号"));
+        assert_ne!(
+            normalise("示政办发〔2024〕90号"),
+            normalise("示政办发〔2024〕9号")
+        );
     }
 
     #[test]
@@ -127,11 +138,17 @@ mod tests {
         );
         assert_eq!(
             nonstandard("示政办发（2024）11号"),
-            Some(("示政办发〔2024〕11号".to_string(), vec![Departure::Brackets]))
+            Some((
+                "示政办发〔2024〕11号".to_string(),
+                vec![Departure::Brackets]
+            ))
         );
         assert_eq!(
             nonstandard("示政办发〔2024〕05号"),
-            Some(("示政办发〔2024〕5号".to_string(), vec![Departure::LeadingZero]))
+            Some((
+                "示政办发〔2024〕5号".to_string(),
+                vec![Departure::LeadingZero]
+            ))
         );
         assert_eq!(nonstandard("示政办发〔2024〕11号"), None);
         assert_eq!(nonstandard("示政办发〔2024〕10号"), None);

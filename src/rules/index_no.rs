@@ -90,8 +90,15 @@ impl IndexFormat {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
         }
-        if parts.iter().filter(|p| matches!(p, Part::Seq { .. })).count() != 1 {
-            return Err(format!("索引号格式“{pattern}”应有且只有一个顺序号 {{seq:05}}"));
+        if parts
+            .iter()
+            .filter(|p| matches!(p, Part::Seq { .. }))
+            .count()
+            != 1
+        {
+            return Err(format!(
+                "索引号格式“{pattern}”应有且只有一个顺序号 {{seq:05}}"
+            ));
         }
         for pair in parts.windows(2) {
             if pair[0].is_variable() && !matches!(pair[1], Part::Literal(_)) {
@@ -266,7 +273,10 @@ mod tests {
         assert_eq!((p.year, p.month, p.seq), (Some(2021), Some(10), 13));
         assert_eq!(f.parse_number(org, "11341702486344515H/202113-00013"), None);
         assert_eq!(f.parse_number(org, "11341702486344515H/2021-00013"), None);
-        let existing = ["11341702486344515H/202110-00013", "11341702486344515H/202103-00020"];
+        let existing = [
+            "11341702486344515H/202110-00013",
+            "11341702486344515H/202103-00020",
+        ];
         let next = f.next_free(
             &Fill {
                 org,

@@ -447,11 +447,7 @@ mod tests {
             "救助对象家庭住址",
             "企业联系人联系方式",
         ] {
-            assert_eq!(
-                outdated_numbering(matter, "", &basis).len(),
-                1,
-                "{matter}"
-            );
+            assert_eq!(outdated_numbering(matter, "", &basis).len(), 1, "{matter}");
         }
         assert!(outdated_numbering("校园安全保卫重点部位", "", &basis).is_empty());
         // Citing 第十五条 as well is right.

@@ -648,7 +648,14 @@ mod tests {
     }
 
     /// A report with its own front-matter lines after the common ones.
-    fn report_with(source: &str, dept: &str, year: i32, published: &str, extra: &str, body: &str) -> Document {
+    fn report_with(
+        source: &str,
+        dept: &str,
+        year: i32,
+        published: &str,
+        extra: &str,
+        body: &str,
+    ) -> Document {
         let front = format!(
             "title: {dept}{year}年政府信息公开工作年度报告\nyear: {year}\npublished: {published}\ndepartment: {dept}\n{extra}"
         );
@@ -690,8 +697,18 @@ mod tests {
         // arithmetic (2 + 0 − 0 = 2), so the officer is told one thing, not two opposite ones.
         let diags = check_site(&reports(0, 2));
         assert_eq!(codes(&diags), vec!["W0505"], "{diags:#?}");
-        assert!(diags[0].message.contains("废止或失效的行政规范性文件有 2 件"), "{}", diags[0].message);
-        assert!(diags[0].help.as_deref().unwrap_or("").contains("有效期届满"));
+        assert!(
+            diags[0]
+                .message
+                .contains("废止或失效的行政规范性文件有 2 件"),
+            "{}",
+            diags[0].message
+        );
+        assert!(diags[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("有效期届满"));
     }
 
     #[test]
@@ -701,39 +718,100 @@ mod tests {
         };
         let docs = |rules_now: &str| {
             vec![
-                report_with("content/annual-reports/2023.md", "示例县卫生健康局", 2023, "2024-01-20", &extra("{issued: 1, repealed: 0, in_force: 4}"), SECTIONS),
-                report_with("content/annual-reports/2024.md", "示例县卫生健康局", 2024, "2025-01-20", &extra(rules_now), SECTIONS),
+                report_with(
+                    "content/annual-reports/2023.md",
+                    "示例县卫生健康局",
+                    2023,
+                    "2024-01-20",
+                    &extra("{issued: 1, repealed: 0, in_force: 4}"),
+                    SECTIONS,
+                ),
+                report_with(
+                    "content/annual-reports/2024.md",
+                    "示例县卫生健康局",
+                    2024,
+                    "2025-01-20",
+                    &extra(rules_now),
+                    SECTIONS,
+                ),
             ]
         };
         assert!(check_site(&docs("{issued: 2, repealed: 1, in_force: 5}")).is_empty());
         let diags = check_site(&docs("{issued: 2, repealed: 1, in_force: 6}"));
         assert_eq!(codes(&diags), vec!["W0510"], "{diags:#?}");
-        assert!(diags[0].message.contains("“规章”") && diags[0].message.contains("应为 5 件"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("“规章”") && diags[0].message.contains("应为 5 件"),
+            "{}",
+            diags[0].message
+        );
         assert_eq!(diags[0].line, Some(8));
     }
 
     #[test]
     fn department_reports_are_due_by_31_january_w0511() {
-        let on_time = report_with("content/annual-reports/jy-2024.md", "示例县教育局", 2024, "2025-01-31", "", SECTIONS);
+        let on_time = report_with(
+            "content/annual-reports/jy-2024.md",
+            "示例县教育局",
+            2024,
+            "2025-01-31",
+            "",
+            SECTIONS,
+        );
         assert!(check_site(&[on_time]).is_empty());
-        let late = report_with("content/annual-reports/jy-2024.md", "示例县教育局", 2024, "2025-02-01", "", SECTIONS);
+        let late = report_with(
+            "content/annual-reports/jy-2024.md",
+            "示例县教育局",
+            2024,
+            "2025-02-01",
+            "",
+            SECTIONS,
+        );
         let diags = check_site(&[late]);
         assert_eq!(codes(&diags), vec!["W0511"], "{diags:#?}");
-        assert!(diags[0].message.contains("2025-01-31") && diags[0].message.contains("示例县教育局2024年度"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("2025-01-31")
+                && diags[0].message.contains("示例县教育局2024年度"),
+            "{}",
+            diags[0].message
+        );
         assert_eq!(diags[0].line, Some(4));
     }
 
     #[test]
     fn government_reports_are_due_by_31_march_w0511() {
-        let on_time = report_with("content/annual-reports/2024.md", "示例县人民政府", 2024, "2025-03-31", "", SECTIONS);
+        let on_time = report_with(
+            "content/annual-reports/2024.md",
+            "示例县人民政府",
+            2024,
+            "2025-03-31",
+            "",
+            SECTIONS,
+        );
         assert!(check_site(&[on_time]).is_empty());
-        let late = report_with("content/annual-reports/2024.md", "示例县 人民政府", 2024, "2025-04-01", "", SECTIONS);
+        let late = report_with(
+            "content/annual-reports/2024.md",
+            "示例县 人民政府",
+            2024,
+            "2025-04-01",
+            "",
+            SECTIONS,
+        );
         let diags = check_site(&[late]);
         assert_eq!(codes(&diags), vec!["W0511"], "{diags:#?}");
-        assert!(diags[0].message.contains("2025-03-31"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("2025-03-31"),
+            "{}",
+            diags[0].message
+        );
         // A township government is a people's government too.
-        assert_eq!(publisher(Some("示例县城关镇人民政府")), Publisher::Government);
-        assert_eq!(publisher(Some("示例县人民政府办公室")), Publisher::Department);
+        assert_eq!(
+            publisher(Some("示例县城关镇人民政府")),
+            Publisher::Government
+        );
+        assert_eq!(
+            publisher(Some("示例县人民政府办公室")),
+            Publisher::Department
+        );
         assert_eq!(publisher(None), Publisher::Government);
         // Without 公开责任部门 the title names the body.
         let untitled = doc_with_body(
@@ -747,11 +825,29 @@ mod tests {
     #[test]
     fn missing_sections_are_named_w0512() {
         let body = "## 一、总体情况\n\n……\n\n## 六、其他需要报告的事项\n\n无。\n";
-        let r = report_with("content/annual-reports/2024.md", "示例县人民政府", 2024, "2025-01-20", "", body);
+        let r = report_with(
+            "content/annual-reports/2024.md",
+            "示例县人民政府",
+            2024,
+            "2025-01-20",
+            "",
+            body,
+        );
         let diags = check_site(&[r]);
         assert_eq!(codes(&diags), vec!["W0512"], "{diags:#?}");
-        assert!(diags[0].message.contains("五、存在的主要问题及改进情况"), "{}", diags[0].message);
-        assert_eq!(missing_sections(""), vec!["一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]);
+        assert!(
+            diags[0].message.contains("五、存在的主要问题及改进情况"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(
+            missing_sections(""),
+            vec![
+                "一、总体情况",
+                "五、存在的主要问题及改进情况",
+                "六、其他需要报告的事项"
+            ]
+        );
         assert!(missing_sections("一、总体情况\n**五、政府信息公开工作存在的主要问题及改进情况**\n### 六、其他需要报告的事项").is_empty());
     }
 
@@ -759,13 +855,31 @@ mod tests {
     fn carried_over_equals_last_years_carried_forward_w0513() {
         // Each report balances on its own (一 + 二 = 三（七）+ 四).
         let extra = |row: &str, value: &str| {
-            let other = if row == "carried_over" { "carried_forward" } else { "new" };
+            let other = if row == "carried_over" {
+                "carried_forward"
+            } else {
+                "new"
+            };
             format!("data:\n  requests:\n    {row}: {value}\n    {other}: {value}\n")
         };
         let docs = |now: &str| {
             vec![
-                report_with("content/annual-reports/2023.md", "示例县人民政府", 2023, "2024-01-20", &extra("carried_forward", "[1, 2, 0, 0, 0, 0]"), SECTIONS),
-                report_with("content/annual-reports/2024.md", "示例县人民政府", 2024, "2025-01-20", &extra("carried_over", now), SECTIONS),
+                report_with(
+                    "content/annual-reports/2023.md",
+                    "示例县人民政府",
+                    2023,
+                    "2024-01-20",
+                    &extra("carried_forward", "[1, 2, 0, 0, 0, 0]"),
+                    SECTIONS,
+                ),
+                report_with(
+                    "content/annual-reports/2024.md",
+                    "示例县人民政府",
+                    2024,
+                    "2025-01-20",
+                    &extra("carried_over", now),
+                    SECTIONS,
+                ),
             ]
         };
         let only = |diags: Vec<Diagnostic>| -> Vec<Diagnostic> {
@@ -775,7 +889,12 @@ mod tests {
         let diags = only(check_site(&docs("[1, 0, 0, 0, 0, 3]")));
         assert_eq!(diags.len(), 1, "{diags:#?}");
         let m = &diags[0].message;
-        assert!(m.contains("商业企业：本年 0、上年 2") && m.contains("其他：本年 3、上年 0") && !m.contains("自然人"), "{m}");
+        assert!(
+            m.contains("商业企业：本年 0、上年 2")
+                && m.contains("其他：本年 3、上年 0")
+                && !m.contains("自然人"),
+            "{m}"
+        );
         assert!(m.contains("content/annual-reports/2023.md"), "{m}");
         assert_eq!(diags[0].line, Some(8));
     }

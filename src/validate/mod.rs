@@ -291,7 +291,11 @@ pub struct SyncFinding {
     pub standing: PolicySync,
 }
 
-fn check_sync(site: &Site, uncovered: &mut BTreeSet<i32>, out: &mut Vec<Diagnostic>) -> SyncSummary {
+fn check_sync(
+    site: &Site,
+    uncovered: &mut BTreeSet<i32>,
+    out: &mut Vec<Diagnostic>,
+) -> SyncSummary {
     let cfg = &site.config.interpretation;
     let calendar = &site.config.work_calendar;
     let mut summary = SyncSummary::default();
