@@ -175,6 +175,6 @@ fn kind_checks(site: &Site) -> Vec<Diagnostic> {
             ));
         }
     }
-    out.extend(validate::annual_report::check_site(&site));
+    out.extend(validate::annual_report::check_site(site));
     out
 }
