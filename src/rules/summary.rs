@@ -31,25 +31,23 @@ const ADDRESSEE_ENDINGS: [&str; 14] = [
     "处",
 ];
 
-/// The default 内容概述 of a body given as plain text, blocks separated by `'\n'`: the
-/// first sentence of substance, at most `max` characters (with an ellipsis when cut).
-/// A body with no sentence at all (a table, a list of headings) falls back to its first
-/// paragraph (without 主送机关), or nothing: a heading or a table header says nothing
-/// about the content.
+/// The default 内容概述 of a body: the first sentence of its first paragraph of
+/// substance, at most `max` characters (with an ellipsis when cut). `first_paragraph` is
+/// the body's first Markdown paragraph (headings are never paragraphs); when it holds only
+/// the 主送机关, the first sentence found in the following blocks of `plain_text` (blocks
+/// separated by `'\n'`) is taken instead. Empty when there is no sentence of substance:
+/// a heading or a table header says nothing about the content.
 pub fn default_summary(plain_text: &str, first_paragraph: &str, max: usize) -> String {
-    let blocks: Vec<&str> = plain_text
-        .split('\n')
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .map(strip_addressee)
-        .filter(|b| !b.is_empty())
-        .collect();
-    let chosen = blocks
-        .iter()
-        .find(|b| b.contains(SENTENCE_ENDS))
-        .copied()
-        .or_else(|| Some(strip_addressee(first_paragraph.trim())).filter(|p| !p.is_empty()))
-        .unwrap_or("");
+    let own = strip_addressee(first_paragraph.trim());
+    let chosen = if own.is_empty() {
+        plain_text
+            .split('\n')
+            .map(|b| strip_addressee(b.trim()))
+            .find(|b| b.contains(SENTENCE_ENDS))
+            .unwrap_or("")
+    } else {
+        own
+    };
     truncate(first_sentence(chosen), max)
 }
 
@@ -155,10 +153,11 @@ mod tests {
         assert_eq!(default_summary("", "", 120), "");
         let addressee = "各乡镇人民政府，县直各单位：";
         assert_eq!(default_summary(addressee, addressee, 120), "");
-        // A heading or a table header is not a summary.
-        let headings = "一、总体情况\n（略）\n二、其他\n";
-        assert_eq!(default_summary(headings, "（略）", 120), "（略）");
-        assert_eq!(default_summary(headings, "", 120), "");
+        // The first paragraph wins over a later sentence; a heading or a table header
+        // alone is not a summary.
+        let report = "一、总体情况\n（略）\n六、其他\n无。\n";
+        assert_eq!(default_summary(report, "（略）", 120), "（略）");
+        assert_eq!(default_summary("一、总体情况\n事项 依据\n", "", 120), "");
     }
 
     #[test]
