@@ -30,7 +30,7 @@ use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -167,7 +167,6 @@ struct OpenImage<'s> {
 }
 
 struct Footnote {
-    label: String,
     id: String,
     number: usize,
     referenced: bool,
@@ -182,6 +181,10 @@ struct Renderer<'s, 'c> {
     diagnostics: Vec<Diagnostic>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
+    /// For each heading anchor base, the suffix to try next: repeated headings take
+    /// `-2`, `-3`, … without probing from `-2` each time (50,000 equal headings would
+    /// otherwise never finish).
+    next_suffix: HashMap<String, usize>,
     last_level: u8,
     heading: Option<OpenHeading>,
     code: Option<OpenCode>,
@@ -192,6 +195,10 @@ struct Renderer<'s, 'c> {
     links: Vec<OpenLink<'s>>,
     images: Vec<OpenImage<'s>>,
     footnotes: Vec<Footnote>,
+    /// Footnote label → index in `footnotes`, so each reference is found in constant time.
+    footnote_index: HashMap<String, usize>,
+    /// Footnote anchors already given out.
+    footnote_ids: HashSet<String>,
     current_footnote: Option<usize>,
     plain: String,
     pending_break: bool,
@@ -218,6 +225,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
             diagnostics: Vec::new(),
             headings: Vec::new(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            footnote_index: HashMap::new(),
+            footnote_ids: HashSet::new(),
             last_level: 1,
             heading: None,
             code: None,
@@ -580,11 +590,12 @@ impl<'s, 'c> Renderer<'s, 'c> {
         let text = h.text.trim().to_string();
         let base = slug(&text);
         let mut id = base.clone();
-        let mut n = 1;
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
         while self.used_ids.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.next_suffix.insert(base, n);
         self.used_ids.insert(id.clone());
         self.out[h.out_index] = Event::Start(Tag::Heading {
             level,
@@ -632,17 +643,18 @@ impl<'s, 'c> Renderer<'s, 'c> {
 
     /// Index of the footnote with `label`, numbering it on first sight.
     fn footnote(&mut self, label: &str) -> usize {
-        if let Some(i) = self.footnotes.iter().position(|f| f.label == label) {
+        if let Some(&i) = self.footnote_index.get(label) {
             return i;
         }
         let number = self.footnotes.len() + 1;
         let base = slug(label);
         let mut id = format!("fn-{base}");
-        if self.footnotes.iter().any(|f| f.id == id) {
+        if self.footnote_ids.contains(&id) {
             id = format!("fn-{base}-{number}");
         }
+        self.footnote_ids.insert(id.clone());
+        self.footnote_index.insert(label.to_string(), number - 1);
         self.footnotes.push(Footnote {
-            label: label.to_string(),
             id,
             number,
             referenced: false,
