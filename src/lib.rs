@@ -22,5 +22,6 @@ pub mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod text;
 pub mod validate;
 pub mod yaml;

@@ -96,6 +96,7 @@ fn check_limits(text: &str, file: &Path, first_line: usize) -> Result<(), Diagno
         // `示政发[2024]1号` it is plain text.
         let mut last = None;
         let mut prev = ' ';
+        let mut deepest = depth;
         for c in line.chars() {
             match quote {
                 Some('"') if escaped => escaped = false,
@@ -106,7 +107,8 @@ fn check_limits(text: &str, file: &Path, first_line: usize) -> Result<(), Diagno
                     '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
                     '#' if prev == ' ' => break,
                     '[' | '{' if depth > 0 || matches!(last, None | Some(':' | '-' | '?')) => {
-                        depth += 1
+                        depth += 1;
+                        deepest = deepest.max(depth);
                     }
                     ']' | '}' => depth = depth.saturating_sub(1),
                     _ => {}
@@ -117,7 +119,7 @@ fn check_limits(text: &str, file: &Path, first_line: usize) -> Result<(), Diagno
                 last = Some(c);
             }
         }
-        if depth + markers > MAX_NESTING {
+        if deepest + markers > MAX_NESTING {
             return Err(Diagnostic::error(
                 "E0151",
                 format!("前置信息嵌套过深（超过 {MAX_NESTING} 层方括号、花括号或列表）"),
@@ -238,11 +240,33 @@ impl<'a> Fields<'a> {
     pub fn string(&mut self, key: &Key) -> Option<String> {
         let v = self.value(key)?;
         match scalar_text(v) {
-            Some(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Some(s) => {
+                let s = self.visible(key, s);
+                Some(s.trim().to_string()).filter(|s| !s.is_empty())
+            }
             None => {
                 let d = self.error("E0105", key, format!("字段“{}”应是一段文字", key.name));
                 self.diagnostics.push(d);
                 None
+            }
+        }
+    }
+
+    /// `s` without invisible characters (zero-width, bidi controls), with a warning when
+    /// there were any: two 发文字号 that look the same must be the same.
+    fn visible(&mut self, key: &Key, s: String) -> String {
+        match crate::text::strip_hidden(&s) {
+            None => s,
+            Some(clean) => {
+                let d = self
+                    .warning(
+                        "W0151",
+                        key,
+                        format!("字段“{}”中有不可见字符（零宽字符或文字方向控制符），已删除", key.name),
+                    )
+                    .help("这类字符多来自复制粘贴，会让看起来相同的文号、索引号实际不同；请在编辑器中重新输入该字段");
+                self.diagnostics.push(d);
+                clean
             }
         }
     }
@@ -289,7 +313,7 @@ impl<'a> Fields<'a> {
         };
         items
             .into_iter()
-            .map(|s| s.trim().to_string())
+            .map(|s| self.visible(key, s).trim().to_string())
             .filter(|s| !s.is_empty())
             .collect()
     }
@@ -486,6 +510,39 @@ mod tests {
         let err = parse_mapping("title: a\n  bad: [\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(err.code, "E0102");
         assert!(err.line.unwrap() >= 2);
+    }
+
+    #[test]
+    fn nesting_and_size_are_limited_before_parsing() {
+        let deep = format!("title: a\ntopics: {}x{}\n", "[".repeat(40), "]".repeat(40));
+        let err = parse_mapping(&deep, Path::new("a.md"), 2).unwrap_err();
+        assert_eq!((err.code, err.line), ("E0151", Some(3)));
+        let ok = "title: 示政发[2024]1号\ntopics: [[a, b], {c: d}]\n";
+        assert!(parse_mapping(ok, Path::new("a.md"), 2).is_ok());
+        let big = format!("title: \"{}\"\n", "a".repeat(MAX_FRONT_MATTER_BYTES));
+        assert_eq!(
+            parse_mapping(&big, Path::new("a.md"), 2).unwrap_err().code,
+            "E0150"
+        );
+    }
+
+    #[test]
+    fn key_lines_are_found_after_a_line_in_one_pass() {
+        let text = "title: a\nitems:\n  - matter: x\n    \"依据\" ：y\n  - matter: z\n";
+        let lines = KeyLines::new(text);
+        assert_eq!(lines.find("matter", 1), Some(3));
+        assert_eq!(lines.find("matter", 4), Some(5));
+        assert_eq!(lines.find("依据", 1), Some(4));
+        assert_eq!(lines.find("title", 2), None);
+    }
+
+    #[test]
+    fn invisible_characters_are_removed_from_fields_with_a_warning() {
+        let text = "title: \"\u{200B}\u{202E}\"\nissued: 2024-01-01\n";
+        let map = parse(text);
+        let mut f = Fields::new(&map, Path::new("a.md"), text, 2);
+        assert_eq!(f.string(&TITLE), None);
+        assert_eq!(f.diagnostics[0].code, "W0151");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::diag::Diagnostic;
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
+use sanitize::UrlUse;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -91,13 +92,58 @@ pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     // Roughly one event per dozen bytes of Chinese prose; avoids most regrowth copies.
     let mut events: Vec<cjk::Ev> = Vec::with_capacity(src.len() / 12 + 16);
-    events.extend(Parser::new_ext(src, options).into_offset_iter());
+    let mut cells = 0usize;
+    let mut table_start = 0usize;
+    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Table(_)) => {
+                cells = 0;
+                table_start = range.start;
+            }
+            Event::Start(Tag::TableCell) => {
+                cells += 1;
+                if cells > MAX_TABLE_CELLS {
+                    return too_many_cells(src, ctx, table_start);
+                }
+            }
+            _ => {}
+        }
+        events.push((event, range));
+    }
     cjk::apply(src, &mut events);
     let mut r = Renderer::new(src, ctx, events.len());
     for (event, range) in events {
         r.event(event, range);
     }
     r.finish()
+}
+
+/// Most cells one Markdown table may have. Every cell costs a few hundred bytes while the
+/// document is rendered: a 4,000 × 2,000 table (56 MB of text) needed 4.5 GB. The largest
+/// statutory tables have a few thousand cells.
+pub const MAX_TABLE_CELLS: usize = 100_000;
+
+/// `E0610`: a table over [`MAX_TABLE_CELLS`]; nothing of the body is rendered.
+fn too_many_cells(src: &str, ctx: &MarkdownContext, table_start: usize) -> RenderedMarkdown {
+    let line = ctx.first_line
+        + src.as_bytes()[..table_start.min(src.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+    let d = Diagnostic::error(
+        "E0610",
+        format!("表格超过 {MAX_TABLE_CELLS} 个单元格，无法发布"),
+    )
+    .in_file(ctx.file)
+    .at_line(line)
+    .help("把大表格拆成几个表格，或作为附件（如 .xlsx、.csv）发布并在正文中链接");
+    RenderedMarkdown {
+        html: String::new(),
+        headings: Vec::new(),
+        first_paragraph: String::new(),
+        plain_text: String::new(),
+        diagnostics: vec![d],
+    }
 }
 
 /// Anchor for a heading text (see the module docs for the rule).
@@ -433,7 +479,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 title,
                 id,
             } => {
-                let (dest_url, keep) = self.check_url(dest_url, link_type, range.start);
+                let (dest_url, keep) =
+                    self.check_url(dest_url, link_type, UrlUse::Link, range.start);
                 self.links.push(OpenLink {
                     url: dest_url.clone(),
                     has_text: false,
@@ -455,7 +502,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 title,
                 id,
             } => {
-                let (dest_url, keep) = self.check_url(dest_url, link_type, range.start);
+                let (dest_url, keep) =
+                    self.check_url(dest_url, link_type, UrlUse::Image, range.start);
                 self.images.push(OpenImage {
                     url: dest_url.clone(),
                     alt: String::new(),
@@ -562,7 +610,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             TagEnd::Image => {
                 if let Some(image) = self.images.pop() {
-                    if image.alt.trim().is_empty() {
+                    if crate::text::is_blank(&image.alt) {
                         let d = Diagnostic::error(
                             "E0601",
                             format!("图片缺少替代文本（alt）：{}", image.url),
@@ -668,12 +716,15 @@ impl<'s, 'c> Renderer<'s, 'c> {
         &mut self,
         url: CowStr<'s>,
         link_type: LinkType,
+        usage: UrlUse,
         offset: usize,
     ) -> (CowStr<'s>, bool) {
         if link_type == LinkType::Email {
             return (url, true);
         }
-        if sanitize::is_dangerous_url(&url) {
+        if !sanitize::is_allowed_url(&url, usage) {
+            let line = self.line(offset);
+            self.report(refused_url(&url, usage), line);
             return (url, false);
         }
         if !sanitize::is_relative_url(&url) {
@@ -717,7 +768,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     let alt_ok = tag
                         .attr("alt")
                         .and_then(|a| a.value.clone())
-                        .is_some_and(|v| !html[v].trim().is_empty());
+                        .is_some_and(|v| !crate::text::is_blank(&html[v]));
                     let src = tag.attr("src").and_then(|a| a.value.clone());
                     if !alt_ok {
                         let url = src.clone().map(|v| html[v].to_string()).unwrap_or_default();
@@ -729,12 +780,12 @@ impl<'s, 'c> Renderer<'s, 'c> {
                         self.report(d, line);
                     }
                     if let Some(attr) = tag.attr("src") {
-                        self.resolve_raw(&html, attr, line, &mut edits);
+                        self.resolve_raw(&html, attr, UrlUse::Image, line, &mut edits);
                     }
                 }
                 ("a", false) => {
                     if let Some(attr) = tag.attr("href") {
-                        self.resolve_raw(&html, attr, line, &mut edits);
+                        self.resolve_raw(&html, attr, UrlUse::Link, line, &mut edits);
                     }
                 }
                 ("table", false) => self.html_tables.push((line, false)),
@@ -783,6 +834,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         &mut self,
         html: &str,
         attr: &sanitize::Attr,
+        usage: UrlUse,
         line: usize,
         edits: &mut Vec<(Range<usize>, String, bool)>,
     ) {
@@ -790,6 +842,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
             return;
         };
         let url = html[range.clone()].trim();
+        if !sanitize::is_allowed_url(url, usage) {
+            // ammonia removes the attribute; say so, so the officer is not surprised.
+            self.report(refused_url(url, usage), line);
+            return;
+        }
         if !sanitize::is_relative_url(url) {
             return;
         }
@@ -827,7 +884,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             image.alt.push_str(text);
         }
         if let Some(link) = self.links.last_mut() {
-            if !link.has_text && !text.trim().is_empty() {
+            if !link.has_text && !crate::text::is_blank(text) {
                 link.has_text = true;
             }
         }
@@ -907,6 +964,23 @@ impl<'s, 'c> Renderer<'s, 'c> {
 fn rejected(url: &str, reason: &str) -> Diagnostic {
     Diagnostic::error("E0603", format!("无法使用的地址“{url}”：{reason}"))
         .help("改为站点内确实存在的文件或页面的相对路径；附件放在文档旁边或站点的附件目录中，不能用 `../` 指向站点以外")
+}
+
+/// `W0610`: a link or image address outside the one URL policy; the link (or image) is
+/// left out and its text kept.
+fn refused_url(url: &str, usage: UrlUse) -> Diagnostic {
+    let shown: String = url.chars().take(80).collect();
+    let (what, allowed) = match usage {
+        UrlUse::Link => ("链接", "http(s)、mailto、tel、站内相对路径或 # 锚点"),
+        UrlUse::Image => ("图片", "http(s)、站内相对路径，或非 SVG 的 data:image"),
+    };
+    Diagnostic::warning(
+        "W0610",
+        format!("{what}地址“{shown}”不被允许，已去掉该{what}"),
+    )
+    .help(format!(
+        "{what}地址只能是 {allowed}；附件请放进 content/ 并用相对路径引用"
+    ))
 }
 
 fn html_table_without_header() -> Diagnostic {

@@ -1,6 +1,10 @@
 //! 索引号: the identifier every disclosed document carries, in the site's own format
 //! (`{org}/{year}-{seq:05}` by default, e.g. `4305210003/2024-00012`).
 
+/// Most digits a sequence number may be padded to: a `u32` has ten. (`{seq:65536}` once
+/// panicked the formatter.)
+pub const MAX_SEQ_WIDTH: usize = 10;
+
 /// A parsed index-number format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexFormat {
@@ -35,8 +39,9 @@ impl IndexFormat {
                 "year" => Part::Year,
                 "seq" => Part::Seq { width: 1 },
                 other => match other.strip_prefix("seq:") {
-                    Some(w) => Part::Seq {
-                        width: w.trim_start_matches('0').parse().unwrap_or(1).max(1),
+                    Some(w) => match w.parse::<usize>() {
+                        Ok(width) if (1..=MAX_SEQ_WIDTH).contains(&width) => Part::Seq { width },
+                        _ => return Err(format!("索引号格式中顺序号的位数“{w}”无效，应为 1 到 {MAX_SEQ_WIDTH} 之间的数字，如 {{seq:05}}")),
                     },
                     None => return Err(format!("索引号格式中有未知占位符 {{{other}}}，只能用 {{org}}、{{year}}、{{seq:05}}")),
                 },
@@ -109,13 +114,14 @@ impl IndexFormat {
     }
 
     /// The next free number for `year`: one more than the highest sequence already used
-    /// that year (numbers of other shapes are ignored).
+    /// that year (numbers of other shapes are ignored). `None` when the highest is the
+    /// largest sequence number there is (adding one would wrap to a used number).
     pub fn next_free<'a>(
         &self,
         org: &str,
         year: i32,
         existing: impl IntoIterator<Item = &'a str>,
-    ) -> String {
+    ) -> Option<String> {
         let max = existing
             .into_iter()
             .filter_map(|n| self.parse_number(org, n))
@@ -123,7 +129,7 @@ impl IndexFormat {
             .map(|(_, seq)| seq)
             .max()
             .unwrap_or(0);
-        self.format(org, year, max + 1)
+        Some(self.format(org, year, max.checked_add(1)?))
     }
 }
 
@@ -149,6 +155,15 @@ mod tests {
     }
 
     #[test]
+    fn sequence_width_is_range_checked_and_the_last_number_does_not_wrap() {
+        assert!(IndexFormat::parse("{org}/{year}-{seq:65536}").is_err());
+        assert!(IndexFormat::parse("{org}/{year}-{seq:0}").is_err());
+        assert!(IndexFormat::parse("{org}/{year}-{seq:ab}").is_err());
+        let f = IndexFormat::parse("{org}/{year}-{seq:10}").unwrap();
+        assert_eq!(f.next_free("1", 2024, ["1/2024-4294967295"]), None);
+    }
+
+    #[test]
     fn next_free_number_follows_the_highest_of_that_year() {
         let f = default_format();
         let existing = [
@@ -159,11 +174,11 @@ mod tests {
         ];
         assert_eq!(
             f.next_free("4305210003", 2024, existing),
-            "4305210003/2024-00013"
+            Some("4305210003/2024-00013".to_string())
         );
         assert_eq!(
             f.next_free("4305210003", 2025, existing),
-            "4305210003/2025-00001"
+            Some("4305210003/2025-00001".to_string())
         );
     }
 
