@@ -8,11 +8,13 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod calendar;
 pub mod config;
 pub mod console;
 pub mod date;
 pub mod diag;
 pub mod error;
+pub mod invisible;
 pub mod link;
 pub mod load;
 pub mod markdown;

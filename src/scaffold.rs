@@ -6,7 +6,7 @@ use crate::date::{self, Date};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceEncoding};
 use crate::model::{slug, Kind};
-use crate::rules::index_no::IndexFormat;
+use crate::rules::index_no::{Fill, IndexFormat};
 use chrono::Datelike;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,8 +27,19 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 .iter()
                 .filter_map(|d| d.policy().and_then(|p| p.index_no.clone()))
                 .collect();
+            if format.has_class() && config.index.class.trim().is_empty() {
+                return Err(Error::Usage(
+                    "索引号格式含 {class}（类别），但 config.toml 的 [index] 没有设置 class\n  提示：在 [index] 中加一行 class = \"A01\"（本机关的类别代码）".into(),
+                ));
+            }
+            let fill = Fill {
+                org: &config.index.org_code,
+                class: config.index.class.trim(),
+                year,
+                month: today.month(),
+            };
             let index_no = format
-                .next_free(&config.index.org_code, year, existing.iter().map(String::as_str))
+                .next_free(&fill, existing.iter().map(String::as_str))
                 .ok_or_else(|| {
                     Error::Usage(format!(
                         "{year} 年的索引号顺序号已用到最大值 {}，无法再分配\n  提示：检查是否有索引号的顺序号写错（过大）",
@@ -98,10 +109,10 @@ const MIN_REPORT_YEAR: i32 = 2008;
 
 /// Why `title` cannot be a new document's title, in Chinese with a 提示.
 fn check_title(title: &str) -> std::result::Result<(), String> {
-    if crate::text::is_blank(title) {
+    if crate::invisible::is_blank(title) {
         return Err("标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into());
     }
-    if title.chars().any(crate::text::is_forbidden) {
+    if title.chars().any(crate::invisible::is_forbidden) {
         return Err(
             "标题中有换行、制表符或不可见的控制字符\n  提示：把标题写在一行里，去掉其中的特殊字符"
                 .into(),

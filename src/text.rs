@@ -1,82 +1,91 @@
-//! Characters an officer cannot see: control characters, zero-width and bidirectional
-//! marks. They arrive by copy and paste from word processors and web pages, and do harm
-//! out of sight: a NUL or U+FFFE makes feed.xml ill-formed XML, a zero-width space makes
-//! two 索引号 that look identical differ, and alt text made only of them passes as
-//! present. One place decides which characters are which, so loading, front-matter
-//! fields, content checks and `gongkai new` agree.
+//! Small text helpers every stage needs, each defined once.
+//!
+//! Officers type full-width digits and brackets; pages, feeds and sitemaps need escaping;
+//! generated front matter needs YAML quoting. Each of these used to be written out again
+//! wherever it was needed, and the copies drifted (one folded `－`, another did not). This
+//! module is below every stage: it imports nothing from the crate.
 
-/// Control characters that have no business in a document's text: C0 controls other than
-/// tab, line feed and carriage return, DEL, C1 controls, and Unicode noncharacters
-/// (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last two of every plane). XML forbids most of
-/// them outright.
-pub fn is_control(c: char) -> bool {
-    let n = c as u32;
-    (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-        || (0x7F..=0x9F).contains(&n)
-        || (0xFDD0..=0xFDEF).contains(&n)
-        || (n & 0xFFFE) == 0xFFFE
-}
-
-/// Characters that take no space on screen: zero-width spaces and joiners, the word
-/// joiner, the byte-order mark, the soft hyphen and the bidirectional controls.
-pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-    )
-}
-
-/// Not allowed in one-line text such as a title given to `gongkai new`: any control
-/// character (tab and line breaks included) or invisible character.
-pub fn is_forbidden(c: char) -> bool {
-    c.is_control() || is_control(c) || is_invisible(c)
-}
-
-/// True when `s` shows nothing: only whitespace and invisible characters.
-pub fn is_blank(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_whitespace() || is_invisible(c) || is_control(c))
-}
-
-/// `s` without control and invisible characters (tabs and line breaks kept), or `None`
-/// when it had none.
-pub fn strip_hidden(s: &str) -> Option<String> {
-    if !s.chars().any(|c| is_control(c) || is_invisible(c)) {
-        return None;
+/// Fold a full-width form onto its ASCII character (`２` → `2`, `［` → `[`, `－` → `-`)
+/// and the ideographic space onto a space. Every other character is returned unchanged.
+/// The result has the same UTF-16 length as the input, so offsets in folded text are
+/// offsets in the original (the search page relies on this to highlight).
+pub fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
     }
-    Some(
-        s.chars()
-            .filter(|&c| !is_control(c) && !is_invisible(c))
-            .collect(),
-    )
 }
 
-/// `s` without control characters (invisible ones kept: the Markdown body may need a
-/// zero-width joiner), or `None` when it had none.
-pub fn strip_controls(s: &str) -> Option<String> {
-    if !s.chars().any(is_control) {
-        return None;
+/// `text` with every full-width form folded by [`fold_width`].
+pub fn fold_width_str(text: &str) -> String {
+    text.chars().map(fold_width).collect()
+}
+
+/// The markup a text is escaped for. HTML and XML escape the same five characters and
+/// differ only in how they spell the apostrophe (`&apos;` is not HTML 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// HTML content and attribute values: `'` as `&#39;`.
+    Html,
+    /// XML (sitemap, Atom feed): `'` as `&apos;`.
+    Xml,
+}
+
+/// Append `s` to `out` with `& < > " '` escaped for `markup`.
+pub fn escape_into(out: &mut String, s: &str, markup: Markup) {
+    let apostrophe = match markup {
+        Markup::Html => "&#39;",
+        Markup::Xml => "&apos;",
+    };
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => apostrophe,
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
-    Some(s.chars().filter(|&c| !is_control(c)).collect())
+    out.push_str(&s[last..]);
 }
 
-/// A character for a message: its code point, since it cannot be shown.
-pub fn describe(c: char) -> String {
-    format!("U+{:04X}", c as u32)
+/// `s` escaped for HTML content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s, Markup::Html);
+    out
+}
+
+/// `s` escaped for XML.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s, Markup::Xml);
+    out
+}
+
+/// `s` as a YAML double-quoted scalar that stays on one line: quotes and backslashes
+/// escaped, line breaks and tabs written as spaces, other control characters dropped (a
+/// generated file must parse whatever an officer typed into a title).
+pub fn yaml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -84,38 +93,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn controls_and_noncharacters_are_controls_but_line_breaks_are_not() {
-        for c in [
-            '\0',
-            '\u{1}',
-            '\u{1B}',
-            '\u{7F}',
-            '\u{85}',
-            '\u{FFFE}',
-            '\u{FFFF}',
-            '\u{FDD0}',
-            '\u{1FFFF}',
-        ] {
-            assert!(is_control(c), "{}", describe(c));
-        }
-        for c in ['\t', '\n', '\r', 'a', '中', '\u{3000}', '\u{FFFD}'] {
-            assert!(!is_control(c), "{}", describe(c));
+    fn full_width_forms_fold_to_ascii_and_nothing_else_moves() {
+        assert_eq!(
+            fold_width_str("２０２４［１］－＋．，Ａｚ　"),
+            "2024[1]-+.,Az "
+        );
+        assert_eq!(
+            fold_width_str("示政办发〔2024〕11号"),
+            "示政办发〔2024〕11号"
+        );
+        for c in ['０', 'Ｚ', '～', '！', '　'] {
+            assert_eq!(c.len_utf16(), fold_width(c).len_utf16(), "{c}");
         }
     }
 
     #[test]
-    fn invisible_only_text_is_blank() {
-        assert!(is_blank("\u{200B}\u{200D}\u{FEFF} \u{202E}"));
-        assert!(!is_blank("图\u{200B}"));
-        assert_eq!(
-            strip_hidden("示政发\u{200B}〔2024〕\u{202E}1号").as_deref(),
-            Some("示政发〔2024〕1号")
-        );
-        assert_eq!(strip_hidden("关于\n通知"), None);
-        assert_eq!(
-            strip_controls("a\0b\u{200B}").as_deref(),
-            Some("ab\u{200B}")
-        );
-        assert!(is_forbidden('\n') && is_forbidden('\u{200B}') && !is_forbidden('中'));
+    fn html_and_xml_escaping_differ_only_in_the_apostrophe() {
+        let s = "a&b<c>d\"e'f 中";
+        assert_eq!(escape_html(s), "a&amp;b&lt;c&gt;d&quot;e&#39;f 中");
+        assert_eq!(escape_xml(s), "a&amp;b&lt;c&gt;d&quot;e&apos;f 中");
+    }
+
+    #[test]
+    fn yaml_quote_round_trips_through_the_yaml_parser() {
+        for s in [
+            "示例县\"测试\": 局",
+            "a\\b",
+            "line\nbreak\t#x",
+            "- 列表？",
+            "\u{7}bell",
+        ] {
+            let q = yaml_quote(s);
+            let back: String = serde_yaml::from_str(&q).expect(&q);
+            let want: String = s
+                .chars()
+                .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                .map(|c| {
+                    if matches!(c, '\n' | '\r' | '\t') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            assert_eq!(back, want, "{s:?}");
+        }
     }
 }

@@ -610,7 +610,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             TagEnd::Image => {
                 if let Some(image) = self.images.pop() {
-                    if crate::text::is_blank(&image.alt) {
+                    if crate::invisible::is_blank(&image.alt) {
                         let d = Diagnostic::error(
                             "E0601",
                             format!("图片缺少替代文本（alt）：{}", image.url),
@@ -768,7 +768,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     let alt_ok = tag
                         .attr("alt")
                         .and_then(|a| a.value.clone())
-                        .is_some_and(|v| !crate::text::is_blank(&html[v]));
+                        .is_some_and(|v| !crate::invisible::is_blank(&html[v]));
                     let src = tag.attr("src").and_then(|a| a.value.clone());
                     if !alt_ok {
                         let url = src.clone().map(|v| html[v].to_string()).unwrap_or_default();
@@ -884,7 +884,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             image.alt.push_str(text);
         }
         if let Some(link) = self.links.last_mut() {
-            if !link.has_text && !crate::text::is_blank(text) {
+            if !link.has_text && !crate::invisible::is_blank(text) {
                 link.has_text = true;
             }
         }
