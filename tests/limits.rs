@@ -116,6 +116,18 @@ fn cases() -> Vec<Case> {
             code: Some("E0151"),
         },
         Case {
+            name: "document-over-8-mib",
+            files: vec![(
+                "content/policies/a.md",
+                format!(
+                    "{POLICY_HEAD}---\n{}",
+                    "这是一段很长的正文。\n".repeat(300_000)
+                ),
+            )],
+            exit: 1,
+            code: Some("E0152"),
+        },
+        Case {
             name: "front-matter-deep-block-list",
             files: vec![(
                 "content/policies/a.md",
