@@ -12,11 +12,12 @@ mod sitemap;
 
 use crate::error::{Error, Result};
 use crate::link::Site;
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{OutputContent, OutputFile, Rendered};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The file that marks a folder as gongkai's output (and so safe to clean).
 pub const MARKER: &str = ".gongkai-output";
@@ -45,6 +46,7 @@ pub struct Output {
     produced: Mutex<BTreeSet<String>>,
     staged: Mutex<Vec<String>>,
     duplicates: Mutex<Vec<String>>,
+    progress: Arc<dyn Progress>,
 }
 
 struct Target {
@@ -100,11 +102,19 @@ impl Output {
             produced: Mutex::new(BTreeSet::new()),
             staged: Mutex::new(Vec::new()),
             duplicates: Mutex::new(Vec::new()),
+            progress: Arc::new(Silent),
         }
+    }
+
+    /// Count every file handed over and every file moved into place into `progress`.
+    pub fn observed(mut self, progress: Arc<dyn Progress>) -> Output {
+        self.progress = progress;
+        self
     }
 
     /// Hand over one file. Safe to call from many threads.
     pub fn put(&self, file: OutputFile) -> Result<()> {
+        self.progress.advance();
         let fresh = lock(&self.produced).insert(file.path.clone());
         if !fresh {
             lock(&self.duplicates).push(file.path);
@@ -166,7 +176,9 @@ impl Output {
         // The marker first: should anything below fail, the folder is still recognised
         // as ours next time.
         staged.sort_by_key(|p| p != MARKER);
+        self.progress.start(Stage::Write, Some(staged.len()));
         for path in &staged {
+            self.progress.advance();
             let from = target.staging.join(path);
             let to = target.out_dir.join(path);
             let dir = to.parent().unwrap_or(&target.out_dir);
