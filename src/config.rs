@@ -317,6 +317,7 @@ impl Config {
                 diagnostics.push(
                     Diagnostic::warning("W0004", format!("未填写{label}（identity.{key}）"))
                         .in_file(file)
+                        .at_line(line_of(key))
                         .help("《政府网站发展指引》要求页面底部展示该信息"),
                 );
             }

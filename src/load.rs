@@ -307,6 +307,21 @@ mod tests {
         );
     }
 
+    /// Running as root defeats permission bits, so a file that vanishes between the walk
+    /// and the read (an editor saving, a sync tool) stands in for any unreadable file.
+    #[test]
+    fn a_file_that_cannot_be_read_is_e0100_naming_it() {
+        let root = tempfile::tempdir().unwrap();
+        let mut diags = Vec::new();
+        let rel = Path::new("content/policies/gone.md");
+        let doc = load_document(root.path(), rel, SourceEncoding::Utf8, &mut diags);
+        assert!(doc.is_none());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].code, "E0100");
+        assert_eq!(diags[0].file.as_deref(), Some(rel));
+        assert!(diags[0].help.is_some());
+    }
+
     #[test]
     fn gbk_is_reported_not_garbled() {
         let (gbk, _, _) = encoding_rs::GBK.encode("标题: 关于印发通知");

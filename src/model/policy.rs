@@ -157,11 +157,13 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
             .collect(),
         Some(v @ Value::Mapping(_)) => relation(f, v, &AMENDED).into_iter().collect(),
         Some(_) => {
-            let d = f.error(
-                "E0205",
-                &AMENDED,
-                "“修改”应为列表，每项含 date（日期）和 by（修改文件）",
-            );
+            let d = f
+                .error(
+                    "E0205",
+                    &AMENDED,
+                    "“修改”应为列表，每项含 date（日期）和 by（修改文件）",
+                )
+                .help("例如：\n  修改:\n    - 日期: 2024-05-01\n      依据: 示政办发〔2024〕11号");
             f.diagnostics.push(d);
             Vec::new()
         }
@@ -171,11 +173,13 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         Some(Value::Sequence(items)) => items.iter().filter_map(|v| attachment(f, v)).collect(),
         Some(v) if scalar_text(v).is_some() => attachment(f, v).into_iter().collect(),
         Some(_) => {
-            let d = f.error(
-                "E0206",
-                &ATTACHMENTS,
-                "“附件”应为列表，每项含 file（文件名）和 title（标题）",
-            );
+            let d = f
+                .error(
+                    "E0206",
+                    &ATTACHMENTS,
+                    "“附件”应为列表，每项含 file（文件名）和 title（标题）",
+                )
+                .help("例如：\n  附件:\n    - 文件: 附件1.pdf\n      标题: 附件名称");
             f.diagnostics.push(d);
             Vec::new()
         }
@@ -248,7 +252,9 @@ fn attachment(f: &mut Fields<'_>, v: &Value) -> Option<Attachment> {
             let diags = inner.take_diagnostics();
             f.diagnostics.extend(diags);
             let Some(file) = file else {
-                let d = f.error("E0206", &keys::ATTACHMENTS, "附件缺少文件名（file）");
+                let d = f
+                    .error("E0206", &keys::ATTACHMENTS, "附件缺少文件名（file）")
+                    .help("每个附件写上与文档放在一起的文件名：`- 文件: 附件1.pdf`");
                 f.diagnostics.push(d);
                 return None;
             };
