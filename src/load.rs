@@ -1,8 +1,10 @@
 //! Loading: walk `content/`, decode each file, split front matter from body, and hand
 //! typed documents to the rest of the pipeline.
 //!
-//! The walk is sorted and never follows symbolic links (no loops, nothing outside the
-//! site). Files that are not documents (attachments, images) are listed as assets; they
+//! The walk is sorted and refuses symbolic links (no loops, nothing outside the site),
+//! and it never loads or descends into hidden entries: dot-named files and folders
+//! (`.git/`, `.drafts/`) and editor leftovers (`a.md~`, `#a.md#`, `a.swp`) are not part
+//! of the site, wherever they are. Files that are not documents (attachments, images) are listed as assets; they
 //! are published only when a document refers to them, so a draft left in a folder does
 //! not leak. Text that is not UTF-8 is reported, never rendered as mojibake.
 
@@ -54,9 +56,18 @@ pub fn load_with(
     let mut diagnostics = Vec::new();
     let mut document_paths = Vec::new();
     let mut assets = BTreeSet::new();
+    if content_dir.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+        diagnostics.push(symlink_refused(Path::new("content")));
+        return Ok(Content {
+            diagnostics,
+            ..Content::default()
+        });
+    }
     for entry in walkdir::WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()))
     {
         let entry = match entry {
             Ok(e) => e,
@@ -73,16 +84,8 @@ pub fn load_with(
             }
         };
         let rel = relative(root, entry.path());
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && name.starts_with('.') {
-            continue;
-        }
         if entry.path_is_symlink() {
-            diagnostics.push(
-                Diagnostic::warning("W0106", "符号链接不会被发布，已忽略")
-                    .in_file(&rel)
-                    .help("把文件本身放进 content/ 目录"),
-            );
+            diagnostics.push(symlink_refused(&rel));
             continue;
         }
         if !entry.file_type().is_file() {
@@ -121,6 +124,30 @@ pub fn load_with(
         assets,
         diagnostics,
     })
+}
+
+/// Whether a file or folder name is hidden or an editor's leftover, and so never part of
+/// the site: dot-names (`.git`, `.drafts`, `.DS_Store`, vim's `.a.md.swp`), backups
+/// ending in `~`, Emacs autosaves `#a.md#`, swap files, and Windows folder thumbnails.
+pub fn is_hidden(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swo", ".swx"].iter().any(|s| lower.ends_with(s))
+        || matches!(lower.as_str(), "thumbs.db" | "desktop.ini")
+}
+
+/// A symbolic link in the site's sources: refused everywhere, since following it could
+/// publish files from outside the site, and ignoring it would publish a site that lacks
+/// what the officer sees in the folder.
+pub fn symlink_refused(rel: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "E0130",
+        "这是符号链接（快捷方式）；为防止发布站点以外的文件，gongkai 不使用符号链接",
+    )
+    .in_file(rel)
+    .help("把链接换成文件或目录本身（复制进站点目录），或删除该链接")
 }
 
 /// A path relative to the site root, with `/` separators on every platform.
@@ -320,6 +347,24 @@ mod tests {
         assert_eq!(diags[0].code, "E0100");
         assert_eq!(diags[0].file.as_deref(), Some(rel));
         assert!(diags[0].help.is_some());
+    }
+
+    #[test]
+    fn hidden_names_and_editor_leftovers_are_hidden() {
+        for name in [
+            ".git",
+            ".drafts",
+            ".a.md.swp",
+            "a.md~",
+            "#a.md#",
+            "a.SWP",
+            "Thumbs.db",
+        ] {
+            assert!(is_hidden(name), "{name}");
+        }
+        for name in ["a.md", "附件1.pdf", "#", "c#.md", "index.md"] {
+            assert!(!is_hidden(name), "{name}");
+        }
     }
 
     #[test]

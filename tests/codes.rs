@@ -183,7 +183,8 @@ fn tested_codes() -> BTreeSet<String> {
         }
     }
     for file in rust_files(&repo().join("tests")) {
-        if file.ends_with("tests/codes.rs") {
+        // The scanners' own self-tests name codes as sample data, not as product output.
+        if file.ends_with("tests/codes.rs") || file.ends_with("tests/bad_input.rs") {
             continue;
         }
         asserted_in(&std::fs::read_to_string(&file).unwrap(), &mut tested);

@@ -265,26 +265,26 @@ fn one_thread_and_the_default_build_byte_identical_output() {
 
 #[cfg(unix)]
 #[test]
-fn a_symlink_under_content_is_skipped_with_w0106() {
+fn a_symlink_under_content_is_refused_with_e0130() {
     let site = fixture("golden");
     let link = site.path().join("content/pages/link.md");
     std::os::unix::fs::symlink(site.path().join("content/pages/contact.md"), &link).unwrap();
     let (code, json) = check_json(site.path());
-    assert_eq!(code, 0, "{json:#}");
-    let w: Vec<&serde_json::Value> = json["diagnostics"]
+    assert_eq!(code, 1, "{json:#}");
+    let e: Vec<&serde_json::Value> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["code"] == "W0106")
+        .filter(|d| d["code"] == "E0130")
         .collect();
-    assert_eq!(w.len(), 1, "{json:#}");
-    assert_eq!(w[0]["file"], "content/pages/link.md");
-    assert_eq!(w[0]["severity"], "warning");
+    assert_eq!(e.len(), 1, "{json:#}");
+    assert_eq!(e[0]["file"], "content/pages/link.md");
+    assert_eq!(e[0]["severity"], "error");
     let out = site.path().join("public");
     let (code, stdout, stderr) = build(site.path(), &out, AS_OF);
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(
-        !out.join("pages/link").exists(),
-        "a symlinked document was published"
+        !out.exists(),
+        "a build with a refused symlink wrote the output"
     );
 }

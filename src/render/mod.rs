@@ -151,10 +151,13 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
             content: OutputContent::Bytes(bytes.clone()),
         })?;
     }
-    output.put(OutputFile {
-        path: "static/css/highlight.css".into(),
-        content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
-    })?;
+    // A site may supply its own highlight.css; the generated one is the default.
+    if !theme.static_files.contains_key("css/highlight.css") {
+        output.put(OutputFile {
+            path: "static/css/highlight.css".into(),
+            content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
+        })?;
+    }
     for a in assets {
         output.put(OutputFile {
             path: asset_url(&a),

@@ -151,6 +151,9 @@ pub fn resolve_relative(source: &std::path::Path, reference: &str) -> Result<Pat
                     return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
                 }
             }
+            s if crate::load::is_hidden(s) => {
+                return Err(format!("指向隐藏的文件或目录（{s}），隐藏文件不会发布"))
+            }
             s => parts.push(s.to_string()),
         }
     }
