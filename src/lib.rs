@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod calendar;
 pub mod config;
 pub mod console;
 pub mod date;
