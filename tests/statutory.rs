@@ -170,6 +170,21 @@ fn a_year_without_calendar_data_warns_once_and_can_be_added() {
         &files,
     );
     assert!(with_code(s.path(), "W0030").is_empty());
+
+    // A mistyped year crosses a century of missing tables: one warning, not a hundred.
+    let s = site(
+        "",
+        &[(
+            "content/policies/a.md",
+            &policy(1, "2024-03-01", "2204-03-01", ""),
+        )],
+    );
+    let missing = with_code(s.path(), "W0030");
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert!(missing[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("2027—2204 年中的 178 个年份"));
 }
 
 #[test]

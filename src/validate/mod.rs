@@ -35,19 +35,33 @@ pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
 }
 
 /// Years that a working-day count crossed without a calendar table: one warning each,
-/// however many documents fell in them.
+/// however many documents fell in them. A mistyped year (2204 for 2024) would cross
+/// centuries, so a long run of years is named in one warning instead of one per year.
 fn check_calendar_years(years: &BTreeSet<i32>, out: &mut Vec<Diagnostic>) {
-    for year in years {
-        out.push(
-            Diagnostic::warning(
-                "W0030",
-                format!("工作日日历中没有 {year} 年的节假日安排，{year} 年的工作日暂按周一至周五计算"),
-            )
-            .in_file("config.toml")
-            .help(format!(
-                "按国务院办公厅关于{year}年部分节假日安排的通知，在 config.toml 中加 [calendar.{year}]：source = \"通知名称\"，holidays = [\"{year}-01-01\", …]（放假日期，连续假期写作 \"{year}-02-06..{year}-02-12\"），workdays = [\"…\"]（调休上班的周末）"
-            )),
+    const ONE_PER_YEAR: usize = 5;
+    let warn = |what: String, year: i32| {
+        Diagnostic::warning(
+            "W0030",
+            format!("工作日日历中没有 {what}的节假日安排，这些日期的工作日暂按周一至周五计算"),
+        )
+        .in_file("config.toml")
+        .help(format!(
+            "按国务院办公厅关于{year}年部分节假日安排的通知，在 config.toml 中加 [calendar.{year}]：source = \"通知名称\"，holidays = [\"{year}-01-01\", …]（放假日期，连续假期写作 \"{year}-02-06..{year}-02-12\"），workdays = [\"…\"]（调休上班的周末）；如日期年份写错，请更正日期"
+        ))
+    };
+    if years.len() > ONE_PER_YEAR {
+        let (first, last) = (
+            years.first().copied().unwrap_or(0),
+            years.last().copied().unwrap_or(0),
         );
+        out.push(warn(
+            format!("{first}—{last} 年中的 {} 个年份", years.len()),
+            first,
+        ));
+        return;
+    }
+    for &year in years {
+        out.push(warn(format!("{year} 年"), year));
     }
 }
 
