@@ -25,5 +25,6 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod text;
 pub mod validate;
 pub mod yaml;
