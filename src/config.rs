@@ -5,7 +5,7 @@
 //! 《政府网站发展指引》 makes it mandatory on every page.
 
 use crate::calendar::{Calendar, YearTable};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Deny, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -54,6 +54,30 @@ pub struct Config {
     /// the site's years applied (set by [`Config::parse`]).
     #[serde(skip)]
     pub work_calendar: Calendar,
+    /// What `check` and `build` treat as blocking.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[check]`: how strict the site's CI is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Warning codes raised to errors (`["W0304"]`), or `["warnings"]` for all.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+impl CheckConfig {
+    /// The deny list; unknown codes were already reported (E0040) and are left out.
+    pub fn deny_list(&self) -> Deny {
+        let known: Vec<&String> = self
+            .deny
+            .iter()
+            .filter(|c| Deny::parse(std::slice::from_ref(c)).is_ok())
+            .collect();
+        Deny::parse(&known).unwrap_or_default()
+    }
 }
 
 /// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
@@ -106,19 +130,73 @@ pub struct IndexConfig {
     pub class: String,
 }
 
-/// Default validity periods.
+/// Default validity periods and the default effective date.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidityConfig {
-    /// Years a normative document stays valid when it gives no expiry.
+    /// Years a normative document stays valid when it gives no expiry, or `"none"`.
     #[serde(default = "default_normative_years")]
-    pub normative_years: u32,
-    /// Years for a 暂行 or 试行 normative document.
+    pub normative_years: PeriodSetting,
+    /// Years for a 暂行 or 试行 normative document, or `"none"`.
     #[serde(default = "default_provisional_years")]
-    pub provisional_years: u32,
+    pub provisional_years: PeriodSetting,
+    /// The province's rule for a document that states no 生效日期: it takes effect this
+    /// many days after publication (Hunan: 30). Unset: no rule, 成文日期 is assumed and a
+    /// normative document is warned.
+    #[serde(default)]
+    pub effective_after_days: Option<u32>,
     /// A normative document without 统一登记号 is an error (provinces with 三统一).
     #[serde(default)]
     pub require_reg_no: bool,
+}
+
+/// A default validity period as written in `config.toml`: a whole number of years, or
+/// `"none"` for provinces where only a stated 有效期至 counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodSetting {
+    /// This many years (0 is refused with E0030 when the configuration is read).
+    Years(u32),
+    /// No default period.
+    None,
+}
+
+impl PeriodSetting {
+    /// As the rule's type.
+    pub fn period(self) -> crate::rules::validity::DefaultPeriod {
+        match self {
+            PeriodSetting::Years(y) => crate::rules::validity::DefaultPeriod::Years(y),
+            PeriodSetting::None => crate::rules::validity::DefaultPeriod::None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => u32::try_from(n)
+                .map(PeriodSetting::Years)
+                .map_err(|_| serde::de::Error::custom(format!("有效期年数 {n} 不是有效的年数"))),
+            Raw::Text(t) if t.trim() == "none" => Ok(PeriodSetting::None),
+            Raw::Text(t) => Err(serde::de::Error::custom(format!(
+                "“{t}”无法识别：写年数（如 5），或写 \"none\" 表示不设默认有效期"
+            ))),
+        }
+    }
+}
+
+impl Serialize for PeriodSetting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PeriodSetting::Years(y) => s.serialize_u32(*y),
+            PeriodSetting::None => s.serialize_str("none"),
+        }
+    }
 }
 
 /// 三同步 rules.
@@ -187,11 +265,11 @@ fn default_output_dir() -> String {
 fn default_index_format() -> String {
     "{org}/{year}-{seq:05}".into()
 }
-fn default_normative_years() -> u32 {
-    5
+fn default_normative_years() -> PeriodSetting {
+    PeriodSetting::Years(5)
 }
-fn default_provisional_years() -> u32 {
-    2
+fn default_provisional_years() -> PeriodSetting {
+    PeriodSetting::Years(2)
 }
 fn default_sync_days() -> u32 {
     3
@@ -217,6 +295,7 @@ impl Default for ValidityConfig {
         ValidityConfig {
             normative_years: default_normative_years(),
             provisional_years: default_provisional_years(),
+            effective_after_days: None,
             require_reg_no: false,
         }
     }
@@ -317,6 +396,19 @@ impl Config {
                 );
             }
         }
+        for item in &config.check.deny {
+            if let Err(bad) = Deny::parse(std::slice::from_ref(item)) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E0040",
+                        format!("[check] deny 中的“{bad}”不是 gongkai 的诊断代码"),
+                    )
+                    .in_file(file)
+                    .at_line(line_of("deny"))
+                    .help("写警告代码（如 \"W0304\"），或写 \"warnings\" 把全部警告视为错误；代码见检查输出方括号内"),
+                );
+            }
+        }
         let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
         config.work_calendar = calendar;
         for problem in problems {
@@ -353,6 +445,7 @@ fn check_values(
     line_of: &dyn Fn(&str) -> Option<usize>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut zeros = Vec::new();
     let mut range = |key: &str, value: u64, min: u64, max: u64, what: &str| -> bool {
         if (min..=max).contains(&value) {
             return true;
@@ -371,23 +464,47 @@ fn check_values(
         false
     };
     let v = &mut config.validity;
-    if !range(
-        "validity.normative_years",
-        v.normative_years.into(),
-        1,
-        100,
-        "规范性文件默认有效期，年",
-    ) {
-        v.normative_years = default_normative_years();
+    for (key, setting, default) in [
+        (
+            "validity.normative_years",
+            &mut v.normative_years,
+            default_normative_years(),
+        ),
+        (
+            "validity.provisional_years",
+            &mut v.provisional_years,
+            default_provisional_years(),
+        ),
+    ] {
+        match *setting {
+            // Zero has its own message (E0030): it is a mistake of meaning, not of size.
+            PeriodSetting::Years(0) => {
+                let short = key.trim_start_matches("validity.");
+                zeros.push(
+                    Diagnostic::error("E0030", format!("{key} 不能为 0 年"))
+                        .in_file(file)
+                        .at_line(line_of(short))
+                        .help("有效期为 0 年的文件在生效前一天就已失效；写实际的年数（如 5），或写 \"none\" 表示不设默认有效期、只认文件写明的有效期至"),
+                );
+            }
+            PeriodSetting::Years(y) => {
+                if !range(key, y.into(), 1, 100, "默认有效期，年") {
+                    *setting = default;
+                }
+            }
+            PeriodSetting::None => {}
+        }
     }
-    if !range(
-        "validity.provisional_years",
-        v.provisional_years.into(),
-        1,
-        100,
-        "暂行、试行文件默认有效期，年",
-    ) {
-        v.provisional_years = default_provisional_years();
+    if let Some(days) = v.effective_after_days {
+        if !range(
+            "validity.effective_after_days",
+            days.into(),
+            0,
+            365,
+            "公布后多少天生效",
+        ) {
+            v.effective_after_days = None;
+        }
     }
     if !range(
         "interpretation.sync_days",
@@ -416,6 +533,7 @@ fn check_values(
     ) {
         config.listing.page_size = default_page_size();
     }
+    out.extend(zeros);
     let base_url = config.base_url.clone();
     let identity = &mut config.identity;
     for (key, value, relative_ok) in [
@@ -512,7 +630,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url, "https://x.gov.cn/xxgk/");
         assert_eq!(c.interpretation.sync_days, 3);
-        assert_eq!(c.validity.normative_years, 5);
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
+        assert_eq!(c.validity.effective_after_days, None);
         assert_eq!(c.index.format, "{org}/{year}-{seq:05}");
     }
 
@@ -527,6 +646,51 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn check_deny_accepts_known_codes_and_reports_unknown_ones() {
+        let good = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"warnings\"]\n");
+        let (c, d) = Config::parse(&good, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.check.deny_list(), Deny::AllWarnings);
+        let bad = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"W9999\"]\n");
+        let (c, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "E0040");
+        assert_eq!(d[0].line, Some(10));
+        assert!(d[0].message.contains("“W9999”"));
+        assert_eq!(
+            c.check.deny_list(),
+            Deny::Codes(["W0005".to_string()].into_iter().collect())
+        );
+    }
+
+    #[test]
+    fn zero_year_validity_is_an_error_with_its_line() {
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = 0\nprovisional_years = 0\n");
+        let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        let zero: Vec<_> = d.iter().filter(|d| d.code == "E0030").collect();
+        assert_eq!(zero.len(), 2, "{d:?}");
+        assert_eq!(zero[0].line, Some(10));
+        assert_eq!(zero[1].line, Some(11));
+        assert_eq!(zero[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn validity_default_can_be_turned_off_and_effective_offset_set() {
+        let text =
+            format!("{MINIMAL}[validity]\nnormative_years = \"none\"\neffective_after_days = 30\n");
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.validity.normative_years, PeriodSetting::None);
+        assert_eq!(c.validity.provisional_years, PeriodSetting::Years(2));
+        assert_eq!(c.validity.effective_after_days, Some(30));
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = \"forever\"\n");
+        let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
+        assert_eq!(e.code, "E0001");
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("none"), "{}", e.message);
     }
 
     #[test]
@@ -587,7 +751,7 @@ mod tests {
             vec![("E0020", Some(10)), ("E0020", Some(12))],
             "{d:?}"
         );
-        assert_eq!(c.validity.normative_years, 5);
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
         assert_eq!(c.listing.page_size, 20);
     }
 
