@@ -310,6 +310,6 @@ fn kind_checks(site: &Site) -> Vec<Diagnostic> {
             ));
         }
     }
-    out.extend(validate::annual_report::check_site(&site.docs));
+    out.extend(validate::annual_report::check_site(site));
     out
 }

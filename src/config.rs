@@ -4,8 +4,10 @@
 //! typed values and never looks at TOML. The footer identity is checked here because
 //! 《政府网站发展指引》 makes it mandatory on every page.
 
+use crate::calendar::{Calendar, YearTable};
 use crate::diag::{Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The whole `config.toml`.
@@ -44,6 +46,14 @@ pub struct Config {
     /// Listing pages.
     #[serde(default)]
     pub listing: ListingConfig,
+    /// `[calendar.YYYY]`: years a site adds to the official working-day calendar, or
+    /// corrects (a site's year replaces the built-in one).
+    #[serde(default)]
+    pub calendar: BTreeMap<String, YearTable>,
+    /// The working-day calendar every deadline is counted in: the built-in table with
+    /// the site's years applied (set by [`Config::parse`]).
+    #[serde(skip)]
+    pub work_calendar: Calendar,
 }
 
 /// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
@@ -87,9 +97,13 @@ pub struct IndexConfig {
     /// The organisation code that starts every index number of this site.
     #[serde(default)]
     pub org_code: String,
-    /// Pattern with `{org}`, `{year}` and `{seq:0N}` (or `{seq}`).
+    /// Pattern of literal text and `{org}`, `{year}`, `{month}`, `{class}`, `{seq:0N}`
+    /// (or `{seq}`).
     #[serde(default = "default_index_format")]
     pub format: String,
+    /// What `{class}` is filled with when `gongkai new policy` assigns a number.
+    #[serde(default)]
+    pub class: String,
 }
 
 /// Default validity periods.
@@ -102,6 +116,9 @@ pub struct ValidityConfig {
     /// Years for a 暂行 or 试行 normative document.
     #[serde(default = "default_provisional_years")]
     pub provisional_years: u32,
+    /// A normative document without 统一登记号 is an error (provinces with 三统一).
+    #[serde(default)]
+    pub require_reg_no: bool,
 }
 
 /// 三同步 rules.
@@ -191,6 +208,7 @@ impl Default for IndexConfig {
         IndexConfig {
             org_code: String::new(),
             format: default_index_format(),
+            class: String::new(),
         }
     }
 }
@@ -199,6 +217,7 @@ impl Default for ValidityConfig {
         ValidityConfig {
             normative_years: default_normative_years(),
             provisional_years: default_provisional_years(),
+            require_reg_no: false,
         }
     }
 }
@@ -298,6 +317,16 @@ impl Config {
                 );
             }
         }
+        let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
+        config.work_calendar = calendar;
+        for problem in problems {
+            diagnostics.push(
+                Diagnostic::warning("W0031", problem.reason)
+                    .in_file(file)
+                    .at_line(calendar_line(text, &problem.year, problem.entry.as_deref()))
+                    .help("日期写作 \"2027-02-06\"，连续假期写作 \"2027-02-06..2027-02-12\"；该条已忽略"),
+            );
+        }
         if config.listing.page_size == 0 {
             config.listing.page_size = default_page_size();
         }
@@ -314,6 +343,24 @@ impl Config {
         }
         Ok((config, diagnostics))
     }
+}
+
+/// The line of a calendar problem: the entry's line within its `[calendar.YYYY]` table,
+/// else the table's header (or `[calendar]`).
+fn calendar_line(text: &str, year: &str, entry: Option<&str>) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| {
+            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            l == format!("[calendar.{year}]") || l == format!("[calendar.\"{year}\"]")
+        })
+        .or_else(|| lines.iter().position(|l| l.trim() == "[calendar]"))?;
+    let in_table = lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| entry.is_some_and(|e| l.contains(&format!("\"{e}\""))));
+    Some(header + 1 + in_table.map_or(0, |i| i + 1))
 }
 
 #[cfg(test)]
@@ -343,6 +390,44 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn calendar_years_come_from_the_site_with_the_line_of_a_bad_entry() {
+        let text = format!(
+            "{MINIMAL}[calendar.2027]\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\nholidays = [\n  \"2027-01-01\",\n  \"2027-02-30\",\n]\nworkdays = [\"2027-02-07\"]\n"
+        );
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].line), ("W0031", Some(13)));
+        let day = |s: &str| crate::date::parse_date(s).unwrap();
+        assert!(c.work_calendar.covers(2027));
+        assert!(!c.work_calendar.is_working_day(day("2027-01-01")));
+        assert!(c.work_calendar.is_working_day(day("2027-02-07")));
+        // Built-in years are still there.
+        assert!(!c.work_calendar.is_working_day(day("2024-10-07")));
+        // A misspelt key in a year table is refused like any other.
+        let bad = format!("{MINIMAL}[calendar.2027]\nholiday = []\n");
+        assert_eq!(
+            Config::parse(&bad, Path::new("config.toml"))
+                .unwrap_err()
+                .code,
+            "E0001"
+        );
+    }
+
+    #[test]
+    fn require_reg_no_defaults_to_off() {
+        let (c, _) = Config::parse(MINIMAL, Path::new("config.toml")).unwrap();
+        assert!(!c.validity.require_reg_no);
+        let on = format!("{MINIMAL}[validity]\nrequire_reg_no = true\n");
+        assert!(
+            Config::parse(&on, Path::new("config.toml"))
+                .unwrap()
+                .0
+                .validity
+                .require_reg_no
+        );
     }
 
     #[test]

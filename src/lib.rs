@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod calendar;
 pub mod config;
 pub mod console;
 pub mod date;
@@ -22,5 +23,6 @@ pub mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod text;
 pub mod validate;
 pub mod yaml;

@@ -6,7 +6,7 @@ use crate::date::{self, Date};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceEncoding};
 use crate::model::{slug, Kind};
-use crate::rules::index_no::IndexFormat;
+use crate::rules::index_no::{Fill, IndexFormat};
 use chrono::Datelike;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,18 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 .iter()
                 .filter_map(|d| d.policy().and_then(|p| p.index_no.clone()))
                 .collect();
-            let index_no = format.next_free(&config.index.org_code, year, existing.iter().map(String::as_str));
+            if format.has_class() && config.index.class.trim().is_empty() {
+                return Err(Error::Usage(
+                    "索引号格式含 {class}（类别），但 config.toml 的 [index] 没有设置 class\n  提示：在 [index] 中加一行 class = \"A01\"（本机关的类别代码）".into(),
+                ));
+            }
+            let fill = Fill {
+                org: &config.index.org_code,
+                class: config.index.class.trim(),
+                year,
+                month: today.month(),
+            };
+            let index_no = format.next_free(&fill, existing.iter().map(String::as_str));
             let issuer = &config.identity.organizer;
             (
                 format!("content/policies/{year}/{}.md", slug(title)),

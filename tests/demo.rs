@@ -168,7 +168,9 @@ fn demo_check_reports_the_sync_summary() {
         .find(|l| l.contains("[W0305]"))
         .expect("a late interpretation");
     assert!(
-        late.contains("三同步") && late.contains("晚 40 天") && late.contains("大病补充保障办法"),
+        late.contains("三同步")
+            && late.contains("第 25 个工作日")
+            && late.contains("大病补充保障办法"),
         "{late}"
     );
     let (_, v) = check_json(&repo());

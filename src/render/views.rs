@@ -367,6 +367,7 @@ pub(crate) fn doc_view(
                 let p = &site.docs[j];
                 let late_days = match (p.published, d.published) {
                     (Some(pp), Some(ip)) => match crate::rules::sync::judge(
+                        &site.config.work_calendar,
                         pp,
                         ip,
                         site.config.interpretation.sync_days,
