@@ -106,19 +106,73 @@ pub struct IndexConfig {
     pub class: String,
 }
 
-/// Default validity periods.
+/// Default validity periods and the default effective date.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidityConfig {
-    /// Years a normative document stays valid when it gives no expiry.
+    /// Years a normative document stays valid when it gives no expiry, or `"none"`.
     #[serde(default = "default_normative_years")]
-    pub normative_years: u32,
-    /// Years for a 暂行 or 试行 normative document.
+    pub normative_years: PeriodSetting,
+    /// Years for a 暂行 or 试行 normative document, or `"none"`.
     #[serde(default = "default_provisional_years")]
-    pub provisional_years: u32,
+    pub provisional_years: PeriodSetting,
+    /// The province's rule for a document that states no 生效日期: it takes effect this
+    /// many days after publication (Hunan: 30). Unset: no rule, 成文日期 is assumed and a
+    /// normative document is warned.
+    #[serde(default)]
+    pub effective_after_days: Option<u32>,
     /// A normative document without 统一登记号 is an error (provinces with 三统一).
     #[serde(default)]
     pub require_reg_no: bool,
+}
+
+/// A default validity period as written in `config.toml`: a whole number of years, or
+/// `"none"` for provinces where only a stated 有效期至 counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodSetting {
+    /// This many years (0 is refused with E0030 when the configuration is read).
+    Years(u32),
+    /// No default period.
+    None,
+}
+
+impl PeriodSetting {
+    /// As the rule's type.
+    pub fn period(self) -> crate::rules::validity::DefaultPeriod {
+        match self {
+            PeriodSetting::Years(y) => crate::rules::validity::DefaultPeriod::Years(y),
+            PeriodSetting::None => crate::rules::validity::DefaultPeriod::None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => u32::try_from(n)
+                .map(PeriodSetting::Years)
+                .map_err(|_| serde::de::Error::custom(format!("有效期年数 {n} 不是有效的年数"))),
+            Raw::Text(t) if t.trim() == "none" => Ok(PeriodSetting::None),
+            Raw::Text(t) => Err(serde::de::Error::custom(format!(
+                "“{t}”无法识别：写年数（如 5），或写 \"none\" 表示不设默认有效期"
+            ))),
+        }
+    }
+}
+
+impl Serialize for PeriodSetting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PeriodSetting::Years(y) => s.serialize_u32(*y),
+            PeriodSetting::None => s.serialize_str("none"),
+        }
+    }
 }
 
 /// 三同步 rules.
@@ -187,11 +241,11 @@ fn default_output_dir() -> String {
 fn default_index_format() -> String {
     "{org}/{year}-{seq:05}".into()
 }
-fn default_normative_years() -> u32 {
-    5
+fn default_normative_years() -> PeriodSetting {
+    PeriodSetting::Years(5)
 }
-fn default_provisional_years() -> u32 {
-    2
+fn default_provisional_years() -> PeriodSetting {
+    PeriodSetting::Years(2)
 }
 fn default_sync_days() -> u32 {
     3
@@ -217,6 +271,7 @@ impl Default for ValidityConfig {
         ValidityConfig {
             normative_years: default_normative_years(),
             provisional_years: default_provisional_years(),
+            effective_after_days: None,
             require_reg_no: false,
         }
     }
@@ -317,6 +372,19 @@ impl Config {
                 );
             }
         }
+        for (key, setting) in [
+            ("normative_years", config.validity.normative_years),
+            ("provisional_years", config.validity.provisional_years),
+        ] {
+            if setting == PeriodSetting::Years(0) {
+                diagnostics.push(
+                    Diagnostic::error("E0030", format!("validity.{key} 不能为 0 年"))
+                        .in_file(file)
+                        .at_line(line_of(key))
+                        .help("有效期为 0 年的文件在生效前一天就已失效；写实际的年数（如 5），或写 \"none\" 表示不设默认有效期、只认文件写明的有效期至"),
+                );
+            }
+        }
         let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
         config.work_calendar = calendar;
         for problem in problems {
@@ -375,7 +443,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url, "https://x.gov.cn/xxgk/");
         assert_eq!(c.interpretation.sync_days, 3);
-        assert_eq!(c.validity.normative_years, 5);
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
+        assert_eq!(c.validity.effective_after_days, None);
         assert_eq!(c.index.format, "{org}/{year}-{seq:05}");
     }
 
@@ -390,6 +459,33 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn zero_year_validity_is_an_error_with_its_line() {
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = 0\nprovisional_years = 0\n");
+        let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        let zero: Vec<_> = d.iter().filter(|d| d.code == "E0030").collect();
+        assert_eq!(zero.len(), 2, "{d:?}");
+        assert_eq!(zero[0].line, Some(10));
+        assert_eq!(zero[1].line, Some(11));
+        assert_eq!(zero[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn validity_default_can_be_turned_off_and_effective_offset_set() {
+        let text =
+            format!("{MINIMAL}[validity]\nnormative_years = \"none\"\neffective_after_days = 30\n");
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.validity.normative_years, PeriodSetting::None);
+        assert_eq!(c.validity.provisional_years, PeriodSetting::Years(2));
+        assert_eq!(c.validity.effective_after_days, Some(30));
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = \"forever\"\n");
+        let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
+        assert_eq!(e.code, "E0001");
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("none"), "{}", e.message);
     }
 
     #[test]

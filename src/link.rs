@@ -14,7 +14,9 @@ use crate::model::interpretation::keys as ikeys;
 use crate::model::policy::keys as pkeys;
 use crate::model::{AnnualReport, Document, Kind, KindData};
 use crate::rules::doc_no;
-use crate::rules::validity::{self, ValidityDefaults, ValidityFacts, ValidityStatus};
+use crate::rules::validity::{
+    self, EffectiveRule, ValidityDefaults, ValidityFacts, ValidityStatus,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -239,14 +241,29 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
 
     // Validity.
     let defaults = ValidityDefaults {
-        normative_years: config.validity.normative_years,
-        provisional_years: config.validity.provisional_years,
+        normative: config.validity.normative_years.period(),
+        provisional: config.validity.provisional_years.period(),
+    };
+    let effective_rule = match config.validity.effective_after_days {
+        Some(days) => EffectiveRule::DaysAfterPublication(days),
+        None => EffectiveRule::FromIssue,
     };
     let validity = docs
         .iter()
         .map(|d| {
             let p = d.policy()?;
-            let effective = p.effective.or(p.issued);
+            let (effective, source) =
+                validity::effective_date(p.effective, p.issued, d.published, effective_rule);
+            if validity::needs_stated_effective_date(p.normative, source) {
+                diagnostics.push(
+                    d.warning_at(
+                        "W0250",
+                        &pkeys::NORMATIVE,
+                        "行政规范性文件未写生效日期（施行日期），暂按成文日期计算效力",
+                    )
+                    .help("照文件正文写上 `生效日期: 2024年5月1日`（“自印发之日起施行”即成文日期）；如本省规定规范性文件自公布之日起若干日后施行，在 config.toml 的 [validity] 设置 effective_after_days"),
+                );
+            }
             let expires = validity::expiry(
                 p.normative,
                 &d.title,

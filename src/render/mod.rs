@@ -9,6 +9,7 @@
 
 pub mod annual_report;
 mod listing;
+pub mod normative;
 pub mod theme;
 mod views;
 
@@ -104,7 +105,14 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
                 diagnostics,
                 ..
             } = md;
-            let view = views::doc_view(site, i, d, html, &first_paragraph);
+            // A 依申请公开 body is still rendered, so its content checks run, but nothing
+            // of it (text, images, linked files) leaves this loop.
+            let (html, plain_text, first_paragraph, assets) = if views::publishes_full_text(d) {
+                (html, plain_text, first_paragraph, assets)
+            } else {
+                (String::new(), String::new(), String::new(), Vec::new())
+            };
+            let view = views::doc_view(site, i, d, html, &plain_text, &first_paragraph);
             let page = views::render_document(site, theme, i, d, &view)?;
             output.put(OutputFile {
                 path: format!("{}index.html", d.url),
@@ -129,7 +137,7 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
         diagnostics.extend(o.diagnostics);
         assets.extend(o.assets);
     }
-    for d in &site.docs {
+    for d in site.docs.iter().filter(|d| views::publishes_full_text(d)) {
         if let Some(p) = d.policy() {
             for a in &p.attachments {
                 if let Ok(path) = resolve_relative(&d.source, &a.file) {
@@ -143,6 +151,7 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
 
     // 2. Listings, catalogue, home, site map, search page, 404.
     listing::render_listings(site, theme, &items, output)?;
+    output.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {
