@@ -5,7 +5,7 @@
 //! 《政府网站发展指引》 makes it mandatory on every page.
 
 use crate::calendar::{Calendar, YearTable};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Deny, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -54,6 +54,30 @@ pub struct Config {
     /// the site's years applied (set by [`Config::parse`]).
     #[serde(skip)]
     pub work_calendar: Calendar,
+    /// What `check` and `build` treat as blocking.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[check]`: how strict the site's CI is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Warning codes raised to errors (`["W0304"]`), or `["warnings"]` for all.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+impl CheckConfig {
+    /// The deny list; unknown codes were already reported (E0040) and are left out.
+    pub fn deny_list(&self) -> Deny {
+        let known: Vec<&String> = self
+            .deny
+            .iter()
+            .filter(|c| Deny::parse(std::slice::from_ref(c)).is_ok())
+            .collect();
+        Deny::parse(&known).unwrap_or_default()
+    }
 }
 
 /// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
@@ -372,6 +396,19 @@ impl Config {
                 );
             }
         }
+        for item in &config.check.deny {
+            if let Err(bad) = Deny::parse(std::slice::from_ref(item)) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E0040",
+                        format!("[check] deny 中的“{bad}”不是 gongkai 的诊断代码"),
+                    )
+                    .in_file(file)
+                    .at_line(line_of("deny"))
+                    .help("写警告代码（如 \"W0304\"），或写 \"warnings\" 把全部警告视为错误；代码见检查输出方括号内"),
+                );
+            }
+        }
         for (key, setting) in [
             ("normative_years", config.validity.normative_years),
             ("provisional_years", config.validity.provisional_years),
@@ -459,6 +496,24 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn check_deny_accepts_known_codes_and_reports_unknown_ones() {
+        let good = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"warnings\"]\n");
+        let (c, d) = Config::parse(&good, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.check.deny_list(), Deny::AllWarnings);
+        let bad = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"W9999\"]\n");
+        let (c, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "E0040");
+        assert_eq!(d[0].line, Some(10));
+        assert!(d[0].message.contains("“W9999”"));
+        assert_eq!(
+            c.check.deny_list(),
+            Deny::Codes(["W0005".to_string()].into_iter().collect())
+        );
     }
 
     #[test]

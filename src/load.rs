@@ -11,6 +11,7 @@
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::model::{self, Document, Kind, RawDocument};
+use crate::progress::{Progress, Silent, Stage};
 use crate::yaml::{self, Fields};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -39,6 +40,15 @@ pub struct Content {
 
 /// Load every document under `root/content`.
 pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
+    load_with(root, encoding, &Silent)
+}
+
+/// [`load`], counting each document read into `progress`.
+pub fn load_with(
+    root: &Path,
+    encoding: SourceEncoding,
+    progress: &dyn Progress,
+) -> Result<Content> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
@@ -94,9 +104,11 @@ pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
         }
     }
 
+    progress.start(Stage::Load, Some(document_paths.len()));
     let loaded: Vec<(Option<Document>, Vec<Diagnostic>)> = document_paths
         .par_iter()
         .map(|rel| {
+            progress.advance();
             let mut diags = Vec::new();
             let doc = load_document(root, rel, encoding, &mut diags);
             (doc, diags)

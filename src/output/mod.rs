@@ -16,11 +16,12 @@ mod sitemap;
 
 use crate::error::{Error, Result};
 use crate::link::Site;
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{OutputContent, OutputFile, Rendered};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The file that marks a folder as gongkai's output (and so safe to clean).
 pub const MARKER: &str = ".gongkai-output";
@@ -69,6 +70,7 @@ pub struct Output {
     target: Option<Target>,
     produced: Mutex<Produced>,
     staged: Mutex<Vec<String>>,
+    progress: Arc<dyn Progress>,
 }
 
 #[derive(Default)]
@@ -137,12 +139,20 @@ impl Output {
             target,
             produced: Mutex::new(Produced::default()),
             staged: Mutex::new(Vec::new()),
+            progress: Arc::new(Silent),
         }
+    }
+
+    /// Count every file handed over and every file moved into place into `progress`.
+    pub fn observed(mut self, progress: Arc<dyn Progress>) -> Output {
+        self.progress = progress;
+        self
     }
 
     /// Hand over one file. Safe to call from many threads. A path that collides with
     /// one handed over before is recorded (see [`Output::collisions`]) and not written.
     pub fn put(&self, file: OutputFile) -> Result<()> {
+        self.progress.advance();
         {
             let mut produced = lock(&self.produced);
             if let Some(other) = collision_with(&produced.paths, &file.path) {
@@ -230,7 +240,10 @@ impl Output {
         target.ensure_staging()?;
         // The rest of the next site: unchanged files, hard-linked from the published one.
         let staged_set: BTreeSet<&String> = staged.iter().collect();
+        self.progress
+            .start(Stage::Write, Some(produced.len() - staged_set.len()));
         for path in produced.iter().filter(|p| !staged_set.contains(p)) {
+            self.progress.advance();
             if path == MARKER {
                 continue;
             }
