@@ -4,15 +4,17 @@
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Deny, Diagnostic};
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
 use crate::model::KindData;
 use crate::output::{self, Output, WriteStats};
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
 use crate::validate::{self, SyncSummary};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Whether the pipeline may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// How to treat non-UTF-8 files.
     pub encoding: SourceEncoding,
+    /// Warnings raised to errors from the command line (`--deny`), on top of the
+    /// config's `[check] deny`.
+    pub deny: Deny,
 }
 
 /// The outcome of a run.
@@ -47,6 +52,8 @@ pub struct BuildReport {
     pub sync: SyncSummary,
     /// Documents loaded.
     pub documents: usize,
+    /// Their paths, relative to the site root (reports list clean documents too).
+    pub sources: Vec<PathBuf>,
     /// What was written (`None` for `check`, or when errors stopped the build).
     pub written: Option<WriteStats>,
     /// Where the output went.
@@ -86,6 +93,15 @@ fn placeholder_config() -> Config {
 
 /// Run the pipeline.
 pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
+    run_with(opts, mode, Arc::new(Silent))
+}
+
+/// [`run`], reporting progress (documents read, pages rendered, files written).
+pub fn run_with(
+    opts: &BuildOptions,
+    mode: BuildMode,
+    progress: Arc<dyn Progress>,
+) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -138,9 +154,11 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         diagnostics.push(d);
     }
 
-    let content = load::load(&opts.root, opts.encoding)?;
+    let deny = opts.deny.clone().union(config.check.deny_list());
+    let content = load::load_with(&opts.root, opts.encoding, progress.as_ref())?;
     diagnostics.extend(content.diagnostics.iter().cloned());
     let documents = content.documents.len();
+    let sources: Vec<PathBuf> = content.documents.iter().map(|d| d.source.clone()).collect();
     lap("load");
     let (site, link_diags) = link::link(content, config, opts.as_of);
     diagnostics.extend(link_diags);
@@ -155,7 +173,9 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         // An output folder overlapping the sources is not even locked.
         BuildMode::Write if overlap.is_none() => Output::to_dir(&opts.root, &output_dir)?,
         _ => Output::discard(&opts.root),
-    };
+    }
+    .observed(progress.clone());
+    progress.start(Stage::Render, None);
     let rendered = render::render(&site, &mut theme, &output)?;
     lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
@@ -166,6 +186,7 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
+    deny.apply(&mut diagnostics);
 
     if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
         // Dropping `output` deletes whatever was staged; the output folder is untouched.
@@ -173,6 +194,7 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
             diagnostics,
             sync,
             documents,
+            sources,
             written: None,
             output_dir,
             timings,
@@ -184,6 +206,7 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         diagnostics,
         sync,
         documents,
+        sources,
         written,
         output_dir,
         timings,
