@@ -8,6 +8,7 @@
 //! output works at a domain root, under a sub-path, and opened from a folder.
 
 pub mod annual_report;
+mod columns;
 mod listing;
 pub mod theme;
 mod views;
@@ -141,8 +142,11 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
         }
     }
 
-    // 2. Listings, catalogue, home, site map, search page, 404.
+    // 2. Listings, catalogue, home, site map, search page, 404, column pages.
     listing::render_listings(site, theme, &items, output)?;
+    for file in columns::render_columns(site, theme)? {
+        output.put(file)?;
+    }
 
     // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {

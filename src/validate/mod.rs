@@ -5,6 +5,7 @@
 //! officer sees every problem in one run.
 
 pub mod annual_report;
+pub mod columns;
 pub mod negative_list;
 
 use crate::date::{self, Date};
@@ -25,6 +26,7 @@ pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
     check_policy_dates(site, &mut out);
     check_attachments(site, &mut out);
     let summary = check_sync(site, &mut out);
+    out.extend(columns::check(site));
     (out, summary)
 }
 
