@@ -4,15 +4,17 @@
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Deny, Diagnostic};
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
 use crate::model::KindData;
 use crate::output::{self, Output, WriteStats};
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
 use crate::validate::{self, SyncSummary};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Whether the pipeline may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// How to treat non-UTF-8 files.
     pub encoding: SourceEncoding,
+    /// Warnings raised to errors from the command line (`--deny`), on top of the
+    /// config's `[check] deny`.
+    pub deny: Deny,
 }
 
 /// The outcome of a run.
@@ -47,6 +52,8 @@ pub struct BuildReport {
     pub sync: SyncSummary,
     /// Documents loaded.
     pub documents: usize,
+    /// Their paths, relative to the site root (reports list clean documents too).
+    pub sources: Vec<PathBuf>,
     /// What was written (`None` for `check`, or when errors stopped the build).
     pub written: Option<WriteStats>,
     /// Where the output went.
@@ -89,6 +96,15 @@ fn placeholder_config() -> Config {
 
 /// Run the pipeline.
 pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
+    run_with(opts, mode, Arc::new(Silent))
+}
+
+/// [`run`], reporting progress (documents read, pages rendered, files written).
+pub fn run_with(
+    opts: &BuildOptions,
+    mode: BuildMode,
+    progress: Arc<dyn Progress>,
+) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -109,9 +125,43 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         .clone()
         .unwrap_or_else(|| opts.root.join(&config.output_dir));
 
-    let content = load::load(&opts.root, opts.encoding)?;
+    let overlap = output::overlap(
+        &output::normalise(&opts.root),
+        &output::normalise(&output_dir),
+    );
+    if let Some(why) = &overlap {
+        let message = format!(
+            "输出目录 {} {why}；构建会把生成的网页写进源文件，或清理时删除源文件",
+            output_dir.display()
+        );
+        if opts.output.is_some() {
+            return Err(Error::Usage(format!(
+                "{message}\n  提示：--output 请指定站点源文件以外的目录，例如站点下的 public/"
+            )));
+        }
+        let mut d = Diagnostic::error("E0132", message)
+            .in_file("config.toml")
+            .help("把 output_dir 改为不与 content/、templates/、static/、themes/ 重叠的目录，例如 output_dir = \"public\"");
+        if let Some(line) = config_line(&opts.root, "output_dir") {
+            d = d.at_line(line);
+        }
+        diagnostics.push(d);
+    }
+    let theme_diags = render::theme::check_sources(&opts.root, &config.theme);
+    for mut d in theme_diags {
+        if d.file.as_deref() == Some(Path::new("config.toml")) {
+            if let Some(line) = config_line(&opts.root, "theme") {
+                d = d.at_line(line);
+            }
+        }
+        diagnostics.push(d);
+    }
+
+    let deny = opts.deny.clone().union(config.check.deny_list());
+    let content = load::load_with(&opts.root, opts.encoding, progress.as_ref())?;
     diagnostics.extend(content.diagnostics.iter().cloned());
     let documents = content.documents.len();
+    let sources: Vec<PathBuf> = content.documents.iter().map(|d| d.source.clone()).collect();
     lap("load");
     let (site, link_diags) = link::link(content, config, opts.as_of);
     diagnostics.extend(link_diags);
@@ -123,20 +173,23 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
 
     let mut theme = Theme::load(&opts.root, &site.config.theme)?;
     let output = match mode {
-        BuildMode::Write => Output::to_dir(&opts.root, &output_dir)?,
-        BuildMode::CheckOnly => Output::discard(&opts.root),
-    };
+        // An output folder overlapping the sources is not even locked.
+        BuildMode::Write if overlap.is_none() => Output::to_dir(&opts.root, &output_dir)?,
+        _ => Output::discard(&opts.root),
+    }
+    .observed(progress.clone());
+    progress.start(Stage::Render, None);
     let rendered = render::render(&site, &mut theme, &output)?;
     lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
-    for path in output.duplicates() {
-        diagnostics.push(
-            Diagnostic::error("E0121", format!("网址 /{path} 被两个页面同时占用"))
-                .help("文件的网址与站点的栏目页（如 catalog/、search/、sitemap/）或另一个文件重复；请修改文件名"),
-        );
-    }
+    // The generated files are produced in `check` too, so every URL collision is found
+    // before anything could be written.
+    output::finish(&site, rendered, &output)?;
+    lap("finish (sitemap, feed, search)");
+    diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
+    deny.apply(&mut diagnostics);
 
     if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
         // Dropping `output` deletes whatever was staged; the output folder is untouched.
@@ -144,23 +197,128 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
             diagnostics,
             sync,
             documents,
+            sources,
             written: None,
             output_dir,
             timings,
         });
     }
-    output::finish(&site, rendered, &output)?;
-    lap("finish (sitemap, feed, search)");
     let written = Some(output.commit()?);
     lap("commit");
     Ok(BuildReport {
         diagnostics,
         sync,
         documents,
+        sources,
         written,
         output_dir,
         timings,
     })
+}
+
+/// The line of a top-level `key = …` in `config.toml`, for diagnostics about it.
+fn config_line(root: &Path, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join("config.toml")).ok()?;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with('[') {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// Who produces an output path, for a collision diagnostic: a document (file and line),
+/// an attachment, or the site itself.
+enum Origin<'a> {
+    Document(&'a crate::model::Document),
+    Attachment(&'a Path),
+    Generated,
+}
+
+fn origin<'a>(site: &'a Site, path: &str) -> Origin<'a> {
+    if let Some(d) = site
+        .docs
+        .iter()
+        .find(|d| format!("{}index.html", d.url) == path)
+    {
+        return Origin::Document(d);
+    }
+    if let Some(a) = site.assets.iter().find(|a| render::asset_url(a) == path) {
+        return Origin::Attachment(a);
+    }
+    Origin::Generated
+}
+
+/// One diagnostic per output collision, on the document (or attachment) that caused it.
+fn collision_diagnostics(site: &Site, collisions: &[output::Collision]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in collisions {
+        let (a, b) = if c.path == c.other {
+            // One path claimed twice: by a document, an attachment or the site itself.
+            let docs = site
+                .docs
+                .iter()
+                .filter(|d| format!("{}index.html", d.url) == c.path)
+                .count();
+            if docs > 1 {
+                // Two documents on one URL are reported by link (E0120).
+                continue;
+            }
+            let first = origin(site, &c.path);
+            let second = match first {
+                Origin::Document(_) => {
+                    match site.assets.iter().find(|a| render::asset_url(a) == c.path) {
+                        Some(a) => Origin::Attachment(a),
+                        None => Origin::Generated,
+                    }
+                }
+                _ => Origin::Generated,
+            };
+            (first, second)
+        } else {
+            (origin(site, &c.path), origin(site, &c.other))
+        };
+        let describe = |o: &Origin, path: &str| match o {
+            Origin::Document(d) => format!("{} 的网页 /{path}", d.source.display()),
+            Origin::Attachment(p) => format!("附件 {} 发布后的 /{path}", p.display()),
+            Origin::Generated if path.starts_with("static/") => format!("主题文件 /{path}"),
+            Origin::Generated => format!("站点自动生成的 /{path}"),
+        };
+        let relation = if c.path == c.other {
+            "占用同一个网址"
+        } else {
+            "冲突（一个要作文件、一个要作目录）"
+        };
+        // Name the document when there is one; otherwise the attachment.
+        let (mine, mine_path, theirs, theirs_path) = match (&a, &b) {
+            (Origin::Document(_), _) => (&a, &c.path, &b, &c.other),
+            (_, Origin::Document(_)) => (&b, &c.other, &a, &c.path),
+            (Origin::Attachment(_), _) => (&a, &c.path, &b, &c.other),
+            _ => (&b, &c.other, &a, &c.path),
+        };
+        let mut d = Diagnostic::error(
+            "E0121",
+            format!(
+                "{} 与{} {relation}，无法同时发布",
+                describe(mine, mine_path),
+                describe(theirs, theirs_path)
+            ),
+        )
+        .help("修改文件名（政策文件看索引号），避开站点已占用的网址，如 feed.xml、search.json、404.html、static/、files/、catalog/、search/、sitemap/");
+        match mine {
+            Origin::Document(doc) => d = d.in_file(&doc.source).at_line(doc.front_line),
+            Origin::Attachment(p) => d = d.in_file(p),
+            Origin::Generated => {}
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Checks that belong to one kind's rules.
@@ -178,6 +336,6 @@ fn kind_checks(site: &Site) -> Vec<Diagnostic> {
             ));
         }
     }
-    out.extend(validate::annual_report::check_site(&site.docs));
+    out.extend(validate::annual_report::check_site(site));
     out
 }

@@ -4,8 +4,10 @@
 //! typed values and never looks at TOML. The footer identity is checked here because
 //! 《政府网站发展指引》 makes it mandatory on every page.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::calendar::{Calendar, YearTable};
+use crate::diag::{Deny, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The whole `config.toml`.
@@ -59,6 +61,17 @@ pub struct Config {
     /// The 信息公开目录 skeleton.
     #[serde(default)]
     pub catalog: CatalogConfig,
+    /// `[calendar.YYYY]`: years a site adds to the official working-day calendar, or
+    /// corrects (a site's year replaces the built-in one).
+    #[serde(default)]
+    pub calendar: BTreeMap<String, YearTable>,
+    /// The working-day calendar every deadline is counted in: the built-in table with
+    /// the site's years applied (set by [`Config::parse`]).
+    #[serde(skip)]
+    pub work_calendar: Calendar,
+    /// What `check` and `build` treat as blocking.
+    #[serde(default)]
+    pub check: CheckConfig,
 }
 
 /// `[site]`: facts about the government the portal belongs to.
@@ -121,9 +134,30 @@ pub struct ApplyConfig {
 #[serde(deny_unknown_fields)]
 pub struct CatalogConfig {
     /// Statutory categories that do not apply to this body, with the reason shown on the
-    /// category's page: `重大建设项目 = "本机关不承担该项职能"`.
+    /// category's page: `"重大建设项目" = "本机关不承担该项职能"`.
     #[serde(default)]
-    pub not_applicable: std::collections::BTreeMap<String, String>,
+    pub not_applicable: BTreeMap<String, String>,
+}
+
+/// `[check]`: how strict the site's CI is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Warning codes raised to errors (`["W0304"]`), or `["warnings"]` for all.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+impl CheckConfig {
+    /// The deny list; unknown codes were already reported (E0040) and are left out.
+    pub fn deny_list(&self) -> Deny {
+        let known: Vec<&String> = self
+            .deny
+            .iter()
+            .filter(|c| Deny::parse(std::slice::from_ref(c)).is_ok())
+            .collect();
+        Deny::parse(&known).unwrap_or_default()
+    }
 }
 
 /// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
@@ -167,21 +201,82 @@ pub struct IndexConfig {
     /// The organisation code that starts every index number of this site.
     #[serde(default)]
     pub org_code: String,
-    /// Pattern with `{org}`, `{year}` and `{seq:0N}` (or `{seq}`).
+    /// Pattern of literal text and `{org}`, `{year}`, `{month}`, `{class}`, `{seq:0N}`
+    /// (or `{seq}`).
     #[serde(default = "default_index_format")]
     pub format: String,
+    /// What `{class}` is filled with when `gongkai new policy` assigns a number.
+    #[serde(default)]
+    pub class: String,
 }
 
-/// Default validity periods.
+/// Default validity periods and the default effective date.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidityConfig {
-    /// Years a normative document stays valid when it gives no expiry.
+    /// Years a normative document stays valid when it gives no expiry, or `"none"`.
     #[serde(default = "default_normative_years")]
-    pub normative_years: u32,
-    /// Years for a 暂行 or 试行 normative document.
+    pub normative_years: PeriodSetting,
+    /// Years for a 暂行 or 试行 normative document, or `"none"`.
     #[serde(default = "default_provisional_years")]
-    pub provisional_years: u32,
+    pub provisional_years: PeriodSetting,
+    /// The province's rule for a document that states no 生效日期: it takes effect this
+    /// many days after publication (Hunan: 30). Unset: no rule, 成文日期 is assumed and a
+    /// normative document is warned.
+    #[serde(default)]
+    pub effective_after_days: Option<u32>,
+    /// A normative document without 统一登记号 is an error (provinces with 三统一).
+    #[serde(default)]
+    pub require_reg_no: bool,
+}
+
+/// A default validity period as written in `config.toml`: a whole number of years, or
+/// `"none"` for provinces where only a stated 有效期至 counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodSetting {
+    /// This many years (0 is refused with E0030 when the configuration is read).
+    Years(u32),
+    /// No default period.
+    None,
+}
+
+impl PeriodSetting {
+    /// As the rule's type.
+    pub fn period(self) -> crate::rules::validity::DefaultPeriod {
+        match self {
+            PeriodSetting::Years(y) => crate::rules::validity::DefaultPeriod::Years(y),
+            PeriodSetting::None => crate::rules::validity::DefaultPeriod::None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => u32::try_from(n)
+                .map(PeriodSetting::Years)
+                .map_err(|_| serde::de::Error::custom(format!("有效期年数 {n} 不是有效的年数"))),
+            Raw::Text(t) if t.trim() == "none" => Ok(PeriodSetting::None),
+            Raw::Text(t) => Err(serde::de::Error::custom(format!(
+                "“{t}”无法识别：写年数（如 5），或写 \"none\" 表示不设默认有效期"
+            ))),
+        }
+    }
+}
+
+impl Serialize for PeriodSetting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PeriodSetting::Years(y) => s.serialize_u32(*y),
+            PeriodSetting::None => s.serialize_str("none"),
+        }
+    }
 }
 
 /// 三同步 rules.
@@ -250,11 +345,11 @@ fn default_output_dir() -> String {
 fn default_index_format() -> String {
     "{org}/{year}-{seq:05}".into()
 }
-fn default_normative_years() -> u32 {
-    5
+fn default_normative_years() -> PeriodSetting {
+    PeriodSetting::Years(5)
 }
-fn default_provisional_years() -> u32 {
-    2
+fn default_provisional_years() -> PeriodSetting {
+    PeriodSetting::Years(2)
 }
 fn default_sync_days() -> u32 {
     3
@@ -271,6 +366,7 @@ impl Default for IndexConfig {
         IndexConfig {
             org_code: String::new(),
             format: default_index_format(),
+            class: String::new(),
         }
     }
 }
@@ -279,6 +375,8 @@ impl Default for ValidityConfig {
         ValidityConfig {
             normative_years: default_normative_years(),
             provisional_years: default_provisional_years(),
+            effective_after_days: None,
+            require_reg_no: false,
         }
     }
 }
@@ -451,9 +549,46 @@ impl Config {
                 diagnostics.push(
                     Diagnostic::warning("W0004", format!("未填写{label}（identity.{key}）"))
                         .in_file(file)
+                        .at_line(line_of(key))
                         .help("《政府网站发展指引》要求页面底部展示该信息"),
                 );
             }
+        }
+        for item in &config.check.deny {
+            if let Err(bad) = Deny::parse(std::slice::from_ref(item)) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E0040",
+                        format!("[check] deny 中的“{bad}”不是 gongkai 的诊断代码"),
+                    )
+                    .in_file(file)
+                    .at_line(line_of("deny"))
+                    .help("写警告代码（如 \"W0304\"），或写 \"warnings\" 把全部警告视为错误；代码见检查输出方括号内"),
+                );
+            }
+        }
+        for (key, setting) in [
+            ("normative_years", config.validity.normative_years),
+            ("provisional_years", config.validity.provisional_years),
+        ] {
+            if setting == PeriodSetting::Years(0) {
+                diagnostics.push(
+                    Diagnostic::error("E0030", format!("validity.{key} 不能为 0 年"))
+                        .in_file(file)
+                        .at_line(line_of(key))
+                        .help("有效期为 0 年的文件在生效前一天就已失效；写实际的年数（如 5），或写 \"none\" 表示不设默认有效期、只认文件写明的有效期至"),
+                );
+            }
+        }
+        let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
+        config.work_calendar = calendar;
+        for problem in problems {
+            diagnostics.push(
+                Diagnostic::warning("W0031", problem.reason)
+                    .in_file(file)
+                    .at_line(calendar_line(text, &problem.year, problem.entry.as_deref()))
+                    .help("日期写作 \"2027-02-06\"，连续假期写作 \"2027-02-06..2027-02-12\"；该条已忽略"),
+            );
         }
         if config.listing.page_size == 0 {
             config.listing.page_size = default_page_size();
@@ -473,6 +608,24 @@ impl Config {
     }
 }
 
+/// The line of a calendar problem: the entry's line within its `[calendar.YYYY]` table,
+/// else the table's header (or `[calendar]`).
+fn calendar_line(text: &str, year: &str, entry: Option<&str>) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| {
+            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            l == format!("[calendar.{year}]") || l == format!("[calendar.\"{year}\"]")
+        })
+        .or_else(|| lines.iter().position(|l| l.trim() == "[calendar]"))?;
+    let in_table = lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| entry.is_some_and(|e| l.contains(&format!("\"{e}\""))));
+    Some(header + 1 + in_table.map_or(0, |i| i + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,7 +638,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url, "https://x.gov.cn/xxgk/");
         assert_eq!(c.interpretation.sync_days, 3);
-        assert_eq!(c.validity.normative_years, 5);
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
+        assert_eq!(c.validity.effective_after_days, None);
         assert_eq!(c.index.format, "{org}/{year}-{seq:05}");
     }
 
@@ -500,6 +654,89 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn check_deny_accepts_known_codes_and_reports_unknown_ones() {
+        let good = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"warnings\"]\n");
+        let (c, d) = Config::parse(&good, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.check.deny_list(), Deny::AllWarnings);
+        let bad = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"W9999\"]\n");
+        let (c, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "E0040");
+        assert_eq!(d[0].line, Some(10));
+        assert!(d[0].message.contains("“W9999”"));
+        assert_eq!(
+            c.check.deny_list(),
+            Deny::Codes(["W0005".to_string()].into_iter().collect())
+        );
+    }
+
+    #[test]
+    fn zero_year_validity_is_an_error_with_its_line() {
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = 0\nprovisional_years = 0\n");
+        let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        let zero: Vec<_> = d.iter().filter(|d| d.code == "E0030").collect();
+        assert_eq!(zero.len(), 2, "{d:?}");
+        assert_eq!(zero[0].line, Some(10));
+        assert_eq!(zero[1].line, Some(11));
+        assert_eq!(zero[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn validity_default_can_be_turned_off_and_effective_offset_set() {
+        let text =
+            format!("{MINIMAL}[validity]\nnormative_years = \"none\"\neffective_after_days = 30\n");
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.validity.normative_years, PeriodSetting::None);
+        assert_eq!(c.validity.provisional_years, PeriodSetting::Years(2));
+        assert_eq!(c.validity.effective_after_days, Some(30));
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = \"forever\"\n");
+        let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
+        assert_eq!(e.code, "E0001");
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("none"), "{}", e.message);
+    }
+
+    #[test]
+    fn calendar_years_come_from_the_site_with_the_line_of_a_bad_entry() {
+        let text = format!(
+            "{MINIMAL}[calendar.2027]\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\nholidays = [\n  \"2027-01-01\",\n  \"2027-02-30\",\n]\nworkdays = [\"2027-02-07\"]\n"
+        );
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].line), ("W0031", Some(13)));
+        let day = |s: &str| crate::date::parse_date(s).unwrap();
+        assert!(c.work_calendar.covers(2027));
+        assert!(!c.work_calendar.is_working_day(day("2027-01-01")));
+        assert!(c.work_calendar.is_working_day(day("2027-02-07")));
+        // Built-in years are still there.
+        assert!(!c.work_calendar.is_working_day(day("2024-10-07")));
+        // A misspelt key in a year table is refused like any other.
+        let bad = format!("{MINIMAL}[calendar.2027]\nholiday = []\n");
+        assert_eq!(
+            Config::parse(&bad, Path::new("config.toml"))
+                .unwrap_err()
+                .code,
+            "E0001"
+        );
+    }
+
+    #[test]
+    fn require_reg_no_defaults_to_off() {
+        let (c, _) = Config::parse(MINIMAL, Path::new("config.toml")).unwrap();
+        assert!(!c.validity.require_reg_no);
+        let on = format!("{MINIMAL}[validity]\nrequire_reg_no = true\n");
+        assert!(
+            Config::parse(&on, Path::new("config.toml"))
+                .unwrap()
+                .0
+                .validity
+                .require_reg_no
+        );
     }
 
     #[test]

@@ -2,11 +2,10 @@
 //! disclosure rules are stated in.
 //!
 //! Officers write `2024-04-28` or `2024年4月28日`; both mean the same day. The 条例's
-//! deadlines count 工作日 (working days); without an official holiday calendar we count
-//! Monday to Friday, which is what an officer can check by hand and errs on the lenient
-//! side only around public holidays.
+//! deadlines count 工作日 (working days) in the official calendar, statutory holidays and
+//! 调休 make-up days included: that arithmetic lives in [`crate::calendar`].
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 
 /// A calendar day without time or zone.
 pub type Date = NaiveDate;
@@ -44,28 +43,6 @@ pub fn chinese(date: Date) -> String {
 /// `2024-04-28`.
 pub fn iso(date: Date) -> String {
     date.format("%Y-%m-%d").to_string()
-}
-
-fn is_working_day(date: Date) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-/// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
-pub fn working_days_between(from: Date, to: Date) -> i64 {
-    if to <= from {
-        return 0;
-    }
-    // Whole weeks contribute five each; walk only the remainder.
-    let days = (to - from).num_days();
-    let mut count = days / 7 * 5;
-    let mut day = from + chrono::Duration::days(days / 7 * 7);
-    while day < to {
-        day = day.succ_opt().unwrap_or(day);
-        if is_working_day(day) {
-            count += 1;
-        }
-    }
-    count
 }
 
 /// The date `years` calendar years after `date`, minus one day: a document valid for five
@@ -109,18 +86,6 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn counts_working_days() {
-        // Monday 2024-04-01 to Monday 2024-04-08: five working days after the first.
-        assert_eq!(working_days_between(d(2024, 4, 1), d(2024, 4, 8)), 5);
-        assert_eq!(working_days_between(d(2024, 4, 5), d(2024, 4, 8)), 1); // Fri → Mon
-        assert_eq!(working_days_between(d(2024, 4, 8), d(2024, 4, 8)), 0);
-        assert_eq!(working_days_between(d(2024, 4, 8), d(2024, 4, 1)), 0);
-        // Four weeks: 20 working days; one more day is 21.
-        assert_eq!(working_days_between(d(2024, 4, 1), d(2024, 4, 29)), 20);
-        assert_eq!(working_days_between(d(2024, 4, 1), d(2024, 4, 30)), 21);
     }
 
     #[test]

@@ -39,6 +39,26 @@ pub enum Error {
         /// The output folder.
         path: PathBuf,
     },
+    /// Another build holds the output lock.
+    #[error("另一个 gongkai 构建正在写入输出目录 {path}，本次构建未做任何改动\n  提示：等另一个构建结束后再运行；确认没有其他构建时，可能是其他程序占用了锁文件")]
+    OutputLocked {
+        /// The output folder.
+        path: PathBuf,
+    },
+    /// Something in the output folder makes a safe switch impossible.
+    #[error("输出目录中的 {path} {reason}\n  提示：删除或改正它（或换一个输出目录）后重新构建")]
+    OutputUnsafe {
+        /// The offending entry.
+        path: PathBuf,
+        /// Why, in Chinese.
+        reason: &'static str,
+    },
+    /// A folder carries the name of gongkai's staging folder but is not one.
+    #[error("{path} 与 gongkai 的临时目录同名，但不是 gongkai 创建的（缺少 .gongkai-output 标记文件），为防误删未做任何改动\n  提示：把这个目录改名或移走后重新构建")]
+    ForeignStaging {
+        /// The folder.
+        path: PathBuf,
+    },
     /// The configuration or content has errors (already reported as diagnostics).
     #[error("发现 {count} 个错误，未写入任何文件")]
     ContentErrors {

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod calendar;
 pub mod config;
 pub mod console;
 pub mod date;
@@ -18,9 +19,12 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod text;
 pub mod validate;
 pub mod yaml;

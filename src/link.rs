@@ -12,12 +12,14 @@ use crate::diag::Diagnostic;
 use crate::load::Content;
 use crate::model::interpretation::keys as ikeys;
 use crate::model::policy::keys as pkeys;
-use crate::model::{Document, Kind};
+use crate::model::{AnnualReport, Document, Kind, KindData};
 use crate::rules::doc_no;
-use crate::rules::validity::{self, ValidityDefaults, ValidityFacts, ValidityStatus};
+use crate::rules::validity::{
+    self, EffectiveRule, ValidityDefaults, ValidityFacts, ValidityStatus,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A policy's validity as of the build date.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -80,6 +82,29 @@ impl References {
     }
 }
 
+/// Fill in an annual report's omitted totals and report the totals written wrong (the
+/// template's identities, [`crate::rules::annual_report`]), at the row's line in `file`.
+/// A report with a cell that could not be read gets no sum errors: they would go away once
+/// the cell is fixed.
+pub fn settle_report(report: &mut AnnualReport, file: &Path) -> Vec<Diagnostic> {
+    if !report.has_data {
+        return Vec::new();
+    }
+    let mismatches = crate::rules::annual_report::settle(report);
+    if report.unreadable {
+        return Vec::new();
+    }
+    mismatches
+        .into_iter()
+        .map(|m| {
+            Diagnostic::error(m.identity.code(), m.message())
+                .in_file(file)
+                .at_line(m.line.or(report.data_line))
+                .help(m.help())
+        })
+        .collect()
+}
+
 impl Site {
     /// Validity of document `i`, if it is a policy.
     pub fn validity_of(&self, i: usize) -> Option<Validity> {
@@ -90,12 +115,18 @@ impl Site {
 /// Link the loaded content.
 pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnostic>) {
     let Content {
-        documents: docs,
+        documents: mut docs,
         assets,
         ..
     } = content;
     let mut diagnostics = Vec::new();
     let n = docs.len();
+
+    for d in &mut docs {
+        if let KindData::AnnualReport(r) = &mut d.data {
+            diagnostics.extend(settle_report(r, &d.source));
+        }
+    }
 
     let by_source: HashMap<PathBuf, usize> = docs
         .iter()
@@ -210,14 +241,29 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
 
     // Validity.
     let defaults = ValidityDefaults {
-        normative_years: config.validity.normative_years,
-        provisional_years: config.validity.provisional_years,
+        normative: config.validity.normative_years.period(),
+        provisional: config.validity.provisional_years.period(),
+    };
+    let effective_rule = match config.validity.effective_after_days {
+        Some(days) => EffectiveRule::DaysAfterPublication(days),
+        None => EffectiveRule::FromIssue,
     };
     let validity = docs
         .iter()
         .map(|d| {
             let p = d.policy()?;
-            let effective = p.effective.or(p.issued);
+            let (effective, source) =
+                validity::effective_date(p.effective, p.issued, d.published, effective_rule);
+            if validity::needs_stated_effective_date(p.normative, source) {
+                diagnostics.push(
+                    d.warning_at(
+                        "W0250",
+                        &pkeys::NORMATIVE,
+                        "行政规范性文件未写生效日期（施行日期），暂按成文日期计算效力",
+                    )
+                    .help("照文件正文写上 `生效日期: 2024年5月1日`（“自印发之日起施行”即成文日期）；如本省规定规范性文件自公布之日起若干日后施行，在 config.toml 的 [validity] 设置 effective_after_days"),
+                );
+            }
             let expires = validity::expiry(
                 p.normative,
                 &d.title,

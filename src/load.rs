@@ -1,14 +1,17 @@
 //! Loading: walk `content/`, decode each file, split front matter from body, and hand
 //! typed documents to the rest of the pipeline.
 //!
-//! The walk is sorted and never follows symbolic links (no loops, nothing outside the
-//! site). Files that are not documents (attachments, images) are listed as assets; they
+//! The walk is sorted and refuses symbolic links (no loops, nothing outside the site),
+//! and it never loads or descends into hidden entries: dot-named files and folders
+//! (`.git/`, `.drafts/`) and editor leftovers (`a.md~`, `#a.md#`, `a.swp`) are not part
+//! of the site, wherever they are. Files that are not documents (attachments, images) are listed as assets; they
 //! are published only when a document refers to them, so a draft left in a folder does
 //! not leak. Text that is not UTF-8 is reported, never rendered as mojibake.
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::model::{self, Document, Kind, RawDocument};
+use crate::progress::{Progress, Silent, Stage};
 use crate::yaml::{self, Fields};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -37,6 +40,15 @@ pub struct Content {
 
 /// Load every document under `root/content`.
 pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
+    load_with(root, encoding, &Silent)
+}
+
+/// [`load`], counting each document read into `progress`.
+pub fn load_with(
+    root: &Path,
+    encoding: SourceEncoding,
+    progress: &dyn Progress,
+) -> Result<Content> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
@@ -44,9 +56,18 @@ pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
     let mut diagnostics = Vec::new();
     let mut document_paths = Vec::new();
     let mut assets = BTreeSet::new();
+    if content_dir.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+        diagnostics.push(symlink_refused(Path::new("content")));
+        return Ok(Content {
+            diagnostics,
+            ..Content::default()
+        });
+    }
     for entry in walkdir::WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()))
     {
         let entry = match entry {
             Ok(e) => e,
@@ -63,16 +84,8 @@ pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
             }
         };
         let rel = relative(root, entry.path());
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && name.starts_with('.') {
-            continue;
-        }
         if entry.path_is_symlink() {
-            diagnostics.push(
-                Diagnostic::warning("W0106", "符号链接不会被发布，已忽略")
-                    .in_file(&rel)
-                    .help("把文件本身放进 content/ 目录"),
-            );
+            diagnostics.push(symlink_refused(&rel));
             continue;
         }
         if !entry.file_type().is_file() {
@@ -91,9 +104,11 @@ pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
         }
     }
 
+    progress.start(Stage::Load, Some(document_paths.len()));
     let loaded: Vec<(Option<Document>, Vec<Diagnostic>)> = document_paths
         .par_iter()
         .map(|rel| {
+            progress.advance();
             let mut diags = Vec::new();
             let doc = load_document(root, rel, encoding, &mut diags);
             (doc, diags)
@@ -109,6 +124,30 @@ pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
         assets,
         diagnostics,
     })
+}
+
+/// Whether a file or folder name is hidden or an editor's leftover, and so never part of
+/// the site: dot-names (`.git`, `.drafts`, `.DS_Store`, vim's `.a.md.swp`), backups
+/// ending in `~`, Emacs autosaves `#a.md#`, swap files, and Windows folder thumbnails.
+pub fn is_hidden(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swo", ".swx"].iter().any(|s| lower.ends_with(s))
+        || matches!(lower.as_str(), "thumbs.db" | "desktop.ini")
+}
+
+/// A symbolic link in the site's sources: refused everywhere, since following it could
+/// publish files from outside the site, and ignoring it would publish a site that lacks
+/// what the officer sees in the folder.
+pub fn symlink_refused(rel: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "E0130",
+        "这是符号链接（快捷方式）；为防止发布站点以外的文件，gongkai 不使用符号链接",
+    )
+    .in_file(rel)
+    .help("把链接换成文件或目录本身（复制进站点目录），或删除该链接")
 }
 
 /// A path relative to the site root, with `/` separators on every platform.
@@ -293,6 +332,39 @@ mod tests {
                 .code,
             "E0109"
         );
+    }
+
+    /// Running as root defeats permission bits, so a file that vanishes between the walk
+    /// and the read (an editor saving, a sync tool) stands in for any unreadable file.
+    #[test]
+    fn a_file_that_cannot_be_read_is_e0100_naming_it() {
+        let root = tempfile::tempdir().unwrap();
+        let mut diags = Vec::new();
+        let rel = Path::new("content/policies/gone.md");
+        let doc = load_document(root.path(), rel, SourceEncoding::Utf8, &mut diags);
+        assert!(doc.is_none());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].code, "E0100");
+        assert_eq!(diags[0].file.as_deref(), Some(rel));
+        assert!(diags[0].help.is_some());
+    }
+
+    #[test]
+    fn hidden_names_and_editor_leftovers_are_hidden() {
+        for name in [
+            ".git",
+            ".drafts",
+            ".a.md.swp",
+            "a.md~",
+            "#a.md#",
+            "a.SWP",
+            "Thumbs.db",
+        ] {
+            assert!(is_hidden(name), "{name}");
+        }
+        for name in ["a.md", "附件1.pdf", "#", "c#.md", "index.md"] {
+            assert!(!is_hidden(name), "{name}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::date::{self, Date};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceEncoding};
 use crate::model::{slug, Kind};
-use crate::rules::index_no::IndexFormat;
+use crate::rules::index_no::{Fill, IndexFormat};
 use chrono::Datelike;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,18 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 .iter()
                 .filter_map(|d| d.policy().and_then(|p| p.index_no.clone()))
                 .collect();
-            let index_no = format.next_free(&config.index.org_code, year, existing.iter().map(String::as_str));
+            if format.has_class() && config.index.class.trim().is_empty() {
+                return Err(Error::Usage(
+                    "索引号格式含 {class}（类别），但 config.toml 的 [index] 没有设置 class\n  提示：在 [index] 中加一行 class = \"A01\"（本机关的类别代码）".into(),
+                ));
+            }
+            let fill = Fill {
+                org: &config.index.org_code,
+                class: config.index.class.trim(),
+                year,
+                month: today.month(),
+            };
+            let index_no = format.next_free(&fill, existing.iter().map(String::as_str));
             let issuer = &config.identity.organizer;
             (
                 format!("content/policies/{year}/{}.md", slug(title)),
@@ -201,4 +212,138 @@ online_url = ""      # 在线申请平台的网址，没有就留空
 # 本机关确实不涉及的法定主动公开类别及理由，如：
 # [catalog.not_applicable]
 # "重大建设项目" = "本机关不承担重大建设项目审批职能"
+"#;
+
+/// The CI platform `gongkai init --ci` writes a pipeline for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiPlatform {
+    /// `.gitlab-ci.yml`: Code Quality report in merge requests, `public/` as artefact.
+    Gitlab,
+    /// `.github/workflows/gongkai.yml`: annotations, `public/` as workflow artefact.
+    Github,
+    /// `Jenkinsfile`: JUnit results, `public/` archived.
+    Jenkins,
+}
+
+/// The pipeline file for `platform`: its path in the site and its text. Every pipeline
+/// checks on every push (findings shown the platform's own way) and, on the main branch
+/// only, builds and keeps `public/` as the artefact to publish. They run gongkai from a
+/// container image built with gongkai's `Dockerfile`, named by a variable the office
+/// points at its own registry.
+pub fn ci_file(platform: CiPlatform) -> (&'static str, String) {
+    let image = format!("gongkai:{}", env!("CARGO_PKG_VERSION"));
+    match platform {
+        CiPlatform::Gitlab => (".gitlab-ci.yml", GITLAB_CI.replace("{image}", &image)),
+        CiPlatform::Github => (
+            ".github/workflows/gongkai.yml",
+            GITHUB_CI.replace("{image}", &image),
+        ),
+        CiPlatform::Jenkins => ("Jenkinsfile", JENKINS_CI.replace("{image}", &image)),
+    }
+}
+
+/// Write the CI file for `platform` into the site at `dir`; never overwrites.
+pub fn add_ci(dir: &Path, platform: CiPlatform) -> Result<PathBuf> {
+    let (rel, text) = ci_file(platform);
+    write_new(&dir.join(rel), &text)?;
+    Ok(PathBuf::from(rel))
+}
+
+const GITLAB_CI: &str = r#"# gongkai 的 GitLab CI 流水线（由 gongkai init --ci gitlab 生成）。
+# 每次推送：检查全部内容，问题显示在合并请求的“代码质量”中，有错误时流水线失败。
+# 默认分支：构建站点，public/ 作为制品保存（可由发布任务或 GitLab Pages 取用）。
+# GONGKAI_IMAGE：用 gongkai 源码中的 Dockerfile 构建并推送到本单位镜像仓库的镜像。
+variables:
+  GONGKAI_IMAGE: "{image}"
+
+default:
+  image: $GONGKAI_IMAGE
+
+stages:
+  - check
+  - build
+
+check:
+  stage: check
+  script:
+    # 报告写入文件供合并请求显示；有错误时再以文字列出，便于在日志中查看。
+    - gongkai check --format gitlab > gl-code-quality-report.json || { gongkai check --quiet; exit 1; }
+  artifacts:
+    when: always
+    reports:
+      codequality: gl-code-quality-report.json
+
+build:
+  stage: build
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - gongkai build
+  artifacts:
+    paths:
+      - public/
+"#;
+
+const GITHUB_CI: &str = r#"# gongkai 的 GitHub Actions 工作流（由 gongkai init --ci github 生成）。
+# 每次推送与拉取请求：检查全部内容，问题以注释显示在对应文件的对应行，有错误时失败。
+# main 分支：构建站点，public/ 作为工作流制品上传。
+# 仓库变量 GONGKAI_IMAGE：用 gongkai 源码中的 Dockerfile 构建并推送到镜像仓库的镜像。
+name: gongkai
+
+on:
+  push:
+  pull_request:
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    container:
+      image: ${{ vars.GONGKAI_IMAGE || '{image}' }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: gongkai check --format github
+
+  build:
+    needs: check
+    if: github.ref == 'refs/heads/main'
+    runs-on: ubuntu-latest
+    container:
+      image: ${{ vars.GONGKAI_IMAGE || '{image}' }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: gongkai build
+      - uses: actions/upload-artifact@v4
+        with:
+          name: public
+          path: public/
+"#;
+
+const JENKINS_CI: &str = r#"// gongkai 的 Jenkins 流水线（由 gongkai init --ci jenkins 生成）。
+// 每次推送：检查全部内容，每个文档是一个测试用例，有错误的文档显示为失败。
+// main 分支：构建站点，public/ 归档为制品。
+// GONGKAI_IMAGE：用 gongkai 源码中的 Dockerfile 构建并推送到本单位镜像仓库的镜像。
+pipeline {
+    agent {
+        docker { image "${env.GONGKAI_IMAGE ?: '{image}'}" }
+    }
+    stages {
+        stage('检查') {
+            steps {
+                sh 'gongkai check --format junit > gongkai-junit.xml || { gongkai check --quiet; exit 1; }'
+            }
+            post {
+                always {
+                    junit 'gongkai-junit.xml'
+                }
+            }
+        }
+        stage('构建') {
+            when { branch 'main' }
+            steps {
+                sh 'gongkai build'
+                archiveArtifacts artifacts: 'public/**', fingerprint: true
+            }
+        }
+    }
+}
 "#;

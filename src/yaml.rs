@@ -164,7 +164,9 @@ impl<'a> Fields<'a> {
         match scalar_text(v) {
             Some(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
             None => {
-                let d = self.error("E0105", key, format!("字段“{}”应是一段文字", key.name));
+                let d = self
+                    .error("E0105", key, format!("字段“{}”应是一段文字", key.name))
+                    .help("在冒号后写一段文字，不要写成列表或“键: 值”；含冒号等符号的文字可加引号");
                 self.diagnostics.push(d);
                 None
             }
@@ -247,11 +249,13 @@ impl<'a> Fields<'a> {
                 Some("是" | "true" | "yes" | "1") => Some(true),
                 Some("否" | "false" | "no" | "0") => Some(false),
                 _ => {
-                    let d = self.error(
-                        "E0107",
-                        key,
-                        format!("字段“{}”应为 是 或 否（true/false）", key.name),
-                    );
+                    let d = self
+                        .error(
+                            "E0107",
+                            key,
+                            format!("字段“{}”应为 是 或 否（true/false）", key.name),
+                        )
+                        .help(format!("写成 `{}: 是` 或 `{}: 否`", key.name, key.name));
                     self.diagnostics.push(d);
                     None
                 }
@@ -267,7 +271,9 @@ impl<'a> Fields<'a> {
             other => scalar_text(other).and_then(|s| s.trim().parse().ok()),
         };
         if n.is_none() {
-            let d = self.error("E0108", key, format!("字段“{}”应为非负整数", key.name));
+            let d = self
+                .error("E0108", key, format!("字段“{}”应为非负整数", key.name))
+                .help(format!("用阿拉伯数字填写，如 `{}: 5`", key.name));
             self.diagnostics.push(d);
         }
         n

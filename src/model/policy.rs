@@ -59,6 +59,18 @@ pub enum Disclosure {
     OnRequest,
 }
 
+impl Disclosure {
+    /// Whether the full text (body, summary, attachments) may appear on the site. A
+    /// 依申请公开 document is not 主动公开 (条例第十九条、第二十七条): the site lists its
+    /// metadata and says how to apply, nothing more.
+    pub fn publishes_full_text(self) -> bool {
+        match self {
+            Disclosure::Proactive => true,
+            Disclosure::OnRequest => false,
+        }
+    }
+}
+
 /// A repeal or amendment: when, and by which document (索引号 or 发文字号 as written).
 #[derive(Debug, Clone, Serialize)]
 pub struct Relation {
@@ -157,11 +169,13 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
             .collect(),
         Some(v @ Value::Mapping(_)) => relation(f, v, &AMENDED).into_iter().collect(),
         Some(_) => {
-            let d = f.error(
-                "E0205",
-                &AMENDED,
-                "“修改”应为列表，每项含 date（日期）和 by（修改文件）",
-            );
+            let d = f
+                .error(
+                    "E0205",
+                    &AMENDED,
+                    "“修改”应为列表，每项含 date（日期）和 by（修改文件）",
+                )
+                .help("例如：\n  修改:\n    - 日期: 2024-05-01\n      依据: 示政办发〔2024〕11号");
             f.diagnostics.push(d);
             Vec::new()
         }
@@ -171,16 +185,25 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         Some(Value::Sequence(items)) => items.iter().filter_map(|v| attachment(f, v)).collect(),
         Some(v) if scalar_text(v).is_some() => attachment(f, v).into_iter().collect(),
         Some(_) => {
-            let d = f.error(
-                "E0206",
-                &ATTACHMENTS,
-                "“附件”应为列表，每项含 file（文件名）和 title（标题）",
-            );
+            let d = f
+                .error(
+                    "E0206",
+                    &ATTACHMENTS,
+                    "“附件”应为列表，每项含 file（文件名）和 title（标题）",
+                )
+                .help("例如：\n  附件:\n    - 文件: 附件1.pdf\n      标题: 附件名称");
             f.diagnostics.push(d);
             Vec::new()
         }
         None => Vec::new(),
     };
+    let validity_years = f.unsigned(&VALIDITY_YEARS).map(|y| y.min(100) as u32);
+    if validity_years == Some(0) {
+        let d = f
+            .error("E0031", &VALIDITY_YEARS, "有效期年数不能为 0")
+            .help("有效期为 0 年的文件在生效前一天就已失效；写实际年数（如 `有效期年数: 5`），或直接写 `有效期至: 2029年4月30日`；长期有效的文件不写此项");
+        f.diagnostics.push(d);
+    }
     Policy {
         index_no,
         doc_no: f.string(&DOC_NO),
@@ -190,7 +213,7 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         issued,
         effective: f.date(&EFFECTIVE),
         expires: f.date(&EXPIRES),
-        validity_years: f.unsigned(&VALIDITY_YEARS).map(|y| y.min(100) as u32),
+        validity_years,
         repealed,
         amended,
         partly_invalid,
@@ -248,7 +271,9 @@ fn attachment(f: &mut Fields<'_>, v: &Value) -> Option<Attachment> {
             let diags = inner.take_diagnostics();
             f.diagnostics.extend(diags);
             let Some(file) = file else {
-                let d = f.error("E0206", &keys::ATTACHMENTS, "附件缺少文件名（file）");
+                let d = f
+                    .error("E0206", &keys::ATTACHMENTS, "附件缺少文件名（file）")
+                    .help("每个附件写上与文档放在一起的文件名：`- 文件: 附件1.pdf`");
                 f.diagnostics.push(d);
                 return None;
             };

@@ -1,25 +1,31 @@
 //! Output: the only stage that touches the output directory.
 //!
 //! It adds the machine-readable files (`sitemap.xml`, the Atom feed, `robots.txt`, the
-//! search index), stages only files whose bytes changed, and — when the build has no
-//! error — moves them into place by rename, so no visitor ever sees half a page, and
-//! removes files the build no longer produces. An unchanged rebuild writes nothing. A
-//! folder that gongkai did not create is never cleaned: deleting someone's files is
-//! worse than any build failure.
+//! search index) and switches the published site from the old version to the new one
+//! all at once. The next version is assembled beside the output (changed files written,
+//! unchanged ones hard-linked), flushed to disk, and swapped with the published folder by
+//! one atomic `renameat2(RENAME_EXCHANGE)`; whatever stops the process, a visitor sees
+//! the old site or the new one, never a mix. Where the file system cannot exchange, a
+//! journal records the switch so the next build completes it. An unchanged rebuild
+//! writes nothing. A lock beside the output keeps two builds apart. A folder that
+//! gongkai did not create is never cleaned, and nothing is ever written through a
+//! symbolic link: deleting someone's files is worse than any build failure.
 
 mod feed;
 mod sitemap;
 
 use crate::error::{Error, Result};
 use crate::link::Site;
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{OutputContent, OutputFile, Rendered};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The file that marks a folder as gongkai's output (and so safe to clean).
 pub const MARKER: &str = ".gongkai-output";
+const MARKER_TEXT: &str = "此目录由 gongkai 生成；构建时会更新或删除其中的文件。\n";
 
 /// What a write did, for the build summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -32,25 +38,58 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
+/// Two output paths that cannot both exist: the same path twice, or one used as a file
+/// and as a folder (`a/b` and `a/b/index.html`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Collision {
+    /// The path handed over later.
+    pub path: String,
+    /// The path it collides with.
+    pub other: String,
+}
+
+/// How the published folder is replaced by the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// One atomic exchange of the two folders (Linux `renameat2(RENAME_EXCHANGE)`).
+    Exchange,
+    /// File by file, after writing a journal that the next build replays if this one
+    /// is interrupted (file systems that cannot exchange, an output that is a mount point).
+    Journal,
+}
+
 /// Where rendered files go.
 ///
 /// Pages are handed over one at a time as they are rendered, so a large site never sits
 /// in memory whole. A file whose bytes equal the published one is only recorded; a new or
-/// changed one is written into a *staging* folder beside the output. Nothing reaches the
+/// changed one is written into the *next* folder beside the output. Nothing reaches the
 /// output folder until [`Output::commit`], which the build calls only when no error was
-/// found; dropping an uncommitted `Output` deletes the staging folder.
+/// found; dropping an uncommitted `Output` deletes the next folder.
 pub struct Output {
     root: PathBuf,
     target: Option<Target>,
-    produced: Mutex<BTreeSet<String>>,
+    produced: Mutex<Produced>,
     staged: Mutex<Vec<String>>,
-    duplicates: Mutex<Vec<String>>,
+    progress: Arc<dyn Progress>,
+}
+
+#[derive(Default)]
+struct Produced {
+    paths: BTreeSet<String>,
+    collisions: Vec<Collision>,
 }
 
 struct Target {
     out_dir: PathBuf,
     staging: PathBuf,
+    journal: PathBuf,
+    /// Regular files of the published site and their sizes.
+    published: BTreeMap<String, u64>,
+    out_exists: bool,
+    staging_ready: Mutex<bool>,
     committed: bool,
+    /// Held for the whole build; the lock is released when the file is closed.
+    _lock: std::fs::File,
 }
 
 impl Output {
@@ -59,36 +98,37 @@ impl Output {
         Output::new(root, None)
     }
 
-    /// Write into `out_dir`. Refuses a non-empty folder that gongkai did not create.
+    /// Write into `out_dir`. Takes the output lock, completes a switch an interrupted
+    /// build left journaled, removes its leftovers, and refuses an output folder that
+    /// gongkai did not create, that holds a symbolic link, or that holds read-only files.
     pub fn to_dir(root: &Path, out_dir: &Path) -> Result<Output> {
-        if out_dir.exists() {
-            let has_marker = out_dir.join(MARKER).is_file();
-            let empty = std::fs::read_dir(out_dir)
-                .map_err(|e| Error::io("读取输出目录", out_dir, e))?
-                .next()
-                .is_none();
-            if !has_marker && !empty {
-                return Err(Error::ForeignOutput {
-                    path: out_dir.to_path_buf(),
-                });
-            }
-        }
+        let out_dir = real_output_path(out_dir)?;
+        let parent = out_dir.parent().unwrap_or(Path::new(".")).to_path_buf();
         let name = out_dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let staging = out_dir.with_file_name(format!(".{name}.gongkai-staging"));
-        // A staging folder left by an interrupted build holds nothing anyone needs.
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)
-                .map_err(|e| Error::io("清理上次中断构建的临时目录", &staging, e))?;
+        let lock = take_lock(&parent.join(format!(".{name}.gongkai-lock")), &out_dir)?;
+        let staging = parent.join(format!(".{name}.gongkai-staging"));
+        let journal = parent.join(format!(".{name}.gongkai-journal"));
+        if journal.exists() {
+            replay_journal(&out_dir, &staging, &journal)?;
         }
+        if staging.symlink_metadata().is_ok() {
+            remove_leftover_staging(&staging)?;
+        }
+        let (out_exists, published) = scan_output(&out_dir)?;
         Ok(Output::new(
             root,
             Some(Target {
-                out_dir: out_dir.to_path_buf(),
+                out_dir,
                 staging,
+                journal,
+                published,
+                out_exists,
+                staging_ready: Mutex::new(false),
                 committed: false,
+                _lock: lock,
             }),
         ))
     }
@@ -97,18 +137,32 @@ impl Output {
         Output {
             root: root.to_path_buf(),
             target,
-            produced: Mutex::new(BTreeSet::new()),
+            produced: Mutex::new(Produced::default()),
             staged: Mutex::new(Vec::new()),
-            duplicates: Mutex::new(Vec::new()),
+            progress: Arc::new(Silent),
         }
     }
 
-    /// Hand over one file. Safe to call from many threads.
+    /// Count every file handed over and every file moved into place into `progress`.
+    pub fn observed(mut self, progress: Arc<dyn Progress>) -> Output {
+        self.progress = progress;
+        self
+    }
+
+    /// Hand over one file. Safe to call from many threads. A path that collides with
+    /// one handed over before is recorded (see [`Output::collisions`]) and not written.
     pub fn put(&self, file: OutputFile) -> Result<()> {
-        let fresh = lock(&self.produced).insert(file.path.clone());
-        if !fresh {
-            lock(&self.duplicates).push(file.path);
-            return Ok(());
+        self.progress.advance();
+        {
+            let mut produced = lock(&self.produced);
+            if let Some(other) = collision_with(&produced.paths, &file.path) {
+                produced.collisions.push(Collision {
+                    path: file.path,
+                    other,
+                });
+                return Ok(());
+            }
+            produced.paths.insert(file.path.clone());
         }
         let Some(target) = &self.target else {
             return Ok(());
@@ -122,72 +176,128 @@ impl Output {
                     .into()
             }
         };
-        let published = target.out_dir.join(&file.path);
-        if same_bytes(&published, &data) {
+        if target.unchanged(&file.path, &data) {
             return Ok(());
         }
+        target.ensure_staging()?;
         let staged = target.staging.join(&file.path);
-        let dir = staged.parent().unwrap_or(&target.staging);
-        std::fs::create_dir_all(dir).map_err(|e| Error::io("创建临时目录", dir, e))?;
-        std::fs::write(&staged, &data).map_err(|e| Error::io("写入临时文件", &staged, e))?;
+        write_new(&staged, &data)?;
+        crash_point();
         lock(&self.staged).push(file.path);
         Ok(())
     }
 
     /// Every path produced so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        lock(&self.produced).iter().cloned().collect()
+        lock(&self.produced).paths.iter().cloned().collect()
     }
 
-    /// Paths that were produced twice (two things claiming one URL), sorted.
-    pub fn duplicates(&self) -> Vec<String> {
-        let mut d = lock(&self.duplicates).clone();
-        d.sort();
-        d.dedup();
-        d
+    /// Paths that could not be produced because another file already claimed the path
+    /// or a folder it needs, sorted.
+    pub fn collisions(&self) -> Vec<Collision> {
+        let mut c = lock(&self.produced).collisions.clone();
+        c.sort();
+        c.dedup();
+        c
     }
 
-    /// Move every staged file into the output folder (each by rename, so no reader sees
-    /// half a file), then remove files the build no longer produces.
-    pub fn commit(mut self) -> Result<WriteStats> {
-        let produced = std::mem::take(&mut *lock(&self.produced));
+    /// Switch the published site to the new one, all at once.
+    pub fn commit(self) -> Result<WriteStats> {
+        self.commit_with(Switch::Exchange)
+    }
+
+    /// [`Output::commit`] with a chosen switch (the journal is what file systems without
+    /// an atomic exchange get; tests exercise it directly).
+    pub fn commit_with(mut self, switch: Switch) -> Result<WriteStats> {
+        let produced = std::mem::take(&mut lock(&self.produced).paths);
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         staged.sort();
-        let mut stats = WriteStats {
+        let Some(target) = self.target.as_mut() else {
+            return Ok(WriteStats {
+                total: produced.len(),
+                written: staged.len(),
+                removed: 0,
+            });
+        };
+        let removed = target
+            .published
+            .keys()
+            .filter(|p| !produced.contains(*p))
+            .count();
+        let stats = WriteStats {
             total: produced.len(),
             written: staged.len(),
-            removed: 0,
+            removed,
         };
-        let Some(target) = self.target.as_mut() else {
-            return Ok(stats);
-        };
-        std::fs::create_dir_all(&target.out_dir)
-            .map_err(|e| Error::io("创建输出目录", &target.out_dir, e))?;
-        // The marker first: should anything below fail, the folder is still recognised
-        // as ours next time.
-        staged.sort_by_key(|p| p != MARKER);
-        for path in &staged {
-            let from = target.staging.join(path);
-            let to = target.out_dir.join(path);
-            let dir = to.parent().unwrap_or(&target.out_dir);
-            std::fs::create_dir_all(dir).map_err(|e| Error::io("创建目录", dir, e))?;
-            if std::fs::rename(&from, &to).is_err() {
-                // Staging on another file system (the output folder is a mount point):
-                // copy beside the target, then rename there.
-                move_across(&from, &to)?;
+        if staged.is_empty() && removed == 0 && target.out_exists {
+            // Nothing changed: the published folder stays exactly as it is.
+            target.committed = true;
+            if *lock(&target.staging_ready) {
+                let _ = std::fs::remove_dir_all(&target.staging);
             }
+            return Ok(stats);
         }
-        stats.removed = remove_stale(&target.out_dir, &produced)?;
+        target.ensure_staging()?;
+        // The rest of the next site: unchanged files, hard-linked from the published one.
+        let staged_set: BTreeSet<&String> = staged.iter().collect();
+        self.progress
+            .start(Stage::Write, Some(produced.len() - staged_set.len()));
+        for path in produced.iter().filter(|p| !staged_set.contains(p)) {
+            self.progress.advance();
+            if path == MARKER {
+                continue;
+            }
+            let from = target.out_dir.join(path);
+            let to = target.staging.join(path);
+            link_or_copy(&from, &to)?;
+            crash_point();
+        }
+        flush(&target.staging)?;
+        crash_point();
+        if !target.out_exists {
+            std::fs::rename(&target.staging, &target.out_dir)
+                .map_err(|e| Error::io("发布输出目录", &target.out_dir, e))?;
+            sync_dir(target.out_dir.parent().unwrap_or(Path::new(".")));
+        } else if switch == Switch::Exchange && exchange(&target.staging, &target.out_dir) {
+            sync_dir(target.out_dir.parent().unwrap_or(Path::new(".")));
+            crash_point();
+            // The staging path now holds the old site.
+            let _ = std::fs::remove_dir_all(&target.staging);
+        } else {
+            write_journal(&target.journal, &produced)?;
+            crash_point();
+            replay_journal(&target.out_dir, &target.staging, &target.journal)?;
+        }
         target.committed = true;
-        let _ = std::fs::remove_dir_all(&target.staging);
         Ok(stats)
+    }
+}
+
+impl Target {
+    fn unchanged(&self, path: &str, data: &[u8]) -> bool {
+        self.published.get(path) == Some(&(data.len() as u64))
+            && std::fs::read(self.out_dir.join(path)).is_ok_and(|existing| existing == data)
+    }
+
+    /// The next folder is created on the first changed file, so an unchanged rebuild
+    /// creates nothing. The marker goes in first: a folder under this name without it
+    /// is not ours.
+    fn ensure_staging(&self) -> Result<()> {
+        let mut ready = lock(&self.staging_ready);
+        if !*ready {
+            std::fs::create_dir(&self.staging)
+                .map_err(|e| Error::io("创建临时目录", &self.staging, e))?;
+            write_new(&self.staging.join(MARKER), MARKER_TEXT.as_bytes())?;
+            *ready = true;
+        }
+        Ok(())
     }
 }
 
 impl Drop for Output {
     fn drop(&mut self) {
         if let Some(t) = &self.target {
-            if !t.committed && t.staging.exists() {
+            if !t.committed && *lock(&t.staging_ready) {
                 let _ = std::fs::remove_dir_all(&t.staging);
             }
         }
@@ -198,13 +308,310 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn same_bytes(path: &Path, data: &[u8]) -> bool {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == data.len() as u64 => std::fs::read(path)
-            .map(|existing| existing == data)
-            .unwrap_or(false),
-        _ => false,
+/// The path `path` collides with, if any: itself, an ancestor used as a file, or a
+/// descendant that makes it a folder.
+pub fn collision_with(paths: &BTreeSet<String>, path: &str) -> Option<String> {
+    if paths.contains(path) {
+        return Some(path.to_string());
     }
+    for (i, _) in path.match_indices('/') {
+        if paths.contains(&path[..i]) {
+            return Some(path[..i].to_string());
+        }
+    }
+    let folder = format!("{path}/");
+    paths
+        .range(folder.clone()..)
+        .next()
+        .filter(|p| p.starts_with(&folder))
+        .cloned()
+}
+
+/// Where an output folder really is: a symbolic link named as the output is followed
+/// once (it is the officer's own setting), so the next folder and the lock sit beside
+/// the real folder and the switch replaces the real folder, never the link.
+fn real_output_path(out_dir: &Path) -> Result<PathBuf> {
+    if out_dir.exists() {
+        return std::fs::canonicalize(out_dir).map_err(|e| Error::io("读取输出目录", out_dir, e));
+    }
+    let name = out_dir
+        .file_name()
+        .ok_or_else(|| Error::Usage(format!("输出目录 {} 不是有效的目录名", out_dir.display())))?;
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| Error::io("创建输出目录的上级目录", &parent, e))?;
+    let parent = std::fs::canonicalize(&parent)
+        .map_err(|e| Error::io("读取输出目录的上级目录", &parent, e))?;
+    Ok(parent.join(name))
+}
+
+#[cfg(unix)]
+fn take_lock(path: &Path, out_dir: &Path) -> Result<std::fs::File> {
+    use rustix::fs::{flock, FlockOperation};
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io("创建输出目录锁文件", path, e))?;
+    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(file),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(Error::OutputLocked {
+            path: out_dir.to_path_buf(),
+        }),
+        Err(e) => Err(Error::io("锁定输出目录", path, e.into())),
+    }
+}
+
+#[cfg(not(unix))]
+fn take_lock(path: &Path, _out_dir: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io("创建输出目录锁文件", path, e))
+}
+
+/// A leftover next folder (from a build that was killed) is deleted only when it is
+/// recognisably gongkai's: it holds the marker, or nothing at all.
+fn remove_leftover_staging(staging: &Path) -> Result<()> {
+    let meta = staging
+        .symlink_metadata()
+        .map_err(|e| Error::io("读取临时目录", staging, e))?;
+    let ours = meta.is_dir()
+        && (staging
+            .join(MARKER)
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_file())
+            || std::fs::read_dir(staging).is_ok_and(|mut d| d.next().is_none()));
+    if !ours {
+        return Err(Error::ForeignStaging {
+            path: staging.to_path_buf(),
+        });
+    }
+    std::fs::remove_dir_all(staging)
+        .map_err(|e| Error::io("清理上次中断构建的临时目录", staging, e))
+}
+
+/// Read what is published: regular files and sizes. Refuses a folder gongkai did not
+/// create, a symbolic link anywhere inside (writing through it would change files
+/// outside the output), and read-only entries (the switch could not complete).
+fn scan_output(out_dir: &Path) -> Result<(bool, BTreeMap<String, u64>)> {
+    let mut published = BTreeMap::new();
+    let Ok(meta) = out_dir.symlink_metadata() else {
+        return Ok((false, published));
+    };
+    if !meta.is_dir() {
+        return Err(Error::OutputUnsafe {
+            path: out_dir.to_path_buf(),
+            reason: "不是目录",
+        });
+    }
+    let has_marker = out_dir
+        .join(MARKER)
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file());
+    let empty = std::fs::read_dir(out_dir)
+        .map_err(|e| Error::io("读取输出目录", out_dir, e))?
+        .next()
+        .is_none();
+    if !has_marker && !empty {
+        return Err(Error::ForeignOutput {
+            path: out_dir.to_path_buf(),
+        });
+    }
+    for entry in walkdir::WalkDir::new(out_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| Error::io("读取输出目录", out_dir, e.into()))?;
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            return Err(Error::OutputUnsafe {
+                path: entry.path().to_path_buf(),
+                reason: "是符号链接；gongkai 不会通过链接写入或删除链接指向的文件",
+            });
+        }
+        let meta = entry
+            .metadata()
+            .map_err(|e| Error::io("读取输出目录", entry.path(), e.into()))?;
+        if read_only(&meta) {
+            return Err(Error::OutputUnsafe {
+                path: entry.path().to_path_buf(),
+                reason: "是只读的；为避免只替换一部分文件，未做任何改动",
+            });
+        }
+        if ft.is_file() {
+            let rel: Vec<String> = entry
+                .path()
+                .strip_prefix(out_dir)
+                .unwrap_or(entry.path())
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            published.insert(rel.join("/"), meta.len());
+        } else if !ft.is_dir() {
+            return Err(Error::OutputUnsafe {
+                path: entry.path().to_path_buf(),
+                reason: "不是普通文件或目录",
+            });
+        }
+    }
+    Ok((true, published))
+}
+
+/// Read-only by the owner's write bit (root ignores permissions, so asking the kernel
+/// would not tell).
+#[cfg(unix)]
+fn read_only(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o200 == 0
+}
+
+#[cfg(not(unix))]
+fn read_only(meta: &std::fs::Metadata) -> bool {
+    meta.permissions().readonly()
+}
+
+fn write_new(path: &Path, data: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("创建临时目录", dir, e))?;
+    }
+    std::fs::write(path, data).map_err(|e| Error::io("写入临时文件", path, e))
+}
+
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("创建临时目录", dir, e))?;
+    }
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| Error::io("复制未变化的文件", from, e))
+}
+
+/// Make the next folder durable before it becomes the published one, so a power loss
+/// after the switch cannot leave empty files.
+#[cfg(target_os = "linux")]
+fn flush(dir: &Path) -> Result<()> {
+    let f = std::fs::File::open(dir).map_err(|e| Error::io("打开临时目录", dir, e))?;
+    rustix::fs::syncfs(&f).map_err(|e| Error::io("写入磁盘", dir, e.into()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn flush(dir: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(|e| Error::io("读取临时目录", dir, e.into()))?;
+        if entry.file_type().is_file() {
+            std::fs::File::open(entry.path())
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io("写入磁盘", entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// Swap two folders in one step. `false` when the file system cannot (then the journal
+/// is used).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// The journal lists every file of the next site; it is written (and flushed) only
+/// once the next folder is complete, so its presence means "finish moving".
+fn write_journal(journal: &Path, produced: &BTreeSet<String>) -> Result<()> {
+    let mut text = String::from("gongkai-journal 1\n");
+    for p in produced {
+        text.push_str(p);
+        text.push('\n');
+    }
+    let mut f =
+        std::fs::File::create(journal).map_err(|e| Error::io("写入发布日志", journal, e))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io("写入发布日志", journal, e))?;
+    sync_dir(journal.parent().unwrap_or(Path::new(".")));
+    Ok(())
+}
+
+/// Finish a journaled switch: move every file still in the next folder into place (by
+/// rename, so no reader sees half a file), remove published files the journal does not
+/// list, then drop the next folder and the journal. Safe to run again after any stop.
+fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path) -> Result<()> {
+    let text =
+        std::fs::read_to_string(journal).map_err(|e| Error::io("读取发布日志", journal, e))?;
+    let mut lines = text.lines();
+    if lines.next() != Some("gongkai-journal 1") {
+        return Err(Error::OutputUnsafe {
+            path: journal.to_path_buf(),
+            reason: "不是 gongkai 的发布日志",
+        });
+    }
+    let produced: BTreeSet<String> = lines.map(str::to_string).collect();
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::io("创建输出目录", out_dir, e))?;
+    // The marker first: should anything below stop, the folder is still recognised.
+    let mut order: Vec<&String> = produced.iter().collect();
+    order.sort_by_key(|p| p.as_str() != MARKER);
+    for path in order {
+        let from = staging.join(path);
+        if from.symlink_metadata().is_err() {
+            continue;
+        }
+        let to = out_dir.join(path);
+        clear_way(out_dir, path)?;
+        let dir = to.parent().unwrap_or(out_dir);
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("创建目录", dir, e))?;
+        if std::fs::rename(&from, &to).is_err() {
+            // The output folder is a mount point: copy beside the target, then rename.
+            move_across(&from, &to)?;
+        }
+        crash_point();
+    }
+    remove_stale(out_dir, &produced)?;
+    let _ = std::fs::remove_dir_all(staging);
+    std::fs::remove_file(journal).map_err(|e| Error::io("删除发布日志", journal, e))?;
+    sync_dir(journal.parent().unwrap_or(Path::new(".")));
+    Ok(())
+}
+
+/// A file where the new site needs a folder (or the reverse) is removed first.
+fn clear_way(out_dir: &Path, path: &str) -> Result<()> {
+    let mut at = out_dir.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let Ok(meta) = at.symlink_metadata() else {
+            return Ok(());
+        };
+        let last = i + 1 == parts.len();
+        if !last && !meta.is_dir() {
+            std::fs::remove_file(&at).map_err(|e| Error::io("删除过期文件", &at, e))?;
+            return Ok(());
+        }
+        if last && meta.is_dir() {
+            std::fs::remove_dir_all(&at).map_err(|e| Error::io("删除过期目录", &at, e))?;
+        }
+    }
+    Ok(())
 }
 
 fn move_across(from: &Path, to: &Path) -> Result<()> {
@@ -215,6 +622,7 @@ fn move_across(from: &Path, to: &Path) -> Result<()> {
         .map_err(|e| Error::io("创建临时文件", dir, e))?;
     let data = std::fs::read(from).map_err(|e| Error::io("读取临时文件", from, e))?;
     tmp.write_all(&data)
+        .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::io("写入临时文件", tmp.path().to_path_buf(), e))?;
     #[cfg(unix)]
     {
@@ -224,6 +632,75 @@ fn move_across(from: &Path, to: &Path) -> Result<()> {
     tmp.persist(to)
         .map_err(|e| Error::io("写入文件", to, e.error))?;
     Ok(())
+}
+
+/// Fault injection for the crash tests: with `GONGKAI_CRASH_AFTER=N` the process
+/// aborts (no clean-up, like `kill -9`) at the N-th step of the write phase.
+fn crash_point() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+    static LIMIT: OnceLock<Option<usize>> = OnceLock::new();
+    static STEPS: AtomicUsize = AtomicUsize::new(0);
+    let limit = LIMIT.get_or_init(|| {
+        std::env::var("GONGKAI_CRASH_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    });
+    if let Some(limit) = limit {
+        if STEPS.fetch_add(1, Ordering::SeqCst) + 1 >= *limit {
+            std::process::abort();
+        }
+    }
+}
+
+/// Why an output folder cannot be used because it overlaps the site's sources, if it
+/// does: the site root itself or a folder above it, or inside (or above) `content/`,
+/// `templates/`, `static/` or `themes/`. Both paths absolute and normalised.
+pub fn overlap(root: &Path, out: &Path) -> Option<String> {
+    if out == root || root.starts_with(out) {
+        return Some("是站点根目录或其上级目录".into());
+    }
+    for name in ["content", "templates", "static", "themes"] {
+        let source = root.join(name);
+        if out.starts_with(&source) || source.starts_with(out) {
+            return Some(format!("与站点的 {name}/ 目录重叠"));
+        }
+    }
+    None
+}
+
+/// `path` made absolute and free of `.`/`..`, following symbolic links in the part
+/// that exists (so two names for one folder compare equal).
+pub fn normalise(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(p)) => {
+                rest.push(n.to_os_string());
+                existing = p.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        match part.to_str() {
+            Some("..") => {
+                out.pop();
+            }
+            Some(".") => {}
+            _ => out.push(part),
+        }
+    }
+    out
 }
 
 /// Add sitemap, feed, robots.txt, the marker and the search index.
@@ -244,10 +721,7 @@ pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
                 site.config.base_url
             ),
         ),
-        bytes(
-            MARKER,
-            "此目录由 gongkai 生成；构建时会更新或删除其中的文件。\n".to_string(),
-        ),
+        bytes(MARKER, MARKER_TEXT.to_string()),
     ];
     for (path, data) in crate::search::build_index(&search_docs) {
         extra.push(OutputFile {
@@ -268,7 +742,7 @@ fn bytes(path: &str, text: String) -> OutputFile {
     }
 }
 
-/// Remove files (and then empty folders) that the build no longer produces.
+/// Remove published files the journal does not list, then folders left empty.
 fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
     let mut removed = 0;
     let mut dirs = Vec::new();
@@ -283,8 +757,10 @@ fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
             }
             continue;
         }
-        let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel
+        let rel: Vec<String> = entry
+            .path()
+            .strip_prefix(out_dir)
+            .unwrap_or(entry.path())
             .iter()
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
@@ -294,13 +770,9 @@ fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
             removed += 1;
         }
     }
-    // Deepest first, so parents empty out after their children.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in dirs {
-        if std::fs::read_dir(&d)
-            .map(|mut it| it.next().is_none())
-            .unwrap_or(false)
-        {
+        if std::fs::read_dir(&d).is_ok_and(|mut it| it.next().is_none()) {
             let _ = std::fs::remove_dir(&d);
         }
     }
@@ -334,4 +806,144 @@ pub(crate) fn encode_path(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(paths: &[&str]) -> BTreeSet<String> {
+        paths.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn collisions_are_found_between_files_and_folders() {
+        let s = set(&["feed.xml", "policies/index.html", "static/js/search.js"]);
+        assert_eq!(collision_with(&s, "feed.xml").as_deref(), Some("feed.xml"));
+        assert_eq!(
+            collision_with(&s, "feed.xml/index.html").as_deref(),
+            Some("feed.xml")
+        );
+        assert_eq!(
+            collision_with(&s, "policies/index.html/index.html").as_deref(),
+            Some("policies/index.html")
+        );
+        assert_eq!(
+            collision_with(&s, "static/js").as_deref(),
+            Some("static/js/search.js")
+        );
+        assert_eq!(collision_with(&s, "static/js/a.js"), None);
+        assert_eq!(collision_with(&s, "feed.xml2"), None);
+        assert_eq!(collision_with(&s, "policies/index"), None);
+    }
+
+    #[test]
+    fn output_overlapping_the_sources_is_named() {
+        let root = Path::new("/site");
+        assert!(overlap(root, Path::new("/site")).is_some());
+        assert!(overlap(root, Path::new("/")).is_some());
+        assert!(overlap(root, Path::new("/site/static")).is_some());
+        assert!(overlap(root, Path::new("/site/content/out")).is_some());
+        assert!(overlap(root, Path::new("/site/themes/a/static")).is_some());
+        assert!(overlap(root, Path::new("/site/templates")).is_some());
+        assert_eq!(overlap(root, Path::new("/site/public")), None);
+        assert_eq!(overlap(root, Path::new("/site/contents")), None);
+        assert_eq!(overlap(root, Path::new("/var/www")), None);
+    }
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            content: OutputContent::Bytes(text.as_bytes().to_vec()),
+        }
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                v.push((rel, std::fs::read_to_string(e.path()).unwrap()));
+            }
+        }
+        v
+    }
+
+    fn publish(out: &Path, files: &[(&str, &str)], switch: Switch) -> WriteStats {
+        let o = Output::to_dir(Path::new("."), out).unwrap();
+        o.put(file(MARKER, MARKER_TEXT)).unwrap();
+        for (p, t) in files {
+            o.put(file(p, t)).unwrap();
+        }
+        o.commit_with(switch).unwrap()
+    }
+
+    #[test]
+    fn the_journal_switch_gives_the_same_site_as_the_exchange() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = [("index.html", "旧"), ("a/index.html", "甲"), ("b", "文件")];
+        let new = [
+            ("index.html", "新"),
+            ("a/index.html", "甲"),
+            ("b/index.html", "目录"),
+        ];
+        for switch in [Switch::Exchange, Switch::Journal] {
+            let out = dir.path().join(format!("{switch:?}"));
+            publish(&out, &old, switch);
+            let stats = publish(&out, &new, switch);
+            assert_eq!(stats.written, 2);
+            assert_eq!(stats.removed, 1);
+            let got = tree(&out);
+            let names: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+            assert_eq!(
+                names,
+                [MARKER, "a/index.html", "b/index.html", "index.html"]
+            );
+            assert!(got.contains(&("index.html".into(), "新".into())));
+        }
+    }
+
+    #[test]
+    fn an_interrupted_journaled_switch_is_completed_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(
+            &out,
+            &[("index.html", "旧"), ("old/index.html", "旧")],
+            Switch::Exchange,
+        );
+        // What a build killed in the middle of a journaled switch leaves: the journal,
+        // the next folder with some files already moved, the output half old, half new.
+        let staging = dir.path().join(".public.gongkai-staging");
+        let journal = dir.path().join(".public.gongkai-journal");
+        std::fs::create_dir_all(staging.join("new")).unwrap();
+        std::fs::write(staging.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(staging.join("new/index.html"), "新").unwrap();
+        std::fs::write(out.join("index.html"), "新").unwrap();
+        write_journal(&journal, &set(&[MARKER, "index.html", "new/index.html"])).unwrap();
+        let o = Output::to_dir(Path::new("."), &out).unwrap();
+        assert!(!journal.exists() && !staging.exists());
+        drop(o);
+        let names: Vec<String> = tree(&out).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(names, [MARKER, "index.html", "new/index.html"]);
+    }
+
+    #[test]
+    fn an_uncommitted_output_leaves_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(&out, &[("index.html", "旧")], Switch::Exchange);
+        let before = tree(&out);
+        let o = Output::to_dir(Path::new("."), &out).unwrap();
+        o.put(file("index.html", "新")).unwrap();
+        drop(o);
+        assert_eq!(tree(&out), before);
+        assert!(!dir.path().join(".public.gongkai-staging").exists());
+    }
 }

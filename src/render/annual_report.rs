@@ -313,10 +313,7 @@ fn requests(s: &mut String, r: &Requests, format: Format) {
     s.push_str("</tbody>\n<tbody>\n");
 
     // 三、本年度办理结果 spans every results row, (七)总计 included.
-    let other_rows = match format {
-        Format::National2021 => OTHER.rows.len(),
-        Format::Trial2019 => 1,
-    };
+    let other_rows = format.other_rows().len();
     let results_rows =
         2 + WITHHELD.rows.len() + UNABLE.rows.len() + NOT_PROCESSED.rows.len() + other_rows + 1;
     let results_head = format!(

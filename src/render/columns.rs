@@ -60,9 +60,9 @@ pub const APPLY: Column = Column {
     description: "依申请公开的办理流程、申请表和在线申请渠道",
 };
 
-/// The 现行有效行政规范性文件目录 (built by the normative-catalogue stage), linked from the
-/// home page's column list beside 政策文件; `None` while no stage builds it.
-pub const NORMATIVE_URL: Option<&str> = None;
+/// The 现行有效行政规范性文件目录 (`render::normative`), linked from the home page's
+/// column list beside 政策文件.
+pub const NORMATIVE_URL: Option<&str> = Some("normative/");
 
 /// The columns a content page can fill with prose.
 const PAGE_COLUMNS: [Column; 4] = [GUIDE, SYSTEM, STATUTORY, APPLY];

@@ -10,6 +10,7 @@
 pub mod annual_report;
 mod columns;
 mod listing;
+pub mod normative;
 pub mod theme;
 mod views;
 
@@ -105,7 +106,14 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
                 diagnostics,
                 ..
             } = md;
-            let view = views::doc_view(site, i, d, html, &first_paragraph);
+            // A 依申请公开 body is still rendered, so its content checks run, but nothing
+            // of it (text, images, linked files) leaves this loop.
+            let (html, plain_text, first_paragraph, assets) = if views::publishes_full_text(d) {
+                (html, plain_text, first_paragraph, assets)
+            } else {
+                (String::new(), String::new(), String::new(), Vec::new())
+            };
+            let view = views::doc_view(site, i, d, html, &plain_text, &first_paragraph);
             let page = views::render_document(site, theme, i, d, &view)?;
             output.put(OutputFile {
                 path: format!("{}index.html", d.url),
@@ -130,7 +138,7 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
         diagnostics.extend(o.diagnostics);
         assets.extend(o.assets);
     }
-    for d in &site.docs {
+    for d in site.docs.iter().filter(|d| views::publishes_full_text(d)) {
         if let Some(p) = d.policy() {
             for a in &p.attachments {
                 if let Ok(path) = resolve_relative(&d.source, &a.file) {
@@ -147,6 +155,7 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
     for file in columns::render_columns(site, theme)? {
         output.put(file)?;
     }
+    output.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {
@@ -155,10 +164,13 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
             content: OutputContent::Bytes(bytes.clone()),
         })?;
     }
-    output.put(OutputFile {
-        path: "static/css/highlight.css".into(),
-        content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
-    })?;
+    // A site may supply its own highlight.css; the generated one is the default.
+    if !theme.static_files.contains_key("css/highlight.css") {
+        output.put(OutputFile {
+            path: "static/css/highlight.css".into(),
+            content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
+        })?;
+    }
     for a in assets {
         output.put(OutputFile {
             path: asset_url(&a),

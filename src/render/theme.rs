@@ -4,8 +4,14 @@
 //! without copying it. A site may override it file by file: `themes/<name>/templates/`
 //! and `themes/<name>/static/` in the site, then the site's own `templates/` and
 //! `static/` folders, later ones winning.
+//!
+//! Nothing from outside the site: a theme is a plain folder name under `themes/`
+//! (never a path), symbolic links in these folders are refused ([`check_sources`]) and
+//! never read, and hidden files and editor leftovers are skipped like everywhere else.
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::load::{is_hidden, symlink_refused};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,6 +41,9 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
     "templates/apply_steps.html",
     "templates/office.html",
     "templates/apply_form.html",
+    "templates/catalog_items.html",
+    "templates/pagination.html",
+    "templates/normative.html",
     "static/css/site.css",
     "static/css/report.css",
     "static/css/negative-list.css",
@@ -62,6 +71,12 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let mut templates: BTreeMap<String, String> = BTreeMap::new();
         let mut static_files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        // An invalid name is reported by `check_sources`; render with the built-in theme.
+        let name = if valid_theme_name(name) {
+            name
+        } else {
+            "default"
+        };
         let builtin = name == "default";
         for (path, bytes) in DEFAULT_THEME {
             if let Some(t) = path.strip_prefix("templates/") {
@@ -77,13 +92,23 @@ impl Theme {
                 theme_dir.display()
             )));
         }
-        for dir in [theme_dir.join("templates"), root.join("templates")] {
-            read_tree(&dir, &mut |rel, bytes| {
+        // A linked themes/ folder is refused by `check_sources` and never read through.
+        let themes_linked = root
+            .join("themes")
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_symlink());
+        let layers: Vec<&Path> = if themes_linked {
+            vec![root]
+        } else {
+            vec![&theme_dir, root]
+        };
+        for layer in &layers {
+            read_tree(&layer.join("templates"), &mut |rel, bytes| {
                 templates.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
             })?;
         }
-        for dir in [theme_dir.join("static"), root.join("static")] {
-            read_tree(&dir, &mut |rel, bytes| {
+        for layer in &layers {
+            read_tree(&layer.join("static"), &mut |rel, bytes| {
                 static_files.insert(rel, bytes);
             })?;
         }
@@ -130,13 +155,69 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// Whether `name` is a plain theme folder name (not a path, not hidden).
+pub fn valid_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && !is_hidden(name)
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+}
+
+/// Problems with the theme setting and the site's template and static folders: a theme
+/// that is a path, and symbolic links (the folders themselves or anything inside).
+pub fn check_sources(root: &Path, name: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut dirs = vec!["templates".to_string(), "static".to_string()];
+    if !valid_theme_name(name) {
+        out.push(
+            Diagnostic::error(
+                "E0131",
+                format!("主题“{name}”不是主题名：主题只能是站点 themes/ 目录下的一个文件夹名"),
+            )
+            .in_file("config.toml")
+            .help("写 theme = \"default\"（内置主题），或把主题放进 themes/<名称>/ 后写 theme = \"<名称>\"；不能写路径"),
+        );
+    } else {
+        dirs.push("themes".into());
+        dirs.push(format!("themes/{name}"));
+    }
+    for rel in dirs {
+        let dir = root.join(&rel);
+        let Ok(meta) = dir.symlink_metadata() else {
+            continue;
+        };
+        if meta.is_symlink() {
+            out.push(symlink_refused(Path::new(&rel)));
+            continue;
+        }
+        if rel == "themes" {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()))
+            .flatten()
+        {
+            if entry.path_is_symlink() {
+                let inner = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                out.push(symlink_refused(inner));
+            }
+        }
+    }
+    out
+}
+
 fn read_tree(dir: &Path, add: &mut dyn FnMut(String, Vec<u8>)) -> Result<()> {
-    if !dir.is_dir() {
+    if !dir.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         return Ok(());
     }
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()))
     {
         let entry = entry.map_err(|e| Error::io("读取主题目录", dir, e.into()))?;
         if !entry.file_type().is_file() {

@@ -11,8 +11,8 @@
 
 use crate::model::annual_report::Format;
 use crate::model::annual_report::{
-    AnnualReport, Appeal, GroupSpec, Requests, Row, RowSpec, CARRIED_FORWARD_ROW, COLUMN_LABELS,
-    DISCLOSED_ROW, NOT_PROCESSED, OTHER, OTHER_2019_ROW, PARTLY_ROW, TOTAL_ROW, UNABLE, WITHHELD,
+    AnnualReport, Appeal, GroupSpec, Requests, Row, CARRIED_FORWARD_ROW, COLUMN_LABELS,
+    DISCLOSED_ROW, NOT_PROCESSED, PARTLY_ROW, TOTAL_ROW, UNABLE, WITHHELD,
 };
 
 /// The section title of table 三.
@@ -140,17 +140,9 @@ pub fn result_rows(r: &Requests, format: Format) -> Vec<(String, &Row)> {
             rows.push((format!("{}·{}", spec.label, s.label), row));
         }
     }
-    match format {
-        Format::National2021 => {
-            for (s, row) in OTHER.rows.iter().zip(&r.other) {
-                rows.push((format!("{}·{}", OTHER.label, s.label), row));
-            }
-        }
-        Format::Trial2019 => {
-            for row in r.other.iter().take(1) {
-                rows.push((OTHER_2019_ROW.label.to_string(), row));
-            }
-        }
+    let other = r.other.iter().take(format.other_rows().len());
+    for (i, row) in other.enumerate() {
+        rows.push((format.other_row_label(i), row));
     }
     rows
 }
@@ -222,17 +214,8 @@ pub fn settle(report: &mut AnnualReport) -> Vec<Mismatch> {
             settle_row(row, &format!("{}·{}", spec.label, s.label), &mut out);
         }
     }
-    let other_specs: Vec<&RowSpec> = match format {
-        Format::National2021 => OTHER.rows.iter().collect(),
-        Format::Trial2019 => vec![&OTHER_2019_ROW],
-    };
     for (i, row) in r.other.iter_mut().enumerate() {
-        let label = match (format, other_specs.get(i)) {
-            (Format::National2021, Some(s)) => format!("{}·{}", OTHER.label, s.label),
-            (_, Some(s)) => s.label.to_string(),
-            (_, None) => OTHER.label.to_string(),
-        };
-        settle_row(row, &label, &mut out);
+        settle_row(row, &format.other_row_label(i), &mut out);
     }
     settle_row(&mut r.total, TOTAL_ROW.label, &mut out);
     settle_row(&mut r.carried_forward, CARRIED_FORWARD_ROW.label, &mut out);

@@ -1,5 +1,12 @@
 //! 索引号: the identifier every disclosed document carries, in the site's own format
 //! (`{org}/{year}-{seq:05}` by default, e.g. `4305210003/2024-00012`).
+//!
+//! Provinces number differently: a month segment (`11341702486344515H/202110-00013` is
+//! `{org}/{year}{month}-{seq:05}`), a category segment (`{org}-{class}-{year}-{seq}`), free
+//! literal text anywhere. A format is a sequence of literal text and placeholders; the
+//! fixed-width ones (`{year}` 4 digits, `{month}` 2 digits, `{org}` the site's code) may sit
+//! side by side, a variable one (`{seq}`, `{class}`) must be followed by literal text or end
+//! the format, so a number can be read back unambiguously.
 
 /// A parsed index-number format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,12 +19,47 @@ enum Part {
     Literal(String),
     Org,
     Year,
+    Month,
+    Class,
     Seq { width: usize },
 }
 
+impl Part {
+    fn is_variable(&self) -> bool {
+        matches!(self, Part::Class | Part::Seq { .. })
+    }
+}
+
+/// What fills the placeholders of a new number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fill<'a> {
+    /// `{org}`: the site's organisation code.
+    pub org: &'a str,
+    /// `{class}`: the category segment.
+    pub class: &'a str,
+    /// `{year}`.
+    pub year: i32,
+    /// `{month}`, 1–12.
+    pub month: u32,
+}
+
+/// The segments read back from a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// `{year}`, when the format has one.
+    pub year: Option<i32>,
+    /// `{month}`, when the format has one.
+    pub month: Option<u32>,
+    /// `{class}`, when the format has one.
+    pub class: Option<String>,
+    /// `{seq}`.
+    pub seq: u32,
+}
+
 impl IndexFormat {
-    /// Parse a pattern with `{org}`, `{year}` and `{seq}` / `{seq:05}`. Returns a Chinese
-    /// reason when the pattern cannot work.
+    /// Parse a pattern with `{org}`, `{year}`, `{month}`, `{class}` and `{seq}` /
+    /// `{seq:05}` between literal text. Returns a Chinese reason when the pattern cannot
+    /// work.
     pub fn parse(pattern: &str) -> Result<IndexFormat, String> {
         let mut parts = Vec::new();
         let mut rest = pattern;
@@ -33,12 +75,14 @@ impl IndexFormat {
             parts.push(match name {
                 "org" => Part::Org,
                 "year" => Part::Year,
+                "month" => Part::Month,
+                "class" => Part::Class,
                 "seq" => Part::Seq { width: 1 },
                 other => match other.strip_prefix("seq:") {
                     Some(w) => Part::Seq {
                         width: w.trim_start_matches('0').parse().unwrap_or(1).max(1),
                     },
-                    None => return Err(format!("索引号格式中有未知占位符 {{{other}}}，只能用 {{org}}、{{year}}、{{seq:05}}")),
+                    None => return Err(format!("索引号格式中有未知占位符 {{{other}}}，只能用 {{org}}、{{year}}、{{month}}、{{class}}、{{seq:05}}")),
                 },
             });
             rest = &rest[end + 1..];
@@ -46,55 +90,91 @@ impl IndexFormat {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
         }
-        if !parts.iter().any(|p| matches!(p, Part::Seq { .. })) {
-            return Err(format!("索引号格式“{pattern}”缺少顺序号 {{seq:05}}"));
+        if parts
+            .iter()
+            .filter(|p| matches!(p, Part::Seq { .. }))
+            .count()
+            != 1
+        {
+            return Err(format!(
+                "索引号格式“{pattern}”应有且只有一个顺序号 {{seq:05}}"
+            ));
+        }
+        for pair in parts.windows(2) {
+            if pair[0].is_variable() && !matches!(pair[1], Part::Literal(_)) {
+                return Err(format!(
+                    "索引号格式“{pattern}”中 {{seq}} 或 {{class}} 后面须紧跟分隔符（如 - 或 /），否则编号无法拆分"
+                ));
+            }
         }
         Ok(IndexFormat { parts })
     }
 
+    /// Whether the format has a `{class}` segment.
+    pub fn has_class(&self) -> bool {
+        self.parts.contains(&Part::Class)
+    }
+
+    /// Whether the format has an `{org}` segment.
+    pub fn has_org(&self) -> bool {
+        self.parts.contains(&Part::Org)
+    }
+
     /// Format a number.
-    pub fn format(&self, org: &str, year: i32, seq: u32) -> String {
+    pub fn format(&self, fill: &Fill<'_>, seq: u32) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Literal(s) => out.push_str(s),
-                Part::Org => out.push_str(org),
-                Part::Year => out.push_str(&year.to_string()),
+                Part::Org => out.push_str(fill.org),
+                Part::Year => out.push_str(&format!("{:04}", fill.year)),
+                Part::Month => out.push_str(&format!("{:02}", fill.month)),
+                Part::Class => out.push_str(fill.class),
                 Part::Seq { width } => out.push_str(&format!("{seq:0width$}")),
             }
         }
         out
     }
 
-    /// If `text` has this format with this organisation code, its year (if the format
-    /// has one) and sequence number.
-    pub fn parse_number(&self, org: &str, text: &str) -> Option<(Option<i32>, u32)> {
+    /// If `text` has this format with this organisation code, its segments.
+    pub fn parse_number(&self, org: &str, text: &str) -> Option<Parsed> {
         let mut rest = text;
-        let mut year = None;
+        let mut parsed = Parsed {
+            year: None,
+            month: None,
+            class: None,
+            seq: 0,
+        };
         let mut seq = None;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         for (i, p) in self.parts.iter().enumerate() {
             match p {
                 Part::Literal(s) => rest = rest.strip_prefix(s.as_str())?,
                 Part::Org => rest = rest.strip_prefix(org)?,
-                Part::Year | Part::Seq { .. } => {
-                    // Digits up to the next literal (or the end).
-                    let next_literal = self.parts[i + 1..].iter().find_map(|p| match p {
-                        Part::Literal(s) => Some(s.as_str()),
-                        _ => None,
-                    });
-                    let len = match next_literal {
-                        Some(lit) => rest.find(lit)?,
-                        None => rest.len(),
-                    };
-                    let digits = &rest[..len];
-                    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                Part::Year | Part::Month => {
+                    let width = if *p == Part::Year { 4 } else { 2 };
+                    let field = rest.get(..width).filter(|f| digits(f))?;
+                    let value: u32 = field.parse().ok()?;
+                    if *p == Part::Year {
+                        parsed.year = Some(i32::try_from(value).ok()?);
+                    } else if (1..=12).contains(&value) {
+                        parsed.month = Some(value);
+                    } else {
                         return None;
                     }
+                    rest = &rest[width..];
+                }
+                Part::Class | Part::Seq { .. } => {
+                    // Up to the literal that follows (the format guarantees one), or the end.
+                    let len = match self.parts.get(i + 1) {
+                        Some(Part::Literal(lit)) => rest.find(lit.as_str())?,
+                        _ => rest.len(),
+                    };
+                    let field = &rest[..len];
                     match p {
-                        Part::Year if digits.len() == 4 => year = Some(digits.parse().ok()?),
-                        Part::Year => return None,
-                        Part::Seq { width } if digits.len() >= *width => {
-                            seq = Some(digits.parse().ok()?)
+                        Part::Class if !field.is_empty() => parsed.class = Some(field.to_string()),
+                        Part::Seq { width } if digits(field) && field.len() >= *width => {
+                            seq = Some(field.parse().ok()?)
                         }
                         _ => return None,
                     }
@@ -105,25 +185,27 @@ impl IndexFormat {
         if !rest.is_empty() {
             return None;
         }
-        Some((year, seq?))
+        parsed.seq = seq?;
+        Some(parsed)
     }
 
-    /// The next free number for `year`: one more than the highest sequence already used
-    /// that year (numbers of other shapes are ignored).
+    /// The next free number: one more than the highest sequence already used in the same
+    /// year (when the format has a year; a month or category does not restart the count,
+    /// so a number stays unique however the segments vary). Numbers of other shapes are
+    /// ignored.
     pub fn next_free<'a>(
         &self,
-        org: &str,
-        year: i32,
+        fill: &Fill<'_>,
         existing: impl IntoIterator<Item = &'a str>,
     ) -> String {
         let max = existing
             .into_iter()
-            .filter_map(|n| self.parse_number(org, n))
-            .filter(|(y, _)| y.is_none_or(|y| y == year))
-            .map(|(_, seq)| seq)
+            .filter_map(|n| self.parse_number(fill.org, n))
+            .filter(|p| p.year.is_none_or(|y| y == fill.year))
+            .map(|p| p.seq)
             .max()
             .unwrap_or(0);
-        self.format(org, year, max + 1)
+        self.format(fill, max + 1)
     }
 }
 
@@ -135,17 +217,30 @@ mod tests {
         IndexFormat::parse("{org}/{year}-{seq:05}").unwrap()
     }
 
+    fn fill(org: &str, year: i32) -> Fill<'_> {
+        Fill {
+            org,
+            class: "",
+            year,
+            month: 1,
+        }
+    }
+
     #[test]
     fn formats_and_parses_the_default_shape() {
         let f = default_format();
-        assert_eq!(f.format("4305210003", 2024, 12), "4305210003/2024-00012");
         assert_eq!(
-            f.parse_number("4305210003", "4305210003/2024-00012"),
-            Some((Some(2024), 12))
+            f.format(&fill("4305210003", 2024), 12),
+            "4305210003/2024-00012"
         );
+        let p = f
+            .parse_number("4305210003", "4305210003/2024-00012")
+            .unwrap();
+        assert_eq!((p.year, p.seq), (Some(2024), 12));
         assert_eq!(f.parse_number("4305210003", "4305210003/2024-12"), None);
         assert_eq!(f.parse_number("4305210003", "1111111111/2024-00012"), None);
         assert_eq!(f.parse_number("4305210003", "4305210003/2024-00012x"), None);
+        assert_eq!(f.parse_number("4305210003", "4305210003/24-00012"), None);
     }
 
     #[test]
@@ -158,13 +253,65 @@ mod tests {
             "XZ-123",
         ];
         assert_eq!(
-            f.next_free("4305210003", 2024, existing),
+            f.next_free(&fill("4305210003", 2024), existing),
             "4305210003/2024-00013"
         );
         assert_eq!(
-            f.next_free("4305210003", 2025, existing),
+            f.next_free(&fill("4305210003", 2025), existing),
             "4305210003/2025-00001"
         );
+    }
+
+    #[test]
+    fn month_segment_beside_the_year() {
+        // The scheme of 11341702486344515H/202110-00013.
+        let f = IndexFormat::parse("{org}/{year}{month}-{seq:05}").unwrap();
+        let org = "11341702486344515H";
+        let p = f
+            .parse_number(org, "11341702486344515H/202110-00013")
+            .unwrap();
+        assert_eq!((p.year, p.month, p.seq), (Some(2021), Some(10), 13));
+        assert_eq!(f.parse_number(org, "11341702486344515H/202113-00013"), None);
+        assert_eq!(f.parse_number(org, "11341702486344515H/2021-00013"), None);
+        let existing = [
+            "11341702486344515H/202110-00013",
+            "11341702486344515H/202103-00020",
+        ];
+        let next = f.next_free(
+            &Fill {
+                org,
+                class: "",
+                year: 2021,
+                month: 11,
+            },
+            existing,
+        );
+        assert_eq!(next, "11341702486344515H/202111-00021");
+    }
+
+    #[test]
+    fn category_segment_and_free_literals() {
+        let f = IndexFormat::parse("{org}-{class}-{year}-{seq}").unwrap();
+        let p = f.parse_number("000014349", "000014349-A01-2024-7").unwrap();
+        assert_eq!(p.class.as_deref(), Some("A01"));
+        assert_eq!((p.year, p.seq), (Some(2024), 7));
+        assert_eq!(f.parse_number("000014349", "000014349--2024-7"), None);
+        let existing = ["000014349-A01-2024-7", "000014349-B02-2024-9"];
+        let next = f.next_free(
+            &Fill {
+                org: "000014349",
+                class: "A01",
+                year: 2024,
+                month: 3,
+            },
+            existing,
+        );
+        assert_eq!(next, "000014349-A01-2024-10");
+        // Literal text anywhere, no organisation code.
+        let g = IndexFormat::parse("XZ{year}第{seq:03}号").unwrap();
+        assert_eq!(g.format(&fill("", 2024), 5), "XZ2024第005号");
+        assert_eq!(g.parse_number("", "XZ2024第005号").unwrap().seq, 5);
+        assert!(!g.has_org() && !g.has_class() && f.has_class());
     }
 
     #[test]
@@ -176,5 +323,10 @@ mod tests {
             .unwrap_err()
             .contains("{yr}"));
         assert!(IndexFormat::parse("{org/{seq}").is_err());
+        assert!(IndexFormat::parse("{org}/{seq}{year}")
+            .unwrap_err()
+            .contains("分隔符"));
+        assert!(IndexFormat::parse("{class}{seq}").is_err());
+        assert!(IndexFormat::parse("{seq}-{seq}").is_err());
     }
 }

@@ -125,12 +125,34 @@ pub fn classify(basis: &str) -> BasisClass {
     }
 }
 
-/// True when the item is about 商业秘密 or 个人隐私, the grounds that moved from 第十四条
-/// to 第十五条 in 2019.
+/// Words that mark an item as about third parties' lawful rights (2019 第十五条): 商业秘密
+/// and 个人隐私, and the personal information lists actually name — an ID number, an
+/// address, a telephone number are withheld under 第十五条, not 第十四条.
+pub const THIRD_PARTY_TERMS: [&str; 16] = [
+    "商业秘密",
+    "隐私",
+    "个人信息",
+    "身份证",
+    "住址",
+    "联系方式",
+    "联系电话",
+    "电话号码",
+    "手机号",
+    "银行账",
+    "出生日期",
+    "病历",
+    "健康状况",
+    "婚姻状况",
+    "生物识别",
+    "第三方合法权益",
+];
+
+/// True when the item is about 商业秘密, 个人隐私 or other personal information — the
+/// grounds that moved from 第十四条 to 第十五条 in 2019.
 pub fn concerns_third_party(texts: &[&str]) -> bool {
     texts
         .iter()
-        .any(|t| t.contains("商业秘密") || t.contains("隐私"))
+        .any(|t| THIRD_PARTY_TERMS.iter().any(|term| t.contains(term)))
 }
 
 /// Citations of the 条例 in the 2007 numbering, given an item's 事项, 不予公开范围 and 依据.
@@ -157,7 +179,7 @@ pub fn outdated_numbering(matter: &str, scope: &str, basis: &str) -> Vec<Outdate
         out.push(Outdated {
             cited: 14,
             should_cite: 15,
-            ground: "涉及商业秘密、个人隐私的信息",
+            ground: "涉及商业秘密、个人隐私、个人信息等第三方合法权益的信息",
         });
     }
     out
@@ -418,6 +440,16 @@ mod tests {
             outdated_numbering("申请人信息", "", "《条例》第十四条（个人隐私）").len(),
             1
         );
+        // Personal information beyond the word 隐私 is a third-party ground too.
+        for matter in [
+            "低保对象个人信息",
+            "申请人身份证号码",
+            "救助对象家庭住址",
+            "企业联系人联系方式",
+        ] {
+            assert_eq!(outdated_numbering(matter, "", &basis).len(), 1, "{matter}");
+        }
+        assert!(outdated_numbering("校园安全保卫重点部位", "", &basis).is_empty());
         // Citing 第十五条 as well is right.
         assert!(
             outdated_numbering("企业信息", "商业秘密", &format!("{FULL}第十四条、第十五条"))

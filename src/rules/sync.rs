@@ -1,7 +1,10 @@
 //! 三同步: a policy and its interpretation are organised, approved and deployed together.
-//! An interpretation counts as 同步 when published no more than `sync_days` after its
-//! policy. (Published before the policy is unusual but not late.)
+//! An interpretation counts as 同步 when published within `sync_days` working days of its
+//! policy (local rules say "最迟不超过3个工作日"), counted in the official calendar; 0 means
+//! the same day. A weekend after the last working day of the window is past it.
+//! (Published before the policy is unusual but not late.)
 
+use crate::calendar::Calendar;
 use crate::date::Date;
 use serde::Serialize;
 
@@ -10,13 +13,19 @@ use serde::Serialize;
 pub enum SyncStatus {
     /// Within the window.
     OnTime,
-    /// This many days after the policy, beyond the window.
+    /// Beyond the window: published within this working day after the policy (a rest
+    /// day counts as the working day that follows it).
     Late(i64),
 }
 
 /// Judge one interpretation against its policy.
-pub fn judge(policy_published: Date, interpretation_published: Date, sync_days: u32) -> SyncStatus {
-    let days = (interpretation_published - policy_published).num_days();
+pub fn judge(
+    calendar: &Calendar,
+    policy_published: Date,
+    interpretation_published: Date,
+    sync_days: u32,
+) -> SyncStatus {
+    let days = calendar.ordinal(policy_published, interpretation_published);
     if days > i64::from(sync_days) {
         SyncStatus::Late(days)
     } else {
@@ -52,24 +61,49 @@ mod tests {
     use super::*;
     use crate::date::parse_date;
 
+    fn d(text: &str) -> Date {
+        parse_date(text).unwrap()
+    }
+
     #[test]
-    fn window_is_inclusive() {
-        let p = parse_date("2024-04-01").unwrap();
+    fn window_is_inclusive_and_counts_working_days() {
+        let c = Calendar::builtin();
+        let p = d("2024-04-01"); // Monday; 04-04..04-06 Qingming, Sunday 04-07 worked
+        assert_eq!(judge(&c, p, d("2024-04-03"), 3), SyncStatus::OnTime);
+        assert_eq!(judge(&c, p, d("2024-04-07"), 3), SyncStatus::OnTime);
+        assert_eq!(judge(&c, p, d("2024-04-08"), 3), SyncStatus::Late(4));
+        assert_eq!(judge(&c, p, d("2024-03-30"), 3), SyncStatus::OnTime);
+    }
+
+    #[test]
+    fn friday_policy_wednesday_interpretation_is_on_time_with_three() {
+        let c = Calendar::builtin();
+        let friday = d("2024-03-01");
+        assert_eq!(judge(&c, friday, d("2024-03-06"), 3), SyncStatus::OnTime);
+        assert_eq!(judge(&c, friday, d("2024-03-07"), 3), SyncStatus::Late(4));
+        // The Saturday after the window's last day is past it.
         assert_eq!(
-            judge(p, parse_date("2024-04-04").unwrap(), 3),
+            judge(&c, d("2024-03-04"), d("2024-03-09"), 3),
+            SyncStatus::Late(5)
+        );
+    }
+
+    #[test]
+    fn zero_days_means_the_same_day() {
+        let c = Calendar::builtin();
+        let friday = d("2024-03-01");
+        assert_eq!(judge(&c, friday, friday, 0), SyncStatus::OnTime);
+        assert_eq!(judge(&c, friday, d("2024-03-02"), 0), SyncStatus::Late(1));
+        assert_eq!(judge(&c, friday, d("2024-03-04"), 0), SyncStatus::Late(1));
+    }
+
+    #[test]
+    fn holidays_do_not_count_against_the_window() {
+        let c = Calendar::builtin();
+        // Policy on the eve of National Day 2024; interpretation on 10-09, the 2nd working day.
+        assert_eq!(
+            judge(&c, d("2024-09-30"), d("2024-10-09"), 3),
             SyncStatus::OnTime
-        );
-        assert_eq!(
-            judge(p, parse_date("2024-04-05").unwrap(), 3),
-            SyncStatus::Late(4)
-        );
-        assert_eq!(
-            judge(p, parse_date("2024-03-30").unwrap(), 3),
-            SyncStatus::OnTime
-        );
-        assert_eq!(
-            judge(p, parse_date("2024-05-11").unwrap(), 3),
-            SyncStatus::Late(40)
         );
     }
 

@@ -12,22 +12,59 @@ use crate::date::{self, Date};
 use crate::diag::Diagnostic;
 use crate::link::Site;
 use crate::model::keys;
-use crate::model::policy::keys as pkeys;
-use crate::rules::index_no::IndexFormat;
+use crate::model::policy::{keys as pkeys, Disclosure};
+use crate::rules::doc_no::{self, Departure};
+use crate::rules::index_no::{Fill, IndexFormat};
 use crate::rules::sync::{self, PolicySync, SyncStatus};
 use crate::rules::timeliness;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Run every check.
 pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
     let mut out = Vec::new();
+    let mut uncovered = BTreeSet::new();
     check_index_numbers(site, &mut out);
-    check_policy_dates(site, &mut out);
+    check_doc_numbers(site, &mut out);
+    check_reg_numbers(site, &mut out);
+    check_policy_dates(site, &mut uncovered, &mut out);
     check_attachments(site, &mut out);
-    let summary = check_sync(site, &mut out);
+    let summary = check_sync(site, &mut uncovered, &mut out);
+    check_calendar_years(&uncovered, &mut out);
     out.extend(columns::check(site));
     (out, summary)
+}
+
+/// Years that a working-day count crossed without a calendar table: one warning each,
+/// however many documents fell in them. A mistyped year (2204 for 2024) would cross
+/// centuries, so a long run of years is named in one warning instead of one per year.
+fn check_calendar_years(years: &BTreeSet<i32>, out: &mut Vec<Diagnostic>) {
+    const ONE_PER_YEAR: usize = 5;
+    let warn = |what: String, year: i32| {
+        Diagnostic::warning(
+            "W0030",
+            format!("工作日日历中没有 {what}的节假日安排，这些日期的工作日暂按周一至周五计算"),
+        )
+        .in_file("config.toml")
+        .help(format!(
+            "按国务院办公厅关于{year}年部分节假日安排的通知，在 config.toml 中加 [calendar.{year}]：source = \"通知名称\"，holidays = [\"{year}-01-01\", …]（放假日期，连续假期写作 \"{year}-02-06..{year}-02-12\"），workdays = [\"…\"]（调休上班的周末）；如日期年份写错，请更正日期"
+        ))
+    };
+    if years.len() > ONE_PER_YEAR {
+        let (first, last) = (
+            years.first().copied().unwrap_or(0),
+            years.last().copied().unwrap_or(0),
+        );
+        out.push(warn(
+            format!("{first}—{last} 年中的 {} 个年份", years.len()),
+            first,
+        ));
+        return;
+    }
+    for &year in years {
+        out.push(warn(format!("{year} 年"), year));
+    }
 }
 
 fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
@@ -37,15 +74,29 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error("E0005", reason)
                     .in_file("config.toml")
-                    .help("索引号格式如 \"{org}/{year}-{seq:05}\""),
+                    .help("索引号格式由文字与占位符组成：{org}、{year}、{month}、{class}、{seq:05}，如 \"{org}/{year}-{seq:05}\""),
             );
             return;
         }
     };
     let org = &site.config.index.org_code;
-    if org.is_empty() {
+    // Without the site's code its numbers cannot be told from other bodies'.
+    if org.is_empty() && format.has_org() {
         return;
     }
+    let example = format.format(
+        &Fill {
+            org,
+            class: if site.config.index.class.is_empty() {
+                "A01"
+            } else {
+                &site.config.index.class
+            },
+            year: 2024,
+            month: 1,
+        },
+        1,
+    );
     for d in &site.docs {
         let Some(index_no) = d.policy().and_then(|p| p.index_no.as_deref()) else {
             continue;
@@ -56,8 +107,8 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
                     "W0213",
                     &pkeys::INDEX_NO,
                     format!(
-                        "索引号“{index_no}”不是本站格式（{}）",
-                        format.format(org, 2024, 1)
+                        "索引号“{index_no}”不是本站格式（{}，如 {example}）",
+                        site.config.index.format
                     ),
                 )
                 .help("转载其他机关的文件可保留原索引号；本机关文件请按本站格式编号"),
@@ -66,21 +117,83 @@ fn check_index_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_policy_dates(site: &Site, out: &mut Vec<Diagnostic>) {
+/// GB/T 9704—2012 §7.2.5: the year in 六角括号, no leading zeros. References still match
+/// (see [`doc_no::normalise`]); the warning is about what the public reads.
+fn check_doc_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
+    for d in &site.docs {
+        let Some(written) = d.policy().and_then(|p| p.doc_no.as_deref()) else {
+            continue;
+        };
+        let Some((standard, departures)) = doc_no::nonstandard(written) else {
+            continue;
+        };
+        let what: Vec<&str> = departures
+            .iter()
+            .map(|x| match x {
+                Departure::Brackets => "年份应用六角括号〔〕括入",
+                Departure::LeadingZero => "发文顺序号不加“0”（不编虚位）",
+            })
+            .collect();
+        out.push(
+            d.warning_at(
+                "W0240",
+                &pkeys::DOC_NO,
+                format!("发文字号“{written}”不合公文格式：{}；应写作“{standard}”", what.join("，")),
+            )
+            .help("GB/T 9704—2012《党政机关公文格式》7.2.5：发文字号由发文机关代字、年份、发文顺序号组成，年份、发文顺序号用阿拉伯数字标注，年份用六角括号〔〕括入，发文顺序号不加“第”字、不编虚位"),
+        );
+    }
+}
+
+/// 三统一 provinces (统一登记、统一编号、统一印发) give every normative document a 统一登记号;
+/// `validity.require_reg_no` makes a missing one an error.
+fn check_reg_numbers(site: &Site, out: &mut Vec<Diagnostic>) {
+    if !site.config.validity.require_reg_no {
+        return;
+    }
+    for d in &site.docs {
+        let Some(p) = d.policy().filter(|p| p.normative) else {
+            continue;
+        };
+        if p.reg_no.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            out.push(
+                d.error_at(
+                    "E0241",
+                    &pkeys::NORMATIVE,
+                    format!("行政规范性文件《{}》缺少统一登记号", d.title),
+                )
+                .help("本站要求规范性文件填写统一登记号（config.toml 中 validity.require_reg_no = true）：加一行 `统一登记号: …`，号码以司法行政部门（或政府办公室）登记的为准"),
+            );
+        }
+    }
+}
+
+fn check_policy_dates(site: &Site, uncovered: &mut BTreeSet<i32>, out: &mut Vec<Diagnostic>) {
+    let calendar = &site.config.work_calendar;
     for d in &site.docs {
         let Some(p) = d.policy() else { continue };
         let (Some(issued), Some(published)) = (p.issued, d.published) else {
             continue;
         };
-        if let Some(days) = timeliness::days_late(issued, published) {
+        // 第二十六条 binds 主动公开 only: a 依申请公开 document is released on request.
+        let late = match p.disclosure {
+            Disclosure::Proactive => timeliness::days_late(calendar, issued, published),
+            Disclosure::OnRequest => None,
+        };
+        if p.disclosure == Disclosure::Proactive {
+            uncovered.extend(calendar.missing_years(issued, published));
+        }
+        if let Some(late) = late {
             out.push(
                 d.warning_at(
                     "W0221",
                     &keys::PUBLISHED,
                     format!(
-                        "发布日期 {} 距成文日期 {} 已 {days} 个工作日，超过 20 个工作日的公开时限",
+                        "发布日期 {} 是成文日期 {} 后的第 {} 个工作日，超过 20 个工作日的公开时限（最迟 {}）",
                         date::iso(published),
-                        date::iso(issued)
+                        date::iso(issued),
+                        late.working_day,
+                        date::iso(late.deadline)
                     ),
                 )
                 .help("《政府信息公开条例》第二十六条：主动公开的政府信息应自形成或者变更之日起 20 个工作日内公开"),
@@ -153,6 +266,9 @@ pub fn resolve_relative(source: &std::path::Path, reference: &str) -> Result<Pat
                     return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
                 }
             }
+            s if crate::load::is_hidden(s) => {
+                return Err(format!("指向隐藏的文件或目录（{s}），隐藏文件不会发布"))
+            }
             s => parts.push(s.to_string()),
         }
     }
@@ -194,13 +310,20 @@ pub struct SyncFinding {
     pub standing: PolicySync,
 }
 
-fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
+fn check_sync(
+    site: &Site,
+    uncovered: &mut BTreeSet<i32>,
+    out: &mut Vec<Diagnostic>,
+) -> SyncSummary {
     let cfg = &site.config.interpretation;
+    let calendar = &site.config.work_calendar;
     let mut summary = SyncSummary::default();
     for (i, d) in site.docs.iter().enumerate() {
         let Some(p) = d.policy() else { continue };
         if let (Some(issued), Some(published)) = (p.issued, d.published) {
-            if timeliness::days_late(issued, published).is_some() {
+            if p.disclosure == Disclosure::Proactive
+                && timeliness::days_late(calendar, issued, published).is_some()
+            {
                 summary.published_late += 1;
             }
         }
@@ -210,7 +333,8 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
             let (Some(pp), Some(ip)) = (d.published, interp.published) else {
                 continue;
             };
-            let judgement = sync::judge(pp, ip, cfg.sync_days);
+            let judgement = sync::judge(calendar, pp, ip, cfg.sync_days);
+            uncovered.extend(calendar.missing_years(pp, ip));
             if let SyncStatus::Late(days) = judgement {
                 out.push(
                     interp
@@ -218,7 +342,7 @@ fn check_sync(site: &Site, out: &mut Vec<Diagnostic>) -> SyncSummary {
                             "W0305",
                             &keys::PUBLISHED,
                             format!(
-                                "不符合三同步：本解读比政策《{}》晚 {days} 天发布（允许 {} 天）",
+                                "不符合三同步：本解读在政策《{}》发布后的第 {days} 个工作日才发布（允许 {} 个工作日）",
                                 d.title, cfg.sync_days
                             ),
                         )

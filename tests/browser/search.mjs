@@ -7,8 +7,8 @@
 // Content-Security-Policy, and takes its queries from the site's own search files, so it
 // works on any site: the demo site, a fixture site or the large benchmark site.
 //
-// Checks: the JavaScript tokenizer against tests/browser/search-vectors.json (the same
-// cases the Rust unit tests read); a phrase that occurs in one document's body finds that
+// Checks: the JavaScript tokenizer and doc-list decoder against
+// tests/browser/search-vectors.json (the same cases the Rust unit tests read); a phrase that occurs in one document's body finds that
 // document first; a 发文字号 typed with [ ] finds the document written with 〔 〕; a 索引号
 // finds its document; a title containing <script> shows as text and runs nothing; filters
 // narrow the results; the page works from the keyboard, makes no request outside the site,
@@ -68,11 +68,22 @@ function vectorMismatches(tok) {
     const got = tok.fnv1a(c.input);
     if (got !== c.hash) bad.push(`fnv1a(${c.input}) = ${got}`);
   }
+  // The product's doc-list decoder on lists encoded by hand (the Rust test checks that
+  // the encoder writes exactly these strings).
+  for (const c of vectors.doc_lists) {
+    const want = c.ids || [...Array(c.count).keys()].filter((i) => !c.ids_all_but.includes(i));
+    const bits = tok.decodeList(c.encoded, Math.ceil(c.count / 32), c.count);
+    const got = [];
+    for (let id = 0; id < bits.length * 32; id++) if (bits[id >>> 5] & (1 << (id & 31))) got.push(id);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      bad.push(`decodeList(${c.encoded}, count ${c.count}) = ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    }
+  }
   return bad;
 }
 {
   const bad = vectorMismatches(T);
-  check('JS tokenizer matches the shared vectors (node)', bad.length === 0, bad.join('; '));
+  check('JS tokenizer and decoder match the shared vectors (node)', bad.length === 0, bad.join('; '));
 }
 
 // ------------------------------------------------------------------ reading the index
@@ -304,10 +315,18 @@ try {
   await page.goto(`${origin}${PREFIX}search/`);
   const inPage = await page.evaluate((v) => {
     const tok = window.gongkaiSearchTokenize;
-    return v.tokenize.filter((c) => JSON.stringify(tok.tokenize(c.input)) !== JSON.stringify(c.tokens))
+    const bad = v.tokenize.filter((c) => JSON.stringify(tok.tokenize(c.input)) !== JSON.stringify(c.tokens))
       .map((c) => c.input);
+    for (const c of v.doc_lists) {
+      const want = c.ids || [...Array(c.count).keys()].filter((i) => !c.ids_all_but.includes(i));
+      const bits = tok.decodeList(c.encoded, Math.ceil(c.count / 32), c.count);
+      const got = [];
+      for (let id = 0; id < bits.length * 32; id++) if (bits[id >>> 5] & (1 << (id & 31))) got.push(id);
+      if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`decodeList(${c.encoded})`);
+    }
+    return bad;
   }, vectors);
-  check('JS tokenizer matches the shared vectors (Chromium)', inPage.length === 0, inPage.join('; '));
+  check('JS tokenizer and decoder match the shared vectors (Chromium)', inPage.length === 0, inPage.join('; '));
   const idle = await page.textContent('#search-status');
   check('empty query asks for a keyword', /请输入关键词/.test(idle), idle);
 

@@ -1,6 +1,7 @@
-/* gongkai search tokenizer — the browser copy of `tokenize`, `normalize_doc_no` and the
- * shard hash in src/search.rs. The index is built with the Rust copy and queried with this
- * one, so they must agree exactly: both are tested on tests/browser/search-vectors.json.
+/* gongkai search tokenizer and codec — the browser copy of `tokenize`, `normalize_doc_no`
+ * and the shard hash in src/search.rs, and the decoder of the doc lists it writes. The index
+ * is built with the Rust copy and queried with this one, so they must agree exactly: both
+ * are tested on tests/browser/search-vectors.json.
  * Works as a classic script (sets window.gongkaiSearchTokenize) and under node's vm. */
 (function (global) {
   'use strict';
@@ -141,7 +142,52 @@
     return token.length === (cp > 0xffff ? 2 : 1) && classOf(cp) === CJK;
   }
 
+  // Value of each base64url character (A–Z a–z 0–9 - _ = 0–63), -1 for any other.
+  var DIGITS = new Int8Array(128).fill(-1);
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')
+    .forEach(function (c, i) { DIGITS[c.charCodeAt(0)] = i; });
+
+  // Decodes a doc list (delta, bitmap or complement form) into a bitset of `words` 32-bit
+  // words; `n` is the number of documents.
+  function decodeList(str, words, n) {
+    var bits = new Uint32Array(words);
+    if (!str) return bits;
+    var i, d, id;
+    if (str.charCodeAt(0) === 126) {
+      for (i = 0; i < n; i++) bits[i >>> 5] |= 1 << (i & 31);
+      var absent = decodeList(str.slice(1), words, n);
+      for (i = 0; i < words; i++) bits[i] &= ~absent[i];
+      return bits;
+    }
+    if (str.charCodeAt(0) === 33) {
+      for (i = 1; i < str.length; i++) {
+        d = DIGITS[str.charCodeAt(i)];
+        for (var j = 0; j < 6; j++) {
+          if (d & (1 << j)) {
+            id = (i - 1) * 6 + j;
+            if ((id >>> 5) < words) bits[id >>> 5] |= 1 << (id & 31);
+          }
+        }
+      }
+      return bits;
+    }
+    var next = 0, v = 0;
+    for (i = 0; i < str.length; i++) {
+      d = DIGITS[str.charCodeAt(i)];
+      v = v * 32 + (d & 31);
+      if (d < 32) {
+        next += v;
+        if ((next >>> 5) < words) bits[next >>> 5] |= 1 << (next & 31);
+        next += 1;
+        v = 0;
+      }
+    }
+    return bits;
+  }
+
   global.gongkaiSearchTokenize = {
+    digits: DIGITS,
+    decodeList: decodeList,
     isChar: isChar,
     normalize: normalize,
     tokenize: tokenize,

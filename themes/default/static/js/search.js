@@ -17,51 +17,14 @@
   };
   var TIER_LABELS = ['文号匹配', '标题匹配', '属性匹配', '正文匹配'];
 
-  var DIGITS = new Int8Array(128).fill(-1);
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')
-    .forEach(function (c, i) { DIGITS[c.charCodeAt(0)] = i; });
+  // The base64url digit values and the doc-list decoder live with the tokenizer, in the
+  // file the shared test vectors check.
+  var DIGITS = T.digits;
+  var decodeList = T.decodeList;
 
   // ---------------------------------------------------------------- bitsets
 
   function newBits(words) { return new Uint32Array(words); }
-
-  // Decodes a doc list (delta, bitmap or complement form) into a bitset of `words` words;
-  // `n` is the number of documents.
-  function decodeList(str, words, n) {
-    var bits = newBits(words);
-    if (!str) return bits;
-    var i, d, id;
-    if (str.charCodeAt(0) === 126) {
-      var all = ones(words, n);
-      var absent = decodeList(str.slice(1), words, n);
-      for (i = 0; i < words; i++) all[i] &= ~absent[i];
-      return all;
-    }
-    if (str.charCodeAt(0) === 33) {
-      for (i = 1; i < str.length; i++) {
-        d = DIGITS[str.charCodeAt(i)];
-        for (var j = 0; j < 6; j++) {
-          if (d & (1 << j)) {
-            id = (i - 1) * 6 + j;
-            if ((id >>> 5) < words) bits[id >>> 5] |= 1 << (id & 31);
-          }
-        }
-      }
-      return bits;
-    }
-    var next = 0, v = 0;
-    for (i = 0; i < str.length; i++) {
-      d = DIGITS[str.charCodeAt(i)];
-      v = v * 32 + (d & 31);
-      if (d < 32) {
-        next += v;
-        if ((next >>> 5) < words) bits[next >>> 5] |= 1 << (next & 31);
-        next += 1;
-        v = 0;
-      }
-    }
-    return bits;
-  }
 
   function and(a, b) { var r = newBits(a.length); for (var i = 0; i < a.length; i++) r[i] = a[i] & b[i]; return r; }
   function or(a, b) { var r = newBits(a.length); for (var i = 0; i < a.length; i++) r[i] = a[i] | b[i]; return r; }
