@@ -15,11 +15,7 @@ use std::path::{Path, PathBuf};
 pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result<PathBuf> {
     let (config, _) = load_config(root)?;
     let title = title.trim();
-    if title.is_empty() {
-        return Err(Error::Usage(
-            "标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into(),
-        ));
-    }
+    check_title(title).map_err(Error::Usage)?;
     let year = today.year();
     let day = date::iso(today);
     let (rel, text) = match kind {
@@ -42,7 +38,14 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 year,
                 month: today.month(),
             };
-            let index_no = format.next_free(&fill, existing.iter().map(String::as_str));
+            let index_no = format
+                .next_free(&fill, existing.iter().map(String::as_str))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{year} 年的索引号顺序号已用到最大值 {}，无法再分配\n  提示：检查是否有索引号的顺序号写错（过大）",
+                        u32::MAX
+                    ))
+                })?;
             let issuer = &config.identity.organizer;
             (
                 format!("content/policies/{year}/{}.md", slug(title)),
@@ -71,9 +74,17 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
             ),
         ),
         Kind::AnnualReport => {
-            let report_year: i32 = title.trim_end_matches('年').parse().map_err(|_| {
-                Error::Usage(format!("年度报告的参数应为年份，如 gongkai new annual-report {}", year - 1))
-            })?;
+            let report_year: i32 = title
+                .trim_end_matches('年')
+                .parse()
+                .ok()
+                .filter(|y| (MIN_REPORT_YEAR..=year).contains(y))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "年度报告的参数应为 {MIN_REPORT_YEAR} 到 {year} 之间的年份，如 gongkai new annual-report {}",
+                        year - 1
+                    ))
+                })?;
             (
                 format!("content/annual-reports/{report_year}.md"),
                 crate::model::annual_report::skeleton(report_year, &config.identity.organizer),
@@ -87,6 +98,33 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
     let path = root.join(&rel);
     write_new(&path, &text)?;
     Ok(PathBuf::from(rel))
+}
+
+/// Longest title `new` accepts, in characters. The title becomes the file name, and most
+/// file systems allow 255 bytes (85 Chinese characters in UTF-8).
+pub const MAX_TITLE_CHARS: usize = 60;
+
+/// The first year a 政府信息公开工作年度报告 exists for (the 条例 took effect in 2008).
+const MIN_REPORT_YEAR: i32 = 2008;
+
+/// Why `title` cannot be a new document's title, in Chinese with a 提示.
+fn check_title(title: &str) -> std::result::Result<(), String> {
+    if crate::invisible::is_blank(title) {
+        return Err("标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into());
+    }
+    if title.chars().any(crate::invisible::is_forbidden) {
+        return Err(
+            "标题中有换行、制表符或不可见的控制字符\n  提示：把标题写在一行里，去掉其中的特殊字符"
+                .into(),
+        );
+    }
+    let n = title.chars().count();
+    if n > MAX_TITLE_CHARS {
+        return Err(format!(
+            "标题有 {n} 个字，超过 {MAX_TITLE_CHARS} 个字，无法用作文件名\n  提示：先用简短的标题创建，再在文件中把“标题:”改成全称"
+        ));
+    }
+    Ok(())
 }
 
 /// A YAML scalar that survives colons, `#` and quotes in titles.

@@ -233,7 +233,7 @@ impl Output {
             // Nothing changed: the published folder stays exactly as it is.
             target.committed = true;
             if *lock(&target.staging_ready) {
-                let _ = std::fs::remove_dir_all(&target.staging);
+                let _ = remove_ours(&target.staging);
             }
             return Ok(stats);
         }
@@ -264,7 +264,7 @@ impl Output {
             sync_dir(target.out_dir.parent().unwrap_or(Path::new(".")));
             crash_point();
             // The staging path now holds the old site.
-            let _ = std::fs::remove_dir_all(&target.staging);
+            let _ = remove_ours(&target.staging);
         } else {
             write_journal(&target.journal, &produced)?;
             crash_point();
@@ -300,7 +300,7 @@ impl Drop for Output {
     fn drop(&mut self) {
         if let Some(t) = &self.target {
             if !t.committed && *lock(&t.staging_ready) {
-                let _ = std::fs::remove_dir_all(&t.staging);
+                let _ = remove_ours(&t.staging);
             }
         }
     }
@@ -395,8 +395,29 @@ fn remove_leftover_staging(staging: &Path) -> Result<()> {
             path: staging.to_path_buf(),
         });
     }
-    std::fs::remove_dir_all(staging)
-        .map_err(|e| Error::io("清理上次中断构建的临时目录", staging, e))
+    remove_ours(staging).map_err(|e| Error::io("清理上次中断构建的临时目录", staging, e))
+}
+
+/// Delete one of gongkai's folders with its marker last, so a deletion stopped half-way
+/// leaves a folder the next build still recognises (and finishes deleting).
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+        crash_point();
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Read what is published: regular files and sizes. Refuses a folder gongkai did not
@@ -589,7 +610,9 @@ fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path) -> Result<()> 
         crash_point();
     }
     remove_stale(out_dir, &produced)?;
-    let _ = std::fs::remove_dir_all(staging);
+    if staging.exists() {
+        let _ = remove_ours(staging);
+    }
     std::fs::remove_file(journal).map_err(|e| Error::io("删除发布日志", journal, e))?;
     sync_dir(journal.parent().unwrap_or(Path::new(".")));
     Ok(())
