@@ -25,14 +25,68 @@ use std::time::{Duration, Instant};
 /// Pieces a mutation inserts: syntax that has broken parsers before, and characters an
 /// officer cannot see.
 const PIECES: &[&str] = &[
-    "[", "]", "{", "}", ": ", "：", "- ", "? ", "\n", "\r", "\t", "\"", "'", "|", ">", "*",
-    "&a ", "*a", "<<: *a", "!!binary ", "!!str ", "#", "---\n", "...\n", "\0", "\u{1}",
-    "\u{FFFE}", "\u{200B}", "\u{202E}", "\u{FEFF}", "99999999999999999999", "-5", "0",
-    "4294967295", "2024-02-30", "2024年13月1日", "  ", "    - ", "[^1]", "[^1]: 注",
-    "## ", "# ", "**", "__", "|a|b|\n|-|-|\n", "<a href=\"file:///x\">x</a>",
-    "![](data:image/svg+xml,<svg>)", "[x](javascript:alert(1))", "```\n", "<script>",
-    "&#0;", "\\", "{seq:99}", "〔2024〕", "第十四条", "null", "~", "true", "总计: ",
-    "合计: ", "本年新收: ", "上年结转: ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "：",
+    "- ",
+    "? ",
+    "\n",
+    "\r",
+    "\t",
+    "\"",
+    "'",
+    "|",
+    ">",
+    "*",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!binary ",
+    "!!str ",
+    "#",
+    "---\n",
+    "...\n",
+    "\0",
+    "\u{1}",
+    "\u{FFFE}",
+    "\u{200B}",
+    "\u{202E}",
+    "\u{FEFF}",
+    "99999999999999999999",
+    "-5",
+    "0",
+    "4294967295",
+    "2024-02-30",
+    "2024年13月1日",
+    "  ",
+    "    - ",
+    "[^1]",
+    "[^1]: 注",
+    "## ",
+    "# ",
+    "**",
+    "__",
+    "|a|b|\n|-|-|\n",
+    "<a href=\"file:///x\">x</a>",
+    "![](data:image/svg+xml,<svg>)",
+    "[x](javascript:alert(1))",
+    "```\n",
+    "<script>",
+    "&#0;",
+    "\\",
+    "{seq:99}",
+    "〔2024〕",
+    "第十四条",
+    "null",
+    "~",
+    "true",
+    "总计: ",
+    "合计: ",
+    "本年新收: ",
+    "上年结转: ",
 ];
 
 fn seeds(kind_folder: &str) -> Vec<String> {
@@ -54,10 +108,24 @@ fn seeds(kind_folder: &str) -> Vec<String> {
 /// One edit of a text.
 #[derive(Debug, Clone)]
 enum Edit {
-    Insert { at: usize, piece: usize, times: usize },
-    Delete { at: usize, len: usize },
-    Duplicate { at: usize, len: usize, times: usize },
-    Random { at: usize, text: String },
+    Insert {
+        at: usize,
+        piece: usize,
+        times: usize,
+    },
+    Delete {
+        at: usize,
+        len: usize,
+    },
+    Duplicate {
+        at: usize,
+        len: usize,
+        times: usize,
+    },
+    Random {
+        at: usize,
+        text: String,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -134,7 +202,8 @@ fn split(text: &str) -> (&str, &str) {
 /// Load one document of `kind` from text the way the loader does (decode, size and
 /// nesting limits, YAML, the kind's reader), then render its body.
 fn process(text: &str, kind: &str) {
-    let decoded = match gongkai::load::decode(text.as_bytes(), gongkai::load::SourceEncoding::Utf8) {
+    let decoded = match gongkai::load::decode(text.as_bytes(), gongkai::load::SourceEncoding::Utf8)
+    {
         Ok(t) => t,
         Err(_) => return,
     };
@@ -259,7 +328,9 @@ fn run(
 
 #[test]
 fn fuzz_policy_front_matter_and_body() {
-    run("policy", 300, input(seeds("policies")), |t| process(t, "policy"));
+    run("policy", 300, input(seeds("policies")), |t| {
+        process(t, "policy")
+    });
 }
 
 #[test]
@@ -278,9 +349,12 @@ fn fuzz_annual_report_data() {
 
 #[test]
 fn fuzz_interpretation_front_matter() {
-    run("interpretation", 150, input(seeds("interpretations")), |t| {
-        process(t, "interpretation")
-    });
+    run(
+        "interpretation",
+        150,
+        input(seeds("interpretations")),
+        |t| process(t, "interpretation"),
+    );
 }
 
 #[test]
