@@ -23,6 +23,7 @@ pub mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod sink;
 pub mod text;
 pub mod validate;
 pub mod yaml;

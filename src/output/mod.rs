@@ -1,7 +1,7 @@
 //! Output: the only stage that touches the output directory.
 //!
-//! It adds the machine-readable files (`sitemap.xml`, the Atom feed, `robots.txt`, the
-//! search index) and switches the published site from the old version to the new one
+//! It is render's [`Sink`] on disk, adds the machine-readable files (`sitemap.xml`, the
+//! Atom feed, `robots.txt`; the search index comes from the search stage) and switches the published site from the old version to the new one
 //! all at once. The next version is assembled beside the output (changed files written,
 //! unchanged ones hard-linked), flushed to disk, and swapped with the published folder by
 //! one atomic `renameat2(RENAME_EXCHANGE)`; whatever stops the process, a visitor sees
@@ -16,7 +16,7 @@ mod sitemap;
 
 use crate::error::{Error, Result};
 use crate::link::Site;
-use crate::render::{OutputContent, OutputFile, Rendered};
+use crate::sink::{OutputContent, OutputFile, Sink};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -690,15 +690,22 @@ pub fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// Add sitemap, feed, robots.txt, the marker and the search index.
-pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
-    let Rendered { search_docs, .. } = rendered;
+/// The disk is one place render's pages can go.
+impl Sink for Output {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        Output::put(self, file)
+    }
+}
+
+/// Add sitemap, feed, robots.txt and the marker, once every page is in: the sitemap lists
+/// the pages put so far.
+pub fn finish(site: &Site, output: &Output) -> Result<()> {
     let html_pages: Vec<String> = output
         .paths()
         .into_iter()
         .filter(|p| p.ends_with("index.html"))
         .collect();
-    let mut extra = vec![
+    let extra = vec![
         bytes("sitemap.xml", sitemap::sitemap_xml(site, &html_pages)),
         bytes("feed.xml", feed::atom(site)),
         bytes(
@@ -710,12 +717,6 @@ pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
         ),
         bytes(MARKER, MARKER_TEXT.to_string()),
     ];
-    for (path, data) in crate::search::build_index(&search_docs) {
-        extra.push(OutputFile {
-            path,
-            content: OutputContent::Bytes(data),
-        });
-    }
     for f in extra {
         output.put(f)?;
     }

@@ -1,12 +1,12 @@
 //! Views: what templates see. Plain serialisable structs built from the linked site,
 //! so templates never compute anything and every page type gets the same shapes.
 
-use super::{annual_report, asset_url, pub_date, report_series, root_prefix, Theme};
+use super::{annual_report, asset_url, pub_date, root_prefix, Theme};
 use crate::date;
 use crate::error::Result;
 use crate::link::Site;
 use crate::model::{slug, Document, Kind, KindData};
-use crate::validate::resolve_relative;
+use crate::rules::sync::SyncStatus;
 use serde::Serialize;
 
 /// A link with optional details, the unit of every list on the site.
@@ -230,7 +230,7 @@ pub fn globals(site: &Site) -> Globals {
         link("首页", "", None),
         link("信息公开目录", "catalog/", None),
     ];
-    for kind in super::LISTED_KINDS {
+    for kind in Kind::ALL.into_iter().filter(|k| k.listed()) {
         if site.docs.iter().any(|d| d.kind == kind) {
             nav.push(link(
                 short_label(kind),
@@ -254,11 +254,7 @@ pub fn globals(site: &Site) -> Globals {
 
 /// Shorter labels for navigation.
 pub fn short_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::NegativeList => "负面清单",
-        Kind::AnnualReport => "年度报告",
-        other => other.label(),
-    }
+    kind.short_label()
 }
 
 fn link(title: &str, url: &str, date: Option<String>) -> LinkView {
@@ -288,13 +284,9 @@ pub fn catalog_url(path: &str) -> String {
 
 /// The catalogue path a document is filed under (its own, or its kind's default).
 pub fn catalog_path(d: &Document) -> Option<String> {
-    d.catalog.clone().or_else(|| match d.kind {
-        Kind::Policy => Some("法定主动公开内容/政策文件".into()),
-        Kind::Interpretation => Some("法定主动公开内容/政策解读".into()),
-        Kind::NegativeList => Some("政务公开负面清单".into()),
-        Kind::AnnualReport => Some("政府信息公开年度报告".into()),
-        Kind::Page => None,
-    })
+    d.catalog
+        .clone()
+        .or_else(|| d.kind.default_catalog().map(str::to_string))
 }
 
 /// Build the view of document `i`.
@@ -316,7 +308,10 @@ pub(crate) fn doc_view(
     let mut chart_html = None;
     if let KindData::AnnualReport(r) = &d.data {
         body_html = annual_report::insert_tables(&body_html, &annual_report::tables_html(r));
-        let series = report_series(site, i);
+        let series: Vec<(i32, &crate::model::AnnualReport)> = site.report_series[i]
+            .iter()
+            .filter_map(|&j| site.docs[j].annual_report().map(|r| (r.year, r)))
+            .collect();
         if !series.is_empty() {
             chart_html = Some(annual_report::chart_html(&series));
         }
@@ -365,17 +360,9 @@ pub(crate) fn doc_view(
             .iter()
             .map(|&j| {
                 let p = &site.docs[j];
-                let late_days = match (p.published, d.published) {
-                    (Some(pp), Some(ip)) => match crate::rules::sync::judge(
-                        &site.config.work_calendar,
-                        pp,
-                        ip,
-                        site.config.interpretation.sync_days,
-                    ) {
-                        crate::rules::sync::SyncStatus::Late(days) => Some(days),
-                        crate::rules::sync::SyncStatus::OnTime => None,
-                    },
-                    _ => None,
+                let late_days = match site.sync_judgement(j, i) {
+                    Some(SyncStatus::Late(days)) => Some(days),
+                    Some(SyncStatus::OnTime) | None => None,
                 };
                 PolicyRefView {
                     title: p.title.clone(),
@@ -415,11 +402,12 @@ pub(crate) fn doc_view(
             .map(|p| {
                 p.attachments
                     .iter()
-                    .filter_map(|a| {
-                        let path = resolve_relative(&d.source, &a.file).ok()?;
+                    .zip(&site.attachments[i])
+                    .filter_map(|(a, resolved)| {
+                        let path = resolved.as_ref().ok()?;
                         Some(LinkView {
                             title: a.title.clone(),
-                            url: asset_url(&path),
+                            url: asset_url(path),
                             date: None,
                             note: extension(&a.file),
                         })
@@ -530,19 +518,12 @@ pub(crate) fn render_document(
             .collect();
         ctx.insert("versions", &versions);
     }
-    let template = match d.kind {
-        Kind::Policy => "policy.html",
-        Kind::Interpretation => "interpretation.html",
-        Kind::NegativeList => "negative_list.html",
-        Kind::AnnualReport => "annual_report.html",
-        Kind::Page => "page.html",
-    };
-    theme.render(template, &ctx)
+    theme.render(d.kind.template(), &ctx)
 }
 
 /// The search entry of a document.
-pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> crate::search::SearchDoc {
-    crate::search::SearchDoc {
+pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> super::SearchDoc {
+    super::SearchDoc {
         url: d.url.clone(),
         kind: d.kind.name().to_string(),
         kind_label: d.kind.label().to_string(),

@@ -28,6 +28,7 @@ mod shards;
 mod terms;
 pub mod tokenize;
 
+pub use crate::render::SearchDoc;
 pub use tokenize::tokenize;
 
 use postings::{Part, PARTS};
@@ -37,35 +38,6 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use shards::{object_json, shard_files, Key};
 use terms::{doc_terms, DocTerms, SCRATCH};
-
-/// One document as the search index sees it; the render stage fills it from the model.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SearchDoc {
-    /// Site-relative directory of the page, e.g. `policies/4305210003-2024-00012/`.
-    pub url: String,
-    /// Kind id, e.g. `policy`.
-    pub kind: String,
-    /// Kind as shown to visitors, e.g. `政策文件`.
-    pub kind_label: String,
-    /// Document title.
-    pub title: String,
-    /// 发文字号, as written in the document.
-    pub doc_no: Option<String>,
-    /// 索引号.
-    pub index_no: Option<String>,
-    /// 发文机关.
-    pub issuer: Option<String>,
-    /// Publication date, `YYYY-MM-DD`; orders results newest first.
-    pub date: Option<String>,
-    /// Year used by the year filter (for annual reports the report year).
-    pub year: Option<i32>,
-    /// 效力状态 (现行有效 …), for documents that have one.
-    pub validity: Option<String>,
-    /// 关键词.
-    pub keywords: Vec<String>,
-    /// Plain body text, without markup.
-    pub text: String,
-}
 
 /// Version of the file format; `search.js` refuses a different one.
 pub const FORMAT_VERSION: u32 = 1;
