@@ -1,20 +1,22 @@
 //! The pipeline, start to finish: config → load → model → link → validate → render →
-//! output. `build` and `check` both run it; only `build` lets it reach the disk, and only
+//! search → output. `build` and `check` both run it; only `build` lets it reach the disk, and only
 //! when no stage reported an error.
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Deny, Diagnostic};
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
 use crate::model;
 use crate::output::{self, Output, WriteStats};
+use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
 use crate::search;
 use crate::sink::{OutputContent, OutputFile};
 use crate::validate::{self, SyncSummary};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Whether the pipeline may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// How to treat non-UTF-8 files.
     pub encoding: SourceEncoding,
+    /// Warnings raised to errors from the command line (`--deny`), on top of the
+    /// config's `[check] deny`.
+    pub deny: Deny,
 }
 
 /// The outcome of a run.
@@ -49,6 +54,8 @@ pub struct BuildReport {
     pub sync: SyncSummary,
     /// Documents loaded.
     pub documents: usize,
+    /// Their paths, relative to the site root (reports list clean documents too).
+    pub sources: Vec<PathBuf>,
     /// What was written (`None` for `check`, or when errors stopped the build).
     pub written: Option<WriteStats>,
     /// Where the output went.
@@ -88,6 +95,15 @@ fn placeholder_config() -> Config {
 
 /// Run the pipeline.
 pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
+    run_with(opts, mode, Arc::new(Silent))
+}
+
+/// [`run`], reporting progress (documents read, pages rendered, files written).
+pub fn run_with(
+    opts: &BuildOptions,
+    mode: BuildMode,
+    progress: Arc<dyn Progress>,
+) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -140,9 +156,16 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         diagnostics.push(d);
     }
 
-    let content = load::load(&opts.root, opts.encoding, model::read_document)?;
+    let deny = opts.deny.clone().union(config.check.deny_list());
+    let content = load::load_with(
+        &opts.root,
+        opts.encoding,
+        model::read_document,
+        progress.as_ref(),
+    )?;
     diagnostics.extend(content.diagnostics.iter().cloned());
     let documents = content.documents.len();
+    let sources: Vec<PathBuf> = content.documents.iter().map(|d| d.source.clone()).collect();
     lap("load");
     let (site, link_diags) = link::link(content, config, opts.as_of);
     diagnostics.extend(link_diags);
@@ -156,7 +179,9 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         // An output folder overlapping the sources is not even locked.
         BuildMode::Write if overlap.is_none() => Output::to_dir(&opts.root, &output_dir)?,
         _ => Output::discard(&opts.root),
-    };
+    }
+    .observed(progress.clone());
+    progress.start(Stage::Render, None);
     let rendered = render::render(&site, &mut theme, &output)?;
     lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
@@ -172,6 +197,7 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
+    deny.apply(&mut diagnostics);
 
     if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
         // Dropping `output` deletes whatever was staged; the output folder is untouched.
@@ -179,6 +205,7 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
             diagnostics,
             sync,
             documents,
+            sources,
             written: None,
             output_dir,
             timings,
@@ -190,6 +217,7 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
         diagnostics,
         sync,
         documents,
+        sources,
         written,
         output_dir,
         timings,

@@ -5,7 +5,7 @@
 //! 《政府网站发展指引》 makes it mandatory on every page.
 
 use crate::calendar::{Calendar, YearTable};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Deny, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -54,6 +54,30 @@ pub struct Config {
     /// the site's years applied (set by [`Config::parse`]).
     #[serde(skip)]
     pub work_calendar: Calendar,
+    /// What `check` and `build` treat as blocking.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[check]`: how strict the site's CI is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Warning codes raised to errors (`["W0304"]`), or `["warnings"]` for all.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+impl CheckConfig {
+    /// The deny list; unknown codes were already reported (E0040) and are left out.
+    pub fn deny_list(&self) -> Deny {
+        let known: Vec<&String> = self
+            .deny
+            .iter()
+            .filter(|c| Deny::parse(std::slice::from_ref(c)).is_ok())
+            .collect();
+        Deny::parse(&known).unwrap_or_default()
+    }
 }
 
 /// 主办单位, 承办单位, 网站标识码 and the filing numbers, shown in every footer.
@@ -106,19 +130,63 @@ pub struct IndexConfig {
     pub class: String,
 }
 
-/// Default validity periods.
+/// Default validity periods and the default effective date.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidityConfig {
-    /// Years a normative document stays valid when it gives no expiry.
+    /// Years a normative document stays valid when it gives no expiry, or `"none"`.
     #[serde(default = "default_normative_years")]
-    pub normative_years: u32,
-    /// Years for a 暂行 or 试行 normative document.
+    pub normative_years: PeriodSetting,
+    /// Years for a 暂行 or 试行 normative document, or `"none"`.
     #[serde(default = "default_provisional_years")]
-    pub provisional_years: u32,
+    pub provisional_years: PeriodSetting,
+    /// The province's rule for a document that states no 生效日期: it takes effect this
+    /// many days after publication (Hunan: 30). Unset: no rule, 成文日期 is assumed and a
+    /// normative document is warned.
+    #[serde(default)]
+    pub effective_after_days: Option<u32>,
     /// A normative document without 统一登记号 is an error (provinces with 三统一).
     #[serde(default)]
     pub require_reg_no: bool,
+}
+
+/// A default validity period as written in `config.toml`: a whole number of years, or
+/// `"none"` for provinces where only a stated 有效期至 counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodSetting {
+    /// This many years (0 is refused with E0030 when the configuration is read).
+    Years(u32),
+    /// No default period.
+    None,
+}
+
+impl<'de> Deserialize<'de> for PeriodSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => u32::try_from(n)
+                .map(PeriodSetting::Years)
+                .map_err(|_| serde::de::Error::custom(format!("有效期年数 {n} 不是有效的年数"))),
+            Raw::Text(t) if t.trim() == "none" => Ok(PeriodSetting::None),
+            Raw::Text(t) => Err(serde::de::Error::custom(format!(
+                "“{t}”无法识别：写年数（如 5），或写 \"none\" 表示不设默认有效期"
+            ))),
+        }
+    }
+}
+
+impl Serialize for PeriodSetting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PeriodSetting::Years(y) => s.serialize_u32(*y),
+            PeriodSetting::None => s.serialize_str("none"),
+        }
+    }
 }
 
 /// 三同步 rules.
@@ -187,11 +255,11 @@ fn default_output_dir() -> String {
 fn default_index_format() -> String {
     "{org}/{year}-{seq:05}".into()
 }
-fn default_normative_years() -> u32 {
-    5
+fn default_normative_years() -> PeriodSetting {
+    PeriodSetting::Years(5)
 }
-fn default_provisional_years() -> u32 {
-    2
+fn default_provisional_years() -> PeriodSetting {
+    PeriodSetting::Years(2)
 }
 fn default_sync_days() -> u32 {
     3
@@ -217,6 +285,7 @@ impl Default for ValidityConfig {
         ValidityConfig {
             normative_years: default_normative_years(),
             provisional_years: default_provisional_years(),
+            effective_after_days: None,
             require_reg_no: false,
         }
     }
@@ -317,6 +386,19 @@ impl Config {
                 );
             }
         }
+        for item in &config.check.deny {
+            if let Err(bad) = Deny::parse(std::slice::from_ref(item)) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E0040",
+                        format!("[check] deny 中的“{bad}”不是 gongkai 的诊断代码"),
+                    )
+                    .in_file(file)
+                    .at_line(line_of("deny"))
+                    .help("写警告代码（如 \"W0304\"），或写 \"warnings\" 把全部警告视为错误；代码见检查输出方括号内"),
+                );
+            }
+        }
         let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
         config.work_calendar = calendar;
         for problem in problems {
@@ -327,9 +409,7 @@ impl Config {
                     .help("日期写作 \"2027-02-06\"，连续假期写作 \"2027-02-06..2027-02-12\"；该条已忽略"),
             );
         }
-        if config.listing.page_size == 0 {
-            config.listing.page_size = default_page_size();
-        }
+        diagnostics.extend(check_values(&mut config, file, &line_of));
         if !config.base_url.starts_with("http://") && !config.base_url.starts_with("https://") {
             diagnostics.push(
                 Diagnostic::warning(
@@ -343,6 +423,171 @@ impl Config {
         }
         Ok((config, diagnostics))
     }
+}
+
+/// Every number and URL of the configuration, range-checked in one place (`E0020` a
+/// number out of range, `E0021` an unsafe URL). A value out of range is reported and then
+/// replaced by its default, so the rest of the check still runs on sane values (a validity
+/// of 4294967295 years would overflow date arithmetic).
+fn check_values(
+    config: &mut Config,
+    file: &Path,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut zeros = Vec::new();
+    let mut range = |key: &str, value: u64, min: u64, max: u64, what: &str| -> bool {
+        if (min..=max).contains(&value) {
+            return true;
+        }
+        out.push(
+            Diagnostic::error(
+                "E0020",
+                format!("{key} = {value} 超出允许范围 {min}–{max}（{what}）"),
+            )
+            .in_file(file)
+            .at_line(line_of(key.rsplit('.').next().unwrap_or(key)))
+            .help(format!(
+                "把 {key} 改为 {min} 到 {max} 之间的整数，或删去该行使用默认值"
+            )),
+        );
+        false
+    };
+    let v = &mut config.validity;
+    for (key, setting, default) in [
+        (
+            "validity.normative_years",
+            &mut v.normative_years,
+            default_normative_years(),
+        ),
+        (
+            "validity.provisional_years",
+            &mut v.provisional_years,
+            default_provisional_years(),
+        ),
+    ] {
+        match *setting {
+            // Zero has its own message (E0030): it is a mistake of meaning, not of size.
+            PeriodSetting::Years(0) => {
+                let short = key.trim_start_matches("validity.");
+                zeros.push(
+                    Diagnostic::error("E0030", format!("{key} 不能为 0 年"))
+                        .in_file(file)
+                        .at_line(line_of(short))
+                        .help("有效期为 0 年的文件在生效前一天就已失效；写实际的年数（如 5），或写 \"none\" 表示不设默认有效期、只认文件写明的有效期至"),
+                );
+            }
+            PeriodSetting::Years(y) => {
+                if !range(key, y.into(), 1, 100, "默认有效期，年") {
+                    *setting = default;
+                }
+            }
+            PeriodSetting::None => {}
+        }
+    }
+    if let Some(days) = v.effective_after_days {
+        if !range(
+            "validity.effective_after_days",
+            days.into(),
+            0,
+            365,
+            "公布后多少天生效",
+        ) {
+            v.effective_after_days = None;
+        }
+    }
+    if !range(
+        "interpretation.sync_days",
+        config.interpretation.sync_days.into(),
+        0,
+        365,
+        "解读与政策同步发布的天数",
+    ) {
+        config.interpretation.sync_days = default_sync_days();
+    }
+    if !range(
+        "negative_list.review_days",
+        config.negative_list.review_days.into(),
+        1,
+        3650,
+        "负面清单复核周期，天",
+    ) {
+        config.negative_list.review_days = default_review_days();
+    }
+    if !range(
+        "listing.page_size",
+        config.listing.page_size as u64,
+        1,
+        1000,
+        "每页条目数",
+    ) {
+        config.listing.page_size = default_page_size();
+    }
+    out.extend(zeros);
+    let base_url = config.base_url.clone();
+    let identity = &mut config.identity;
+    for (key, value, relative_ok) in [
+        ("base_url", &base_url, true),
+        ("badge_url", &identity.badge_url, false),
+        ("error_report_url", &identity.error_report_url, false),
+    ] {
+        if let Err(reason) = check_url(value, relative_ok) {
+            out.push(
+                Diagnostic::error("E0021", format!("{key}“{}”不可用：{reason}", value.escape_debug()))
+                    .in_file(file)
+                    .at_line(line_of(key))
+                    .help("网址须以 https:// 或 http:// 开头，不含空格、换行等字符，如 https://www.example.gov.cn/xxgk/"),
+            );
+        }
+    }
+    if out.iter().any(|d| d.message.starts_with("base_url")) {
+        config.base_url = default_base_url();
+    }
+    if out.iter().any(|d| d.message.starts_with("badge_url")) {
+        identity.badge_url.clear();
+    }
+    if out
+        .iter()
+        .any(|d| d.message.starts_with("error_report_url"))
+    {
+        identity.error_report_url.clear();
+    }
+    out
+}
+
+/// Why `url` cannot stand in a page, robots.txt or the feed: it must be `http(s)://…`
+/// (or, where `relative_ok`, a path from the site root such as `/xxgk/`), without
+/// whitespace or control characters. An empty value is allowed (the field is unset).
+pub fn check_url(url: &str, relative_ok: bool) -> Result<(), String> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    if let Some(c) = url.chars().find(|&c| {
+        c.is_whitespace()
+            || c.is_control()
+            || crate::invisible::is_control(c)
+            || crate::invisible::is_invisible(c)
+    }) {
+        return Err(format!(
+            "含有空白或控制字符 {}",
+            crate::invisible::describe(c)
+        ));
+    }
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        if url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        {
+            return Err("缺少域名".into());
+        }
+        return Ok(());
+    }
+    if relative_ok && url.starts_with('/') && !url.starts_with("//") {
+        return Ok(());
+    }
+    Err("不是 http(s) 网址".into())
 }
 
 /// The line of a calendar problem: the entry's line within its `[calendar.YYYY]` table,
@@ -375,7 +620,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url, "https://x.gov.cn/xxgk/");
         assert_eq!(c.interpretation.sync_days, 3);
-        assert_eq!(c.validity.normative_years, 5);
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
+        assert_eq!(c.validity.effective_after_days, None);
         assert_eq!(c.index.format, "{org}/{year}-{seq:05}");
     }
 
@@ -390,6 +636,51 @@ mod tests {
         let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
         assert_eq!(d[0].code, "E0002");
         assert_eq!(d[0].line, Some(6));
+    }
+
+    #[test]
+    fn check_deny_accepts_known_codes_and_reports_unknown_ones() {
+        let good = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"warnings\"]\n");
+        let (c, d) = Config::parse(&good, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.check.deny_list(), Deny::AllWarnings);
+        let bad = format!("{MINIMAL}[check]\ndeny = [\"W0005\", \"W9999\"]\n");
+        let (c, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "E0040");
+        assert_eq!(d[0].line, Some(10));
+        assert!(d[0].message.contains("“W9999”"));
+        assert_eq!(
+            c.check.deny_list(),
+            Deny::Codes(["W0005".to_string()].into_iter().collect())
+        );
+    }
+
+    #[test]
+    fn zero_year_validity_is_an_error_with_its_line() {
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = 0\nprovisional_years = 0\n");
+        let (_, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        let zero: Vec<_> = d.iter().filter(|d| d.code == "E0030").collect();
+        assert_eq!(zero.len(), 2, "{d:?}");
+        assert_eq!(zero[0].line, Some(10));
+        assert_eq!(zero[1].line, Some(11));
+        assert_eq!(zero[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn validity_default_can_be_turned_off_and_effective_offset_set() {
+        let text =
+            format!("{MINIMAL}[validity]\nnormative_years = \"none\"\neffective_after_days = 30\n");
+        let (c, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.validity.normative_years, PeriodSetting::None);
+        assert_eq!(c.validity.provisional_years, PeriodSetting::Years(2));
+        assert_eq!(c.validity.effective_after_days, Some(30));
+        let bad = format!("{MINIMAL}[validity]\nnormative_years = \"forever\"\n");
+        let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
+        assert_eq!(e.code, "E0001");
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("none"), "{}", e.message);
     }
 
     #[test]
@@ -436,5 +727,45 @@ mod tests {
         let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
         assert_eq!(e.code, "E0001");
         assert_eq!(e.line, Some(10));
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_errors_and_fall_back_to_defaults() {
+        let bad = format!(
+            "{MINIMAL}[validity]\nnormative_years = 4294967295\n[listing]\npage_size = 0\n"
+        );
+        let (c, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(
+            codes,
+            vec![("E0020", Some(10)), ("E0020", Some(12))],
+            "{d:?}"
+        );
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
+        assert_eq!(c.listing.page_size, 20);
+    }
+
+    #[test]
+    fn unsafe_urls_are_errors() {
+        for (key, value) in [
+            ("badge_url", "javascript:alert(1)"),
+            ("error_report_url", "https://a.gov.cn/ x"),
+            ("base_url", "javascript:alert(1)"),
+        ] {
+            let text = if key == "base_url" {
+                MINIMAL.replace("https://x.gov.cn/xxgk", value)
+            } else {
+                format!("{MINIMAL}{key} = \"{value}\"\n")
+            };
+            let (_, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+            assert!(d.iter().any(|d| d.code == "E0021"), "{key}: {d:?}");
+        }
+        let newline = MINIMAL.replace("https://x.gov.cn/xxgk", "https://x.gov.cn/\\nDisallow: /");
+        let (c, d) = Config::parse(&newline, Path::new("config.toml")).unwrap();
+        assert!(d.iter().any(|d| d.code == "E0021"), "{d:?}");
+        assert!(!c.base_url.contains('\n'));
+        assert!(check_url("/xxgk/", true).is_ok());
+        assert!(check_url("/xxgk/", false).is_err());
+        assert!(check_url("https://www.example.gov.cn/", false).is_ok());
     }
 }

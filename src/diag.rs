@@ -98,21 +98,122 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// `错误[E0203] content/policies/a.md:3: 索引号重复 …` followed by `  提示：…`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity.label(), self.code)?;
+impl Diagnostic {
+    /// The first line of the display, without the advice:
+    /// `错误[E0203] content/policies/a.md:3: 索引号重复 …`.
+    pub fn headline(&self) -> String {
+        let mut s = format!("{}[{}]", self.severity.label(), self.code);
         if let Some(file) = &self.file {
-            write!(f, " {}", file.display().to_string().replace('\\', "/"))?;
+            s.push(' ');
+            s.push_str(&file.display().to_string().replace('\\', "/"));
             if let Some(line) = self.line {
-                write!(f, ":{line}")?;
+                s.push_str(&format!(":{line}"));
             }
         }
-        write!(f, ": {}", self.message)?;
+        s.push_str(": ");
+        s.push_str(&self.message);
+        s
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The headline, followed by `  提示：…` on its own line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
         if let Some(help) = &self.help {
             write!(f, "\n  提示：{help}")?;
         }
         Ok(())
+    }
+}
+
+/// Every diagnostic code the program can report, collected from the sources at build
+/// time (see the crate's build script).
+pub const KNOWN_CODES: &[&str] = include!(concat!(env!("OUT_DIR"), "/codes.rs"));
+
+/// True when `code` is one the program reports.
+pub fn is_known_code(code: &str) -> bool {
+    KNOWN_CODES.binary_search(&code).is_ok()
+}
+
+/// Which warnings a CI run treats as errors (`--deny`, `[check] deny`), so a site can
+/// make a rule blocking without each rule needing its own severity switch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Deny {
+    /// Warnings stay warnings.
+    #[default]
+    Nothing,
+    /// These codes become errors.
+    Codes(std::collections::BTreeSet<String>),
+    /// Every warning becomes an error (`--deny warnings`).
+    AllWarnings,
+}
+
+impl Deny {
+    /// Parse deny items: codes (`W0304`, case-insensitive, comma-separated or not) or the
+    /// word `warnings`. Returns the first item that names no known code.
+    pub fn parse<S: AsRef<str>>(items: &[S]) -> Result<Deny, String> {
+        let mut deny = Deny::Nothing;
+        for item in items
+            .iter()
+            .flat_map(|i| i.as_ref().split([',', '，', ' ']))
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        {
+            if item.eq_ignore_ascii_case("warnings") {
+                deny = Deny::AllWarnings;
+                continue;
+            }
+            let code = item.to_ascii_uppercase();
+            if !is_known_code(&code) {
+                return Err(item.to_string());
+            }
+            if let Deny::Nothing = deny {
+                deny = Deny::Codes(Default::default());
+            }
+            if let Deny::Codes(codes) = &mut deny {
+                codes.insert(code);
+            }
+        }
+        Ok(deny)
+    }
+
+    /// Both lists together (the command line adds to the config).
+    pub fn union(self, other: Deny) -> Deny {
+        match (self, other) {
+            (Deny::AllWarnings, _) | (_, Deny::AllWarnings) => Deny::AllWarnings,
+            (Deny::Nothing, d) | (d, Deny::Nothing) => d,
+            (Deny::Codes(mut a), Deny::Codes(b)) => {
+                a.extend(b);
+                Deny::Codes(a)
+            }
+        }
+    }
+
+    /// Raise the denied warnings to errors; the code stays, so the officer still finds
+    /// the rule by it.
+    pub fn apply(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics.iter_mut() {
+            let denied = match self {
+                Deny::Nothing => false,
+                Deny::AllWarnings => true,
+                Deny::Codes(codes) => codes.contains(d.code),
+            };
+            if denied {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+}
+
+/// Where a finding points, for reports that join it with the repository's own paths:
+/// `prefix` is the site root as seen from where CI runs (empty when it is the same).
+pub fn display_path(prefix: &str, file: &Path) -> String {
+    let file = file.display().to_string().replace('\\', "/");
+    if prefix.is_empty() {
+        file
+    } else {
+        format!("{}/{file}", prefix.trim_end_matches('/'))
     }
 }
 
@@ -161,6 +262,51 @@ mod tests {
             d.to_string(),
             "错误[E0203] content/policies/a.md:3: 索引号重复\n  提示：改用一个未被占用的索引号"
         );
+    }
+
+    #[test]
+    fn known_codes_are_collected_from_the_sources() {
+        assert!(
+            KNOWN_CODES.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
+        for code in ["E0001", "E0203", "W0305", "E0121"] {
+            assert!(is_known_code(code), "{code}");
+        }
+        // Built at run time so the build script does not collect it as a code.
+        assert!(!is_known_code(&format!("W{}", "0000")));
+    }
+
+    #[test]
+    fn deny_parses_codes_lists_and_warnings() {
+        assert_eq!(Deny::parse::<&str>(&[]), Ok(Deny::Nothing));
+        let both = Deny::parse(&["w0305,E0203"]).unwrap();
+        assert_eq!(
+            both,
+            Deny::Codes(
+                ["E0203".to_string(), "W0305".to_string()]
+                    .into_iter()
+                    .collect()
+            )
+        );
+        assert_eq!(Deny::parse(&["W0305", "warnings"]), Ok(Deny::AllWarnings));
+        assert_eq!(Deny::parse(&["W0305", "W03O5"]), Err("W03O5".to_string()));
+        assert_eq!(both.clone().union(Deny::Nothing), both);
+        assert_eq!(both.union(Deny::AllWarnings), Deny::AllWarnings);
+    }
+
+    #[test]
+    fn deny_raises_only_the_chosen_warnings_and_keeps_the_code() {
+        let mut d = vec![
+            Diagnostic::warning("W0305", "a"),
+            Diagnostic::warning("W0304", "b"),
+        ];
+        Deny::parse(&["W0305"]).unwrap().apply(&mut d);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert_eq!(d[0].code, "W0305");
+        assert_eq!(d[1].severity, Severity::Warning);
+        Deny::AllWarnings.apply(&mut d);
+        assert!(d.iter().all(Diagnostic::is_error));
     }
 
     #[test]

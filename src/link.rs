@@ -6,16 +6,20 @@
 //! the build date, and groups versions of negative lists and series of annual reports.
 //! Everything is a hash lookup: no quadratic scans over 10,000 documents.
 
-use crate::config::Config;
+use crate::config::{Config, PeriodSetting};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::load::Content;
 use crate::model::interpretation::keys as ikeys;
 use crate::model::policy::keys as pkeys;
+use crate::model::policy::Relation;
 use crate::model::{AnnualReport, Document, Kind, KindData};
 use crate::rules::doc_no;
 use crate::rules::sync::{self, SyncStatus};
-use crate::rules::validity::{self, ValidityDefaults, ValidityFacts, ValidityStatus};
+use crate::rules::validity::{
+    self, DefaultPeriod, EffectiveRule, ValidityDefaults, ValidityFacts, ValidityStatus,
+};
+use crate::yaml::Key;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -232,8 +236,13 @@ pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, V
             let Some(by) = &rel.by else { continue };
             match references.resolve(by) {
                 Some(j) if j == i => diagnostics.push(
-                    d.error_at("E0214", key, format!("文件不能废止或修改自身（{by}）"))
-                        .help("填写作出废止或修改决定的那份文件的文号"),
+                    at_relation(
+                        d,
+                        rel,
+                        key,
+                        Diagnostic::error("E0214", format!("文件不能废止或修改自身（{by}）")),
+                    )
+                    .help("填写作出废止或修改决定的那份文件的文号"),
                 ),
                 Some(j) => {
                     match amendment {
@@ -243,10 +252,14 @@ pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, V
                     acts_on[j].push(i);
                 }
                 None => diagnostics.push(
-                    d.warning_at(
-                        "W0212",
+                    at_relation(
+                        d,
+                        rel,
                         key,
-                        format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"),
+                        Diagnostic::warning(
+                            "W0212",
+                            format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"),
+                        ),
                     )
                     .help("如是本站文件，核对索引号或发文字号；如是上级或其他机关文件，可不处理"),
                 ),
@@ -260,14 +273,29 @@ pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, V
 
     // Validity.
     let defaults = ValidityDefaults {
-        normative_years: config.validity.normative_years,
-        provisional_years: config.validity.provisional_years,
+        normative: default_period(config.validity.normative_years),
+        provisional: default_period(config.validity.provisional_years),
+    };
+    let effective_rule = match config.validity.effective_after_days {
+        Some(days) => EffectiveRule::DaysAfterPublication(days),
+        None => EffectiveRule::FromIssue,
     };
     let validity = docs
         .iter()
         .map(|d| {
             let p = d.policy()?;
-            let effective = p.effective.or(p.issued);
+            let (effective, source) =
+                validity::effective_date(p.effective, p.issued, d.published, effective_rule);
+            if validity::needs_stated_effective_date(p.normative, source) {
+                diagnostics.push(
+                    d.warning_at(
+                        "W0250",
+                        &pkeys::NORMATIVE,
+                        "行政规范性文件未写生效日期（施行日期），暂按成文日期计算效力",
+                    )
+                    .help("照文件正文写上 `生效日期: 2024年5月1日`（“自印发之日起施行”即成文日期）；如本省规定规范性文件自公布之日起若干日后施行，在 config.toml 的 [validity] 设置 effective_after_days"),
+                );
+            }
             let expires = validity::expiry(
                 p.normative,
                 &d.title,
@@ -361,6 +389,15 @@ pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, V
         references,
     };
     (site, diagnostics)
+}
+
+/// A configured default validity period as the rule's type (config comes before the rules,
+/// so the conversion lives here, where the rules are applied).
+fn default_period(setting: PeriodSetting) -> DefaultPeriod {
+    match setting {
+        PeriodSetting::Years(y) => DefaultPeriod::Years(y),
+        PeriodSetting::None => DefaultPeriod::None,
+    }
 }
 
 /// For each annual report, its department's reports (a missing department is one
@@ -462,4 +499,11 @@ fn build_references(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Ref
 
 fn display_url(url: &str) -> String {
     format!("/{url}")
+}
+
+/// Place a diagnostic about a repeal or amendment on the line its reader recorded, so a
+/// policy with thousands of amendments does not rescan its front matter for each one.
+fn at_relation(d: &Document, rel: &Relation, key: &Key, diagnostic: Diagnostic) -> Diagnostic {
+    let line = rel.line.or_else(|| d.line_of(key)).unwrap_or(d.front_line);
+    diagnostic.in_file(&d.source).at_line(line)
 }

@@ -1,17 +1,30 @@
 //! The `gongkai` command line: parses arguments and hands off to the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
-use gongkai::build::{self, BuildMode, BuildOptions};
-use gongkai::console::{Console, Format};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gongkai::build::{self, BuildMode, BuildOptions, BuildReport};
+use gongkai::console::{Console, Format, ProgressMode};
 use gongkai::date::{self, Date};
+use gongkai::diag::Deny;
 use gongkai::error::Error;
 use gongkai::load::SourceEncoding;
 use gongkai::model::Kind;
-use std::path::PathBuf;
+use gongkai::progress::Progress;
+use gongkai::report::{self, text::Detail, text::Limit, text::TextOptions, Context};
+use gongkai::scaffold::CiPlatform;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+/// `gongkai --version`: the version and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("GONGKAI_COMMIT"),
+    ")"
+);
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "政府信息公开专栏静态网站生成器")]
+#[command(name = "gongkai", version = VERSION, about = "政府信息公开专栏静态网站生成器")]
 struct Cli {
     /// 站点根目录（含 config.toml 与 content/）
     #[arg(long, global = true, default_value = ".")]
@@ -39,6 +52,8 @@ enum Command {
         /// 显示各阶段用时
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// 只检查，不写入任何文件；有错误时退出码为 1
     Check {
@@ -51,6 +66,8 @@ enum Command {
         /// 源文件编码
         #[arg(long, value_enum, default_value = "utf-8")]
         encoding: EncodingArg,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// 新建文件：policy、interpretation、negative-list、annual-report、page
     New {
@@ -64,15 +81,108 @@ enum Command {
     },
     /// 在新目录中创建一个可以直接构建的站点
     Init {
-        /// 新站点目录
+        /// 新站点目录（已有站点的目录也可以，配合 --ci 只添加流水线文件）
         dir: PathBuf,
+        /// 同时写入持续集成流水线文件：gitlab、github 或 jenkins
+        #[arg(long, value_enum)]
+        ci: Option<CiArg>,
     },
+}
+
+/// How findings are reported; shared by `build` and `check`.
+#[derive(Args)]
+struct ReportArgs {
+    /// 把这些警告视为错误（逗号分隔，如 W0304,W0305；warnings 表示全部警告）
+    #[arg(long, value_delimiter = ',')]
+    deny: Vec<String>,
+    /// 每种代码最多显示的条数（文字输出）
+    #[arg(long, value_name = "N", default_value_t = report::text::DEFAULT_PER_CODE)]
+    max_per_code: usize,
+    /// 显示全部问题，不按代码截断
+    #[arg(long)]
+    all: bool,
+    /// 只显示错误与最后的汇总行
+    #[arg(long)]
+    quiet: bool,
+}
+
+impl ReportArgs {
+    fn text_options(&self) -> TextOptions {
+        TextOptions {
+            limit: if self.all {
+                Limit::All
+            } else {
+                Limit::PerCode(self.max_per_code)
+            },
+            detail: if self.quiet {
+                Detail::ErrorsOnly
+            } else {
+                Detail::Full
+            },
+        }
+    }
+
+    fn deny(&self) -> Result<Deny, Error> {
+        Deny::parse(&self.deny).map_err(|bad| {
+            Error::Usage(format!(
+                "--deny 中的“{bad}”不是 gongkai 的诊断代码\n  提示：写警告代码（如 --deny W0304,W0305），或 --deny warnings 把全部警告视为错误；代码见检查输出方括号内"
+            ))
+        })
+    }
+
+    fn progress_mode(&self) -> ProgressMode {
+        if self.quiet {
+            ProgressMode::Off
+        } else {
+            ProgressMode::Auto
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
+    /// 文字（默认）
     Text,
+    /// JSON
     Json,
+    /// GitHub Actions 注释
+    Github,
+    /// GitLab 代码质量报告
+    Gitlab,
+    /// JUnit XML（Jenkins、GitLab 测试报告）
+    Junit,
+    /// SARIF 2.1.0
+    Sarif,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Sarif => Format::Sarif,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CiArg {
+    Gitlab,
+    Github,
+    Jenkins,
+}
+
+impl From<CiArg> for CiPlatform {
+    fn from(c: CiArg) -> Self {
+        match c {
+            CiArg::Gitlab => CiPlatform::Gitlab,
+            CiArg::Github => CiPlatform::Github,
+            CiArg::Jenkins => CiPlatform::Jenkins,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -103,10 +213,7 @@ fn today() -> Date {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let format = match &cli.command {
-        Command::Check {
-            format: FormatArg::Json,
-            ..
-        } => Format::Json,
+        Command::Check { format, .. } => (*format).into(),
         _ => Format::Text,
     };
     let console = Console::new(format);
@@ -127,6 +234,7 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             base_url,
             encoding,
             timings,
+            report: shown,
         } => {
             let opts = BuildOptions {
                 root: cli.root,
@@ -134,10 +242,11 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                 output,
                 base_url,
                 encoding: encoding.into(),
+                deny: shown.deny()?,
             };
             let started = std::time::Instant::now();
-            let report = build::run(&opts, BuildMode::Write)?;
-            console.diagnostics(&report.diagnostics);
+            let report = run_pipeline(&opts, BuildMode::Write, console, &shown)?;
+            console.diagnostics(&report.diagnostics, shown.text_options());
             let errors = report.error_count();
             let warnings = report.diagnostics.len() - errors;
             if errors > 0 {
@@ -166,18 +275,31 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {
-            as_of, encoding, ..
+            as_of,
+            encoding,
+            report: shown,
+            ..
         } => {
             let as_of = as_of.unwrap_or_else(today);
+            let ctx = Context {
+                prefix: report_prefix(&cli.root),
+                documents: Vec::new(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            };
             let opts = BuildOptions {
                 root: cli.root,
                 as_of,
                 output: None,
                 base_url: None,
                 encoding: encoding.into(),
+                deny: shown.deny()?,
             };
-            let report = build::run(&opts, BuildMode::CheckOnly)?;
+            let report = run_pipeline(&opts, BuildMode::CheckOnly, console, &shown)?;
             let errors = report.error_count();
+            let ctx = Context {
+                documents: report.sources.clone(),
+                ..ctx
+            };
             match console.format() {
                 Format::Json => console.json(&serde_json::json!({
                     "as_of": date::iso(as_of),
@@ -187,14 +309,33 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                     "diagnostics": report.diagnostics,
                     "sync": report.sync,
                 })),
+                Format::Github => console.document(&report::github::render(
+                    &report.diagnostics,
+                    report.documents,
+                    &ctx,
+                )),
+                Format::Gitlab => console.json(&report::gitlab::render(&report.diagnostics, &ctx)),
+                Format::Junit => {
+                    console.document(&report::junit::render(&report.diagnostics, &ctx))
+                }
+                Format::Sarif => console.json(&report::sarif::render(&report.diagnostics, &ctx)),
                 Format::Text => {
-                    console.diagnostics(&report.diagnostics);
-                    console.result(&report.sync.to_text(as_of));
-                    console.result(&format!(
-                        "检查完成：{} 个文档，{errors} 个错误，{} 个警告。",
-                        report.documents,
-                        report.diagnostics.len() - errors
-                    ));
+                    let opts = shown.text_options();
+                    console.diagnostics(&report.diagnostics, opts);
+                    if opts.detail == Detail::Full {
+                        let sync = report.sync.to_text(as_of);
+                        let mut lines = sync.lines().map(str::to_string);
+                        let mut shown_lines: Vec<String> = lines.next().into_iter().collect();
+                        shown_lines.extend(report::text::cap(
+                            lines.collect(),
+                            opts.limit,
+                            "三同步问题",
+                        ));
+                        for l in shown_lines {
+                            console.result(&l);
+                        }
+                    }
+                    console.result(&report::summary(report.documents, &report.diagnostics));
                 }
             }
             Ok(if errors > 0 {
@@ -218,8 +359,17 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             console.result(&format!("已创建 {}", path.display()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Init { dir } => {
-            let files = gongkai::scaffold::init(&dir, today())?;
+        Command::Init { dir, ci } => {
+            // An existing site only gains the pipeline file.
+            if let (Some(ci), true) = (ci, dir.join("config.toml").is_file()) {
+                let path = gongkai::scaffold::add_ci(&dir, ci.into())?;
+                console.result(&format!("已创建 {}", dir.join(path).display()));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut files = gongkai::scaffold::init(&dir, today())?;
+            if let Some(ci) = ci {
+                files.push(gongkai::scaffold::add_ci(&dir, ci.into())?);
+            }
             console.result(&format!(
                 "已在 {} 创建站点（{} 个文件）。下一步：cd {} && gongkai build",
                 dir.display(),
@@ -229,4 +379,40 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Run the pipeline with a progress line on terminals (cleared before results print).
+fn run_pipeline(
+    opts: &BuildOptions,
+    mode: BuildMode,
+    console: &Console,
+    shown: &ReportArgs,
+) -> Result<BuildReport, Error> {
+    let progress = Arc::new(console.progress(shown.progress_mode()));
+    let result = build::run_with(opts, mode, progress.clone() as Arc<dyn Progress>);
+    progress.clear();
+    result
+}
+
+/// The site root as CI sees it from the working directory, for report paths: empty for
+/// the working directory itself, `site` for `--root site` or `--root ./site/`, and a
+/// path below the working directory when given absolute.
+fn report_prefix(root: &Path) -> String {
+    let root = if root.is_absolute() {
+        match std::env::current_dir()
+            .ok()
+            .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        {
+            Some(rel) => rel,
+            None => return root.display().to_string().replace('\\', "/"),
+        }
+    } else {
+        root.to_path_buf()
+    };
+    let parts: Vec<String> = root
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }

@@ -15,11 +15,7 @@ use std::path::{Path, PathBuf};
 pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result<PathBuf> {
     let (config, _) = load_config(root)?;
     let title = title.trim();
-    if title.is_empty() {
-        return Err(Error::Usage(
-            "标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into(),
-        ));
-    }
+    check_title(title).map_err(Error::Usage)?;
     let year = today.year();
     let day = date::iso(today);
     let (rel, text) = match kind {
@@ -42,7 +38,14 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 year,
                 month: today.month(),
             };
-            let index_no = format.next_free(&fill, existing.iter().map(String::as_str));
+            let index_no = format
+                .next_free(&fill, existing.iter().map(String::as_str))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{year} 年的索引号顺序号已用到最大值 {}，无法再分配\n  提示：检查是否有索引号的顺序号写错（过大）",
+                        u32::MAX
+                    ))
+                })?;
             let issuer = &config.identity.organizer;
             (
                 format!("content/policies/{year}/{}.md", slug(title)),
@@ -71,9 +74,17 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
             ),
         ),
         Kind::AnnualReport => {
-            let report_year: i32 = title.trim_end_matches('年').parse().map_err(|_| {
-                Error::Usage(format!("年度报告的参数应为年份，如 gongkai new annual-report {}", year - 1))
-            })?;
+            let report_year: i32 = title
+                .trim_end_matches('年')
+                .parse()
+                .ok()
+                .filter(|y| (MIN_REPORT_YEAR..=year).contains(y))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "年度报告的参数应为 {MIN_REPORT_YEAR} 到 {year} 之间的年份，如 gongkai new annual-report {}",
+                        year - 1
+                    ))
+                })?;
             (
                 format!("content/annual-reports/{report_year}.md"),
                 crate::model::annual_report::skeleton(report_year, &config.identity.organizer),
@@ -87,6 +98,33 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
     let path = root.join(&rel);
     write_new(&path, &text)?;
     Ok(PathBuf::from(rel))
+}
+
+/// Longest title `new` accepts, in characters. The title becomes the file name, and most
+/// file systems allow 255 bytes (85 Chinese characters in UTF-8).
+pub const MAX_TITLE_CHARS: usize = 60;
+
+/// The first year a 政府信息公开工作年度报告 exists for (the 条例 took effect in 2008).
+const MIN_REPORT_YEAR: i32 = 2008;
+
+/// Why `title` cannot be a new document's title, in Chinese with a 提示.
+fn check_title(title: &str) -> std::result::Result<(), String> {
+    if crate::invisible::is_blank(title) {
+        return Err("标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into());
+    }
+    if title.chars().any(crate::invisible::is_forbidden) {
+        return Err(
+            "标题中有换行、制表符或不可见的控制字符\n  提示：把标题写在一行里，去掉其中的特殊字符"
+                .into(),
+        );
+    }
+    let n = title.chars().count();
+    if n > MAX_TITLE_CHARS {
+        return Err(format!(
+            "标题有 {n} 个字，超过 {MAX_TITLE_CHARS} 个字，无法用作文件名\n  提示：先用简短的标题创建，再在文件中把“标题:”改成全称"
+        ));
+    }
+    Ok(())
 }
 
 /// A YAML scalar that survives colons, `#` and quotes in titles.
@@ -178,4 +216,138 @@ address = "示例路 1 号"
 [index]
 org_code = "0000000000"
 format = "{org}/{year}-{seq:05}"
+"#;
+
+/// The CI platform `gongkai init --ci` writes a pipeline for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiPlatform {
+    /// `.gitlab-ci.yml`: Code Quality report in merge requests, `public/` as artefact.
+    Gitlab,
+    /// `.github/workflows/gongkai.yml`: annotations, `public/` as workflow artefact.
+    Github,
+    /// `Jenkinsfile`: JUnit results, `public/` archived.
+    Jenkins,
+}
+
+/// The pipeline file for `platform`: its path in the site and its text. Every pipeline
+/// checks on every push (findings shown the platform's own way) and, on the main branch
+/// only, builds and keeps `public/` as the artefact to publish. They run gongkai from a
+/// container image built with gongkai's `Dockerfile`, named by a variable the office
+/// points at its own registry.
+pub fn ci_file(platform: CiPlatform) -> (&'static str, String) {
+    let image = format!("gongkai:{}", env!("CARGO_PKG_VERSION"));
+    match platform {
+        CiPlatform::Gitlab => (".gitlab-ci.yml", GITLAB_CI.replace("{image}", &image)),
+        CiPlatform::Github => (
+            ".github/workflows/gongkai.yml",
+            GITHUB_CI.replace("{image}", &image),
+        ),
+        CiPlatform::Jenkins => ("Jenkinsfile", JENKINS_CI.replace("{image}", &image)),
+    }
+}
+
+/// Write the CI file for `platform` into the site at `dir`; never overwrites.
+pub fn add_ci(dir: &Path, platform: CiPlatform) -> Result<PathBuf> {
+    let (rel, text) = ci_file(platform);
+    write_new(&dir.join(rel), &text)?;
+    Ok(PathBuf::from(rel))
+}
+
+const GITLAB_CI: &str = r#"# gongkai 的 GitLab CI 流水线（由 gongkai init --ci gitlab 生成）。
+# 每次推送：检查全部内容，问题显示在合并请求的“代码质量”中，有错误时流水线失败。
+# 默认分支：构建站点，public/ 作为制品保存（可由发布任务或 GitLab Pages 取用）。
+# GONGKAI_IMAGE：用 gongkai 源码中的 Dockerfile 构建并推送到本单位镜像仓库的镜像。
+variables:
+  GONGKAI_IMAGE: "{image}"
+
+default:
+  image: $GONGKAI_IMAGE
+
+stages:
+  - check
+  - build
+
+check:
+  stage: check
+  script:
+    # 报告写入文件供合并请求显示；有错误时再以文字列出，便于在日志中查看。
+    - gongkai check --format gitlab > gl-code-quality-report.json || { gongkai check --quiet; exit 1; }
+  artifacts:
+    when: always
+    reports:
+      codequality: gl-code-quality-report.json
+
+build:
+  stage: build
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - gongkai build
+  artifacts:
+    paths:
+      - public/
+"#;
+
+const GITHUB_CI: &str = r#"# gongkai 的 GitHub Actions 工作流（由 gongkai init --ci github 生成）。
+# 每次推送与拉取请求：检查全部内容，问题以注释显示在对应文件的对应行，有错误时失败。
+# main 分支：构建站点，public/ 作为工作流制品上传。
+# 仓库变量 GONGKAI_IMAGE：用 gongkai 源码中的 Dockerfile 构建并推送到镜像仓库的镜像。
+name: gongkai
+
+on:
+  push:
+  pull_request:
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    container:
+      image: ${{ vars.GONGKAI_IMAGE || '{image}' }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: gongkai check --format github
+
+  build:
+    needs: check
+    if: github.ref == 'refs/heads/main'
+    runs-on: ubuntu-latest
+    container:
+      image: ${{ vars.GONGKAI_IMAGE || '{image}' }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: gongkai build
+      - uses: actions/upload-artifact@v4
+        with:
+          name: public
+          path: public/
+"#;
+
+const JENKINS_CI: &str = r#"// gongkai 的 Jenkins 流水线（由 gongkai init --ci jenkins 生成）。
+// 每次推送：检查全部内容，每个文档是一个测试用例，有错误的文档显示为失败。
+// main 分支：构建站点，public/ 归档为制品。
+// GONGKAI_IMAGE：用 gongkai 源码中的 Dockerfile 构建并推送到本单位镜像仓库的镜像。
+pipeline {
+    agent {
+        docker { image "${env.GONGKAI_IMAGE ?: '{image}'}" }
+    }
+    stages {
+        stage('检查') {
+            steps {
+                sh 'gongkai check --format junit > gongkai-junit.xml || { gongkai check --quiet; exit 1; }'
+            }
+            post {
+                always {
+                    junit 'gongkai-junit.xml'
+                }
+            }
+        }
+        stage('构建') {
+            when { branch 'main' }
+            steps {
+                sh 'gongkai build'
+                archiveArtifacts artifacts: 'public/**', fingerprint: true
+            }
+        }
+    }
+}
 "#;

@@ -13,15 +13,18 @@ use std::path::Path;
 
 /// Modules below every stage: they may import each other (without cycles) and nothing else.
 const HELPERS: &[&str] = &[
-    "calendar", // the official working-day calendar
-    "console",  // the one place that prints
-    "date",     // date forms and arithmetic
-    "diag",     // `Diagnostic`
-    "error",    // fatal errors
-    "markdown", // Markdown → HTML and its content checks
-    "sink",     // what render writes into (implemented by output, and by serve in memory)
-    "text",     // full-width folding, escaping, YAML quoting
-    "yaml",     // the YAML reader
+    "calendar",  // the official working-day calendar
+    "console",   // the one place that prints
+    "date",      // date forms and arithmetic
+    "diag",      // `Diagnostic`
+    "error",     // fatal errors
+    "invisible", // control and invisible characters in text
+    "markdown",  // Markdown → HTML and its content checks
+    "progress",  // what the pipeline reports progress to
+    "report",    // diagnostics formatted for people and CI systems
+    "sink",      // what render writes into (implemented by output, and by serve in memory)
+    "text",      // full-width folding, escaping, YAML quoting
+    "yaml",      // the YAML reader
 ];
 
 /// The stages, in pipeline order. A stage may import helpers and earlier stages. `rules`

@@ -26,10 +26,16 @@ fn validity_is_computed_as_of_the_build_date() {
         dog.contains("validity-banner"),
         "a document no longer in force has a banner"
     );
-    // Expired (1 year) and repealed: repeal wins.
+    // Lapsed (1 year: to 2019-12-31) before its 2021 repeal: the earlier event decides,
+    // 已失效, and the later repeal is shown as history.
     let old = policy_page(&out, "1111111111/2019-00001");
-    assert!(old.contains("已废止"));
-    assert!(!old.contains(">已失效<"));
+    assert!(old.contains(">已失效<"), "{old}");
+    assert!(!old.contains(">已废止<"));
+    assert!(old.contains("有效期已于 2019-12-31 届满"));
+    assert!(
+        old.contains("class=\"validity-history\">此后，2021-01-01"),
+        "the later repeal is history: {old}"
+    );
 
     let earlier = site.path().join("earlier");
     let (code, _, err) = build(site.path(), &earlier, "2019-06-01");

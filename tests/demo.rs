@@ -109,6 +109,8 @@ fn demo_interpretations_cover_every_form_and_link_both_ways() {
         "新闻发布会",
         "专家解读",
         "答记者问",
+        // Not in the common list, listed under its own name.
+        "在线访谈",
     ] {
         assert!(listing.contains(&format!(">{form}<")), "no {form} facet");
     }
@@ -212,4 +214,26 @@ fn demo_negative_list_is_one_accessible_table() {
     assert!(page.contains("<caption"));
     assert!(page.matches("scope=\"col\"").count() >= 4);
     assert!(page.contains("第八条"), "basis text kept exactly");
+}
+
+#[test]
+fn demo_shows_an_amended_notice_and_the_normative_catalogue() {
+    let out = demo();
+    // The parking rules of 2021 were amended in 2024: the notice names and links the
+    // amending notice and says the amendment prevails.
+    let amended = read(out, "policies/4305210003-2021-00004/index.html");
+    let notice = &amended[amended.find("amended-notice").expect("notice")..];
+    assert!(notice
+        .contains("2024-04-28 经<a href=\"../../policies/4305210003-2024-00002/index.html\">"));
+    assert!(notice.contains("被修改的条款以修改文件为准"));
+    // 现行有效行政规范性文件目录: in force only, with 统一登记号.
+    let normative = read(out, "normative/index.html");
+    assert!(
+        normative.contains("SSLR-2021-00103"),
+        "amended but in force"
+    );
+    assert!(normative.contains(">已修改<"));
+    assert!(!normative.contains(">已失效<") && !normative.contains(">已废止<"));
+    let rows = normative.matches("<th scope=\"row\">").count();
+    assert!(rows >= 8, "{rows} rows");
 }

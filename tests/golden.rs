@@ -68,6 +68,7 @@ const PAGES: &[(&str, &str)] = &[
         "catalog_normative",
         "catalog/法定主动公开内容/政策文件/规范性文件/index.html",
     ),
+    ("normative_catalogue", "normative/index.html"),
     ("sitemap_page", "sitemap/index.html"),
     ("search_page", "search/index.html"),
     ("not_found", "404.html"),

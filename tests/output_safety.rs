@@ -157,7 +157,7 @@ fn build_env(root: &Path, out: &Path, env: &[(&str, &str)]) -> (Option<i32>, Str
 #[test]
 fn a_build_killed_at_any_step_of_the_write_phase_leaves_the_old_or_the_new_site() {
     let dir = tempfile::tempdir().unwrap();
-    let (old, new) = two_versions(dir.path(), 120);
+    let (old, new) = two_versions(dir.path(), 60);
     // Reference snapshots.
     let reference = dir.path().join("ref");
     let (code, err) = build_env(&old, &reference.join("old"), &[]);
@@ -169,15 +169,14 @@ fn a_build_killed_at_any_step_of_the_write_phase_leaves_the_old_or_the_new_site(
     assert_ne!(old_tree, new_tree);
 
     let out = dir.path().join("site").join("public");
-    let mut step = 1;
-    let mut kills = 0;
-    loop {
+    // Kill at `step`; true when the build got past its last write step and finished.
+    let kill_at = |step: usize| -> bool {
         // Start from the published old site (this build also repairs the last kill).
         let (code, err) = build_env(&old, &out, &[]);
         assert_eq!(
             code,
             Some(0),
-            "restoring the old site after step {step}: {err}"
+            "restoring the old site before step {step}: {err}"
         );
         assert!(snapshot_tree(&out) == old_tree, "old site not restored");
         let (code, err) = build_env(&new, &out, &[("GONGKAI_CRASH_AFTER", &step.to_string())]);
@@ -188,13 +187,12 @@ fn a_build_killed_at_any_step_of_the_write_phase_leaves_the_old_or_the_new_site(
         );
         if code == Some(0) {
             assert!(now == new_tree);
-            break;
+            return true;
         }
         assert_eq!(
             code, None,
             "killed at step {step}, expected a signal: {err}"
         );
-        kills += 1;
         // The next build finishes the job.
         let (code, err) = build_env(&new, &out, &[]);
         assert_eq!(code, Some(0), "after the kill at step {step}: {err}");
@@ -203,9 +201,32 @@ fn a_build_killed_at_any_step_of_the_write_phase_leaves_the_old_or_the_new_site(
             "not repaired after step {step}"
         );
         assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+        false
+    };
+    // Early steps one by one, then doubling until a build finishes...
+    let mut step = 1;
+    let mut kills = 0;
+    while !kill_at(step) {
+        kills += 1;
         step = if step < 4 { step + 1 } else { step * 2 };
     }
-    assert!(kills >= 6, "only {kills} kill points");
+    // ...then find the last step (binary search) and kill at each of the final ones: the
+    // flush, the switch and the deletion of the old tree.
+    let (mut lo, mut hi) = (step / 2, step);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if kill_at(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+            kills += 1;
+        }
+    }
+    for step in lo.saturating_sub(16)..lo {
+        assert!(!kill_at(step.max(1)));
+        kills += 1;
+    }
+    assert!(kills >= 20, "only {kills} kill points");
 }
 
 #[test]

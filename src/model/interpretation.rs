@@ -14,7 +14,8 @@ pub mod keys {
     pub const INTERPRETER: Key = key("interpreter", &["解读机关", "解读人"]);
 }
 
-/// The forms an interpretation may take.
+/// Common forms of interpretation. The list is open: 在线访谈, H5 and new forms are real
+/// practice, so any other name is accepted as written and listed under that name.
 pub const FORMS: [&str; 7] = [
     "文字解读",
     "图文解读",
@@ -30,7 +31,7 @@ pub const FORMS: [&str; 7] = [
 pub struct Interpretation {
     /// The policies interpreted, by 索引号 or 发文字号 as written.
     pub policies: Vec<String>,
-    /// 解读形式 (one of [`FORMS`]); 文字解读 when absent.
+    /// 解读形式 as written (usually one of [`FORMS`]); 文字解读 when absent.
     pub form: String,
     /// 解读机关.
     pub interpreter: Option<String>,
@@ -49,21 +50,11 @@ pub fn parse(f: &mut Fields<'_>) -> Interpretation {
             .help("写上所解读政策的索引号或发文字号，如 `解读对象: 示政办发〔2024〕11号`");
         f.diagnostics.push(d);
     }
-    let form = match f.string(&keys::FORM) {
-        None => "文字解读".to_string(),
-        Some(form) if FORMS.contains(&form.as_str()) => form,
-        Some(other) => {
-            let d = f
-                .warning(
-                    "W0302",
-                    &keys::FORM,
-                    format!("解读形式“{other}”不在规定的形式中"),
-                )
-                .help(format!("可选：{}", FORMS.join("、")));
-            f.diagnostics.push(d);
-            other
-        }
-    };
+    let form = f
+        .string(&keys::FORM)
+        .map(|form| form.trim().to_string())
+        .filter(|form| !form.is_empty())
+        .unwrap_or_else(|| "文字解读".to_string());
     Interpretation {
         policies,
         form,

@@ -59,6 +59,18 @@ pub enum Disclosure {
     OnRequest,
 }
 
+impl Disclosure {
+    /// Whether the full text (body, summary, attachments) may appear on the site. A
+    /// 依申请公开 document is not 主动公开 (条例第十九条、第二十七条): the site lists its
+    /// metadata and says how to apply, nothing more.
+    pub fn publishes_full_text(self) -> bool {
+        match self {
+            Disclosure::Proactive => true,
+            Disclosure::OnRequest => false,
+        }
+    }
+}
+
 /// A repeal or amendment: when, and by which document (索引号 or 发文字号 as written).
 #[derive(Debug, Clone, Serialize)]
 pub struct Relation {
@@ -185,6 +197,13 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         }
         None => Vec::new(),
     };
+    let validity_years = f.unsigned(&VALIDITY_YEARS).map(|y| y.min(100) as u32);
+    if validity_years == Some(0) {
+        let d = f
+            .error("E0031", &VALIDITY_YEARS, "有效期年数不能为 0")
+            .help("有效期为 0 年的文件在生效前一天就已失效；写实际年数（如 `有效期年数: 5`），或直接写 `有效期至: 2029年4月30日`；长期有效的文件不写此项");
+        f.diagnostics.push(d);
+    }
     Policy {
         index_no,
         doc_no: f.string(&DOC_NO),
@@ -194,7 +213,7 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
         issued,
         effective: f.date(&EFFECTIVE),
         expires: f.date(&EXPIRES),
-        validity_years: f.unsigned(&VALIDITY_YEARS).map(|y| y.min(100) as u32),
+        validity_years,
         repealed,
         amended,
         partly_invalid,

@@ -46,7 +46,11 @@ pub fn atom(site: &Site) -> String {
             xml_escape(&url),
             d.kind.label(),
         ));
-        if let Some(s) = &d.summary {
+        // A 依申请公开 document is announced by its title only: its 摘要 is not public.
+        let public = d
+            .policy()
+            .is_none_or(|p| p.disclosure.publishes_full_text());
+        if let Some(s) = d.summary.as_ref().filter(|_| public) {
             out.push_str(&format!("    <summary>{}</summary>\n", xml_escape(s)));
         }
         out.push_str("  </entry>\n");

@@ -16,11 +16,12 @@ mod sitemap;
 
 use crate::error::{Error, Result};
 use crate::link::Site;
+use crate::progress::{Progress, Silent, Stage};
 use crate::sink::{OutputContent, OutputFile, Sink};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The file that marks a folder as gongkai's output (and so safe to clean).
 pub const MARKER: &str = ".gongkai-output";
@@ -69,6 +70,7 @@ pub struct Output {
     target: Option<Target>,
     produced: Mutex<Produced>,
     staged: Mutex<Vec<String>>,
+    progress: Arc<dyn Progress>,
 }
 
 #[derive(Default)]
@@ -137,12 +139,20 @@ impl Output {
             target,
             produced: Mutex::new(Produced::default()),
             staged: Mutex::new(Vec::new()),
+            progress: Arc::new(Silent),
         }
+    }
+
+    /// Count every file handed over and every file moved into place into `progress`.
+    pub fn observed(mut self, progress: Arc<dyn Progress>) -> Output {
+        self.progress = progress;
+        self
     }
 
     /// Hand over one file. Safe to call from many threads. A path that collides with
     /// one handed over before is recorded (see [`Output::collisions`]) and not written.
     pub fn put(&self, file: OutputFile) -> Result<()> {
+        self.progress.advance();
         {
             let mut produced = lock(&self.produced);
             if let Some(other) = collision_with(&produced.paths, &file.path) {
@@ -223,14 +233,17 @@ impl Output {
             // Nothing changed: the published folder stays exactly as it is.
             target.committed = true;
             if *lock(&target.staging_ready) {
-                let _ = std::fs::remove_dir_all(&target.staging);
+                let _ = remove_ours(&target.staging);
             }
             return Ok(stats);
         }
         target.ensure_staging()?;
         // The rest of the next site: unchanged files, hard-linked from the published one.
         let staged_set: BTreeSet<&String> = staged.iter().collect();
+        self.progress
+            .start(Stage::Write, Some(produced.len() - staged_set.len()));
         for path in produced.iter().filter(|p| !staged_set.contains(p)) {
+            self.progress.advance();
             if path == MARKER {
                 continue;
             }
@@ -249,7 +262,7 @@ impl Output {
             sync_dir(target.out_dir.parent().unwrap_or(Path::new(".")));
             crash_point();
             // The staging path now holds the old site.
-            let _ = std::fs::remove_dir_all(&target.staging);
+            let _ = remove_ours(&target.staging);
         } else {
             write_journal(&target.journal, &produced)?;
             crash_point();
@@ -285,7 +298,7 @@ impl Drop for Output {
     fn drop(&mut self) {
         if let Some(t) = &self.target {
             if !t.committed && *lock(&t.staging_ready) {
-                let _ = std::fs::remove_dir_all(&t.staging);
+                let _ = remove_ours(&t.staging);
             }
         }
     }
@@ -380,8 +393,29 @@ fn remove_leftover_staging(staging: &Path) -> Result<()> {
             path: staging.to_path_buf(),
         });
     }
-    std::fs::remove_dir_all(staging)
-        .map_err(|e| Error::io("清理上次中断构建的临时目录", staging, e))
+    remove_ours(staging).map_err(|e| Error::io("清理上次中断构建的临时目录", staging, e))
+}
+
+/// Delete one of gongkai's folders with its marker last, so a deletion stopped half-way
+/// leaves a folder the next build still recognises (and finishes deleting).
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+        crash_point();
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Read what is published: regular files and sizes. Refuses a folder gongkai did not
@@ -574,7 +608,9 @@ fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path) -> Result<()> 
         crash_point();
     }
     remove_stale(out_dir, &produced)?;
-    let _ = std::fs::remove_dir_all(staging);
+    if staging.exists() {
+        let _ = remove_ours(staging);
+    }
     std::fs::remove_file(journal).map_err(|e| Error::io("删除发布日志", journal, e))?;
     sync_dir(journal.parent().unwrap_or(Path::new(".")));
     Ok(())

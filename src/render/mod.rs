@@ -9,6 +9,7 @@
 
 pub mod annual_report;
 mod listing;
+pub mod normative;
 pub mod theme;
 mod views;
 
@@ -118,7 +119,14 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
                 diagnostics,
                 ..
             } = md;
-            let view = views::doc_view(site, i, d, html, &first_paragraph);
+            // A 依申请公开 body is still rendered, so its content checks run, but nothing
+            // of it (text, images, linked files) leaves this loop.
+            let (html, plain_text, first_paragraph, assets) = if views::publishes_full_text(d) {
+                (html, plain_text, first_paragraph, assets)
+            } else {
+                (String::new(), String::new(), String::new(), Vec::new())
+            };
+            let view = views::doc_view(site, i, d, html, &plain_text, &first_paragraph);
             let page = views::render_document(site, theme, i, d, &view)?;
             sink.put(OutputFile {
                 path: format!("{}index.html", d.url),
@@ -143,14 +151,20 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
         diagnostics.extend(o.diagnostics);
         assets.extend(o.assets);
     }
-    for path in site.attachments.iter().flatten().flatten() {
-        if site.assets.contains(path) {
-            assets.insert(path.clone());
+    for (i, d) in site.docs.iter().enumerate() {
+        if !views::publishes_full_text(d) {
+            continue;
+        }
+        for path in site.attachments[i].iter().flatten() {
+            if site.assets.contains(path) {
+                assets.insert(path.clone());
+            }
         }
     }
 
     // 2. Listings, catalogue, home, site map, search page, 404.
     listing::render_listings(site, theme, &items, sink)?;
+    sink.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.
     for (path, bytes) in &theme.static_files {

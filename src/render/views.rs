@@ -6,7 +6,6 @@ use crate::date;
 use crate::error::Result;
 use crate::link::Site;
 use crate::model::{slug, Document, Kind, KindData};
-use crate::rules::sync::SyncStatus;
 use serde::Serialize;
 
 /// A link with optional details, the unit of every list on the site.
@@ -48,6 +47,8 @@ pub struct RelationView {
     pub url: Option<String>,
     /// Its title, when it is on this site.
     pub title: Option<String>,
+    /// The relation takes effect after the build date (announced, not yet in force).
+    pub pending: bool,
 }
 
 /// A policy referred to by an interpretation.
@@ -63,8 +64,6 @@ pub struct PolicyRefView {
     pub index_no: Option<String>,
     /// 效力状态.
     pub validity: Option<ValidityView>,
-    /// Days the interpretation followed the policy, when beyond the 三同步 window.
-    pub late_days: Option<i64>,
 }
 
 /// One document, ready for templates and listings.
@@ -96,8 +95,14 @@ pub struct DocView {
     pub topics: Vec<LinkView>,
     /// 关键词.
     pub keywords: Vec<String>,
-    /// 摘要, or the first paragraph.
+    /// 内容概述: 摘要, or the first sentence of substance (see `rules::summary`); for a
+    /// 依申请公开 document, only the notice that it is available on request.
     pub summary: String,
+    /// 依申请公开: the page shows metadata and how to apply, never the text.
+    pub on_request: bool,
+    /// 生成日期 of the 信息公开目录 (条例第十二条): 成文日期 for policies, otherwise
+    /// 发布日期; `YYYY-MM-DD`.
+    pub generated: Option<String>,
     /// The body as HTML (annual reports: with the statutory tables inserted).
     pub body_html: String,
     /// Policies: 索引号.
@@ -116,6 +121,9 @@ pub struct DocView {
     pub repealed_by: Option<RelationView>,
     /// Policies: who amended it.
     pub amended_by: Vec<RelationView>,
+    /// Policies: at least one amendment has taken effect, so the amended provisions
+    /// prevail over the text shown.
+    pub amended_in_force: bool,
     /// Documents this one repealed or amended.
     pub acts_on: Vec<LinkView>,
     /// Attachments with their published paths.
@@ -152,6 +160,12 @@ pub struct ItemView {
     pub index_no: Option<String>,
     /// 效力状态.
     pub validity: Option<ValidityView>,
+    /// 内容概述.
+    pub summary: String,
+    /// 生成日期 `YYYY-MM-DD`.
+    pub generated: Option<String>,
+    /// 依申请公开.
+    pub on_request: bool,
 }
 
 impl From<&DocView> for ItemView {
@@ -165,8 +179,20 @@ impl From<&DocView> for ItemView {
             doc_no: v.doc_no.clone(),
             index_no: v.index_no.clone(),
             validity: v.validity.clone(),
+            summary: v.summary.clone(),
+            generated: v.generated.clone(),
+            on_request: v.on_request,
         }
     }
+}
+
+/// The 内容概述 of a 依申请公开 document: metadata only, never its text.
+pub const ON_REQUEST_SUMMARY: &str = "本文件依申请公开，全文不在网站发布，可依法申请获取。";
+
+/// Whether a document's text may appear on the site (everything but 依申请公开 policies).
+pub fn publishes_full_text(d: &Document) -> bool {
+    d.policy()
+        .is_none_or(|p| p.disclosure.publishes_full_text())
 }
 
 /// The values every page shares, put into each context.
@@ -295,14 +321,17 @@ pub(crate) fn doc_view(
     i: usize,
     d: &Document,
     body_html: String,
+    plain_text: &str,
     first_paragraph: &str,
 ) -> DocView {
     let policy = d.policy();
+    let on_request = !publishes_full_text(d);
     let relation = |r: &crate::model::policy::Relation, target: Option<usize>| RelationView {
         date: r.date.map(date::iso),
         label: r.by.clone().unwrap_or_default(),
         url: target.map(|j| site.docs[j].url.clone()),
         title: target.map(|j| site.docs[j].title.clone()),
+        pending: r.date.is_some_and(|x| x > site.as_of),
     };
     let mut body_html = body_html;
     let mut chart_html = None;
@@ -335,10 +364,15 @@ pub(crate) fn doc_view(
             .map(|t| link(t, &format!("policies/topic/{}/", slug(t)), None))
             .collect(),
         keywords: d.keywords.clone(),
-        summary: d
-            .summary
-            .clone()
-            .unwrap_or_else(|| truncate(first_paragraph, 120)),
+        summary: if on_request {
+            ON_REQUEST_SUMMARY.to_string()
+        } else {
+            d.summary.clone().unwrap_or_else(|| {
+                crate::rules::summary::default_summary(plain_text, first_paragraph, 120)
+            })
+        },
+        on_request,
+        generated: policy.and_then(|p| p.issued).or(d.published).map(date::iso),
         body_html,
         index_no: policy.and_then(|p| p.index_no.clone()),
         doc_no: policy.and_then(|p| p.doc_no.clone()),
@@ -360,17 +394,12 @@ pub(crate) fn doc_view(
             .iter()
             .map(|&j| {
                 let p = &site.docs[j];
-                let late_days = match site.sync_judgement(j, i) {
-                    Some(SyncStatus::Late(days)) => Some(days),
-                    Some(SyncStatus::OnTime) | None => None,
-                };
                 PolicyRefView {
                     title: p.title.clone(),
                     url: p.url.clone(),
                     doc_no: p.policy().and_then(|x| x.doc_no.clone()),
                     index_no: p.policy().and_then(|x| x.index_no.clone()),
                     validity: validity_view(site, j),
-                    late_days,
                 }
             })
             .collect(),
@@ -386,6 +415,11 @@ pub(crate) fn doc_view(
                     .collect()
             })
             .unwrap_or_default(),
+        amended_in_force: policy.is_some_and(|p| {
+            p.amended
+                .iter()
+                .any(|r| r.date.is_some_and(|x| x <= site.as_of))
+        }),
         acts_on: site.acts_on[i]
             .iter()
             .map(|&j| {
@@ -399,6 +433,7 @@ pub(crate) fn doc_view(
             })
             .collect(),
         attachments: policy
+            .filter(|_| !on_request)
             .map(|p| {
                 p.attachments
                     .iter()
@@ -421,15 +456,6 @@ pub(crate) fn doc_view(
 
 fn extension(file: &str) -> Option<String> {
     file.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase())
-}
-
-/// At most `max` characters, with an ellipsis when cut.
-pub fn truncate(text: &str, max: usize) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
 }
 
 /// Breadcrumbs: 首页 › the kind's listing (or nothing for pages).

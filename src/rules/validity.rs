@@ -1,8 +1,10 @@
 //! 效力状态: whether a document is in force on a given day.
 //!
 //! Computed at build time against `--as-of`, never stored, so a site rebuilt tomorrow
-//! shows tomorrow's truth. Precedence when several apply: a repeal beats an expiry, which
-//! beats everything else — a repealed document is 已废止 even if it had also expired.
+//! shows tomorrow's truth. When a document both lapsed (its 有效期至 passed) and was
+//! repealed, the earlier event decides: a document that had already lapsed is 已失效, and
+//! the later repeal is history, not its status (repealing a lapsed document changes
+//! nothing in law). Either ending beats everything else.
 
 use crate::date::{years_later_inclusive, Date};
 use serde::Serialize;
@@ -84,13 +86,30 @@ pub struct ValidityFacts {
     pub partly_invalid: Option<Date>,
 }
 
+/// How the document ended, if it has: the earlier of its lapse and its repeal.
+///
+/// A lapse takes effect the day after 有效期至; a repeal on its own date. On a tie (the
+/// repeal takes effect the day after the last day of validity) the lapse came first in
+/// law, so the document is 已失效.
+pub fn ending(facts: &ValidityFacts, as_of: Date) -> Option<ValidityStatus> {
+    let lapse = facts
+        .expires
+        .and_then(|e| e.succ_opt())
+        .filter(|d| *d <= as_of);
+    let repeal = facts.repealed.filter(|d| *d <= as_of);
+    match (lapse, repeal) {
+        (Some(l), Some(r)) if r < l => Some(ValidityStatus::Repealed),
+        (Some(_), _) => Some(ValidityStatus::Expired),
+        (None, Some(_)) => Some(ValidityStatus::Repealed),
+        (None, None) => None,
+    }
+}
+
 /// The status on `as_of`.
 pub fn status(facts: &ValidityFacts, as_of: Date) -> ValidityStatus {
     let reached = |d: Option<Date>| d.is_some_and(|d| d <= as_of);
-    if reached(facts.repealed) {
-        ValidityStatus::Repealed
-    } else if facts.expires.is_some_and(|e| e < as_of) {
-        ValidityStatus::Expired
+    if let Some(ended) = ending(facts, as_of) {
+        ended
     } else if facts.effective.is_some_and(|e| e > as_of) {
         ValidityStatus::NotYetEffective
     } else if reached(facts.partly_invalid) {
@@ -102,13 +121,91 @@ pub fn status(facts: &ValidityFacts, as_of: Date) -> ValidityStatus {
     }
 }
 
+/// A default validity period from configuration: a number of years (never 0 — that is
+/// refused when the configuration is read), or none at all, for provinces where only a
+/// stated 有效期至 counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultPeriod {
+    /// This many years from the effective date.
+    Years(u32),
+    /// No default: a document without 有效期至 or 有效期年数 has no end date.
+    None,
+}
+
+impl DefaultPeriod {
+    fn years(self) -> Option<u32> {
+        match self {
+            DefaultPeriod::Years(y) => Some(y),
+            DefaultPeriod::None => None,
+        }
+    }
+}
+
 /// Default validity periods (from configuration).
 #[derive(Debug, Clone, Copy)]
 pub struct ValidityDefaults {
-    /// Years for a normative document.
-    pub normative_years: u32,
-    /// Years for a 暂行/试行 normative document.
-    pub provisional_years: u32,
+    /// Period of a normative document. [`DefaultPeriod::None`] turns every default off,
+    /// the provisional one included.
+    pub normative: DefaultPeriod,
+    /// Period of a 暂行/试行 normative document.
+    pub provisional: DefaultPeriod,
+}
+
+/// How the effective date of a document that states none is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EffectiveRule {
+    /// The province sets no rule: the document is taken to apply from its 成文日期, and a
+    /// normative document is flagged so the officer states the date.
+    FromIssue,
+    /// The province's rule: this many days after publication (Hunan: 30).
+    DaysAfterPublication(u32),
+}
+
+/// Where the effective date used for validity came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EffectiveSource {
+    /// 生效日期/施行日期 as written.
+    Stated,
+    /// The province's default offset from publication.
+    ProvincialRule,
+    /// Nothing stated and no provincial rule: 成文日期 was used.
+    AssumedIssueDate,
+    /// No date at all.
+    Unknown,
+}
+
+/// The effective date used for validity, and where it came from.
+pub fn effective_date(
+    stated: Option<Date>,
+    issued: Option<Date>,
+    published: Option<Date>,
+    rule: EffectiveRule,
+) -> (Option<Date>, EffectiveSource) {
+    if stated.is_some() {
+        return (stated, EffectiveSource::Stated);
+    }
+    if let EffectiveRule::DaysAfterPublication(days) = rule {
+        if let Some(start) = published.or(issued) {
+            let day = start
+                .checked_add_days(chrono::Days::new(u64::from(days)))
+                .unwrap_or(start);
+            return (Some(day), EffectiveSource::ProvincialRule);
+        }
+    }
+    match issued {
+        Some(d) => (Some(d), EffectiveSource::AssumedIssueDate),
+        None => (None, EffectiveSource::Unknown),
+    }
+}
+
+/// Whether a document deserves the "no 生效日期" warning: a normative document whose
+/// effective date was neither stated nor given by a provincial rule.
+pub fn needs_stated_effective_date(normative: bool, source: EffectiveSource) -> bool {
+    normative
+        && matches!(
+            source,
+            EffectiveSource::AssumedIssueDate | EffectiveSource::Unknown
+        )
 }
 
 /// The last day of validity: an explicit 有效期至 wins; then 有效期年数 from the effective
@@ -127,13 +224,14 @@ pub fn expiry(
     }
     let start = effective?;
     let years = years.or_else(|| {
-        normative.then(|| {
-            if title.contains("暂行") || title.contains("试行") {
-                defaults.provisional_years
-            } else {
-                defaults.normative_years
-            }
-        })
+        if !normative || defaults.normative == DefaultPeriod::None {
+            return None;
+        }
+        if title.contains("暂行") || title.contains("试行") {
+            defaults.provisional.years()
+        } else {
+            defaults.normative.years()
+        }
     })?;
     Some(years_later_inclusive(start, years))
 }
@@ -148,8 +246,8 @@ mod tests {
     }
 
     const DEFAULTS: ValidityDefaults = ValidityDefaults {
-        normative_years: 5,
-        provisional_years: 2,
+        normative: DefaultPeriod::Years(5),
+        provisional: DefaultPeriod::Years(2),
     };
 
     #[test]
@@ -178,7 +276,7 @@ mod tests {
     }
 
     #[test]
-    fn repeal_wins_over_expiry() {
+    fn repeal_before_lapse_is_repealed() {
         let facts = ValidityFacts {
             effective: Some(d("2018-01-01")),
             expires: Some(d("2020-12-31")),
@@ -186,7 +284,171 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(status(&facts, d("2026-01-01")), ValidityStatus::Repealed);
+        assert_eq!(status(&facts, d("2020-06-01")), ValidityStatus::Repealed);
         assert_eq!(status(&facts, d("2020-05-31")), ValidityStatus::InForce);
+    }
+
+    #[test]
+    fn lapse_before_repeal_is_expired_not_repealed() {
+        // Lapsed at the end of 2020-12-31; "repealed" in a 2022 clean-up.
+        let facts = ValidityFacts {
+            effective: Some(d("2018-01-01")),
+            expires: Some(d("2020-12-31")),
+            repealed: Some(d("2022-03-01")),
+            ..Default::default()
+        };
+        assert_eq!(status(&facts, d("2020-12-31")), ValidityStatus::InForce);
+        assert_eq!(status(&facts, d("2021-01-01")), ValidityStatus::Expired);
+        assert_eq!(status(&facts, d("2022-03-01")), ValidityStatus::Expired);
+        assert_eq!(status(&facts, d("2026-11-22")), ValidityStatus::Expired);
+        // The repeal taking effect the very day after the last day of validity: the
+        // lapse was already complete.
+        let tie = ValidityFacts {
+            repealed: Some(d("2021-01-01")),
+            ..facts
+        };
+        assert_eq!(status(&tie, d("2021-06-01")), ValidityStatus::Expired);
+        // Repealed on its last day of validity: the repeal came first.
+        let last_day = ValidityFacts {
+            repealed: Some(d("2020-12-31")),
+            ..tie
+        };
+        assert_eq!(status(&last_day, d("2021-06-01")), ValidityStatus::Repealed);
+    }
+
+    #[test]
+    fn a_future_repeal_does_not_hide_a_lapse_that_already_happened() {
+        let facts = ValidityFacts {
+            effective: Some(d("2019-01-01")),
+            expires: Some(d("2023-12-31")),
+            repealed: Some(d("2027-01-01")),
+            ..Default::default()
+        };
+        assert_eq!(status(&facts, d("2026-11-22")), ValidityStatus::Expired);
+    }
+
+    #[test]
+    fn no_default_period_means_only_a_stated_expiry_counts() {
+        let none = ValidityDefaults {
+            normative: DefaultPeriod::None,
+            provisional: DefaultPeriod::Years(2),
+        };
+        let start = Some(d("2019-03-01"));
+        assert_eq!(expiry(true, "管理办法", start, None, None, none), None);
+        assert_eq!(expiry(true, "暂行办法", start, None, None, none), None);
+        assert_eq!(
+            expiry(true, "管理办法", start, Some(d("2021-02-28")), None, none),
+            Some(d("2021-02-28"))
+        );
+        assert_eq!(
+            expiry(true, "管理办法", start, None, Some(3), none),
+            Some(d("2022-02-28"))
+        );
+        let facts = ValidityFacts {
+            effective: start,
+            expires: expiry(true, "管理办法", start, None, None, none),
+            ..Default::default()
+        };
+        assert_eq!(status(&facts, d("2040-01-01")), ValidityStatus::InForce);
+        let provisional_off = ValidityDefaults {
+            normative: DefaultPeriod::Years(5),
+            provisional: DefaultPeriod::None,
+        };
+        assert_eq!(
+            expiry(true, "试行办法", start, None, None, provisional_off),
+            None
+        );
+        assert_eq!(
+            expiry(true, "管理办法", start, None, None, provisional_off),
+            Some(d("2024-02-29"))
+        );
+    }
+
+    #[test]
+    fn effective_date_stated_wins_then_provincial_rule_then_issue_date() {
+        let issued = Some(d("2024-03-08"));
+        let published = Some(d("2024-03-11"));
+        assert_eq!(
+            effective_date(
+                Some(d("2024-04-01")),
+                issued,
+                published,
+                EffectiveRule::FromIssue
+            ),
+            (Some(d("2024-04-01")), EffectiveSource::Stated)
+        );
+        assert_eq!(
+            effective_date(
+                Some(d("2024-04-01")),
+                issued,
+                published,
+                EffectiveRule::DaysAfterPublication(30)
+            ),
+            (Some(d("2024-04-01")), EffectiveSource::Stated)
+        );
+        // Hunan: 30 days after publication — published 2024-03-11, effective 2024-04-10.
+        assert_eq!(
+            effective_date(
+                None,
+                issued,
+                published,
+                EffectiveRule::DaysAfterPublication(30)
+            ),
+            (Some(d("2024-04-10")), EffectiveSource::ProvincialRule)
+        );
+        // Not yet published: counted from the issue date.
+        assert_eq!(
+            effective_date(None, issued, None, EffectiveRule::DaysAfterPublication(30)),
+            (Some(d("2024-04-07")), EffectiveSource::ProvincialRule)
+        );
+        assert_eq!(
+            effective_date(None, issued, published, EffectiveRule::FromIssue),
+            (issued, EffectiveSource::AssumedIssueDate)
+        );
+        assert_eq!(
+            effective_date(None, None, None, EffectiveRule::FromIssue),
+            (None, EffectiveSource::Unknown)
+        );
+    }
+
+    #[test]
+    fn only_normative_documents_without_a_known_effective_date_are_flagged() {
+        assert!(needs_stated_effective_date(
+            true,
+            EffectiveSource::AssumedIssueDate
+        ));
+        assert!(needs_stated_effective_date(true, EffectiveSource::Unknown));
+        assert!(!needs_stated_effective_date(true, EffectiveSource::Stated));
+        assert!(!needs_stated_effective_date(
+            true,
+            EffectiveSource::ProvincialRule
+        ));
+        assert!(!needs_stated_effective_date(
+            false,
+            EffectiveSource::AssumedIssueDate
+        ));
+    }
+
+    #[test]
+    fn provincial_rule_shifts_status_dates() {
+        // Published 2024-03-11 with Hunan's 30 days: not yet effective on 2024-04-09.
+        let (effective, _) = effective_date(
+            None,
+            Some(d("2024-03-08")),
+            Some(d("2024-03-11")),
+            EffectiveRule::DaysAfterPublication(30),
+        );
+        let facts = ValidityFacts {
+            effective,
+            expires: expiry(true, "管理办法", effective, None, None, DEFAULTS),
+            ..Default::default()
+        };
+        assert_eq!(facts.expires, Some(d("2029-04-09")));
+        assert_eq!(
+            status(&facts, d("2024-04-09")),
+            ValidityStatus::NotYetEffective
+        );
+        assert_eq!(status(&facts, d("2024-04-10")), ValidityStatus::InForce);
     }
 
     #[test]

@@ -212,6 +212,13 @@ async function discover(page, base) {
     const lapsed = byStatus('已废止') || byStatus('已失效');
     if (inForce) { await open(page, inForce); add('policy-in-force', await firstLink(page, 'main li > a:not(nav *)')); } else add('policy-in-force', null);
     if (lapsed) { await open(page, lapsed); add('policy-repealed', await firstLink(page, 'main li > a:not(nav *)'), { banner: true }); } else add('policy-repealed', null);
+    // An amended document carries the 修改情况 notice above its text.
+    const amended = byStatus('已修改');
+    if (amended) { await open(page, amended); add('policy-amended', await firstLink(page, 'main li > a:not(nav *)')); } else add('policy-amended', null);
+    // 现行有效行政规范性文件目录: linked from the policy listing; one wide table.
+    await open(page, policies);
+    const normative = (await links(page, 'main a')).find((l) => l.text === '现行有效行政规范性文件目录');
+    add('normative', normative && normative.href);
   }
   for (const [label, list, doc] of [['政策解读', 'interpretations', 'interpretation'],
     ['负面清单', 'negative-lists', 'negative-list'], ['年度报告', 'annual-reports', 'annual-report']]) {
