@@ -803,21 +803,8 @@ fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
     Ok(removed)
 }
 
-/// Escape text for XML.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escape text for XML (the one escaping helper, for XML).
+pub(crate) use crate::text::escape_xml as xml_escape;
 
 /// Percent-encode a site-relative path for an absolute URL (keeps `/`).
 pub(crate) fn encode_path(path: &str) -> String {
