@@ -46,6 +46,21 @@ pub struct Config {
     /// Listing pages.
     #[serde(default)]
     pub listing: ListingConfig,
+    /// Which government the site belongs to.
+    #[serde(default)]
+    pub site: SiteConfig,
+    /// The 政府信息公开工作机构 the guide names (条例第十二条).
+    #[serde(default)]
+    pub office: OfficeConfig,
+    /// 政府信息公开指南 details beyond the office.
+    #[serde(default)]
+    pub guide: GuideConfig,
+    /// The 依申请公开 section.
+    #[serde(default)]
+    pub apply: ApplyConfig,
+    /// The 信息公开目录 skeleton.
+    #[serde(default)]
+    pub catalog: CatalogConfig,
     /// `[calendar.YYYY]`: years a site adds to the official working-day calendar, or
     /// corrects (a site's year replaces the built-in one).
     #[serde(default)]
@@ -57,6 +72,71 @@ pub struct Config {
     /// What `check` and `build` treat as blocking.
     #[serde(default)]
     pub check: CheckConfig,
+}
+
+/// `[site]`: facts about the government the portal belongs to.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// 县级, 乡镇 …: decides which 第二十一条 categories the catalogue carries.
+    #[serde(default)]
+    pub level: GovLevel,
+}
+
+/// `[office]`: the 政府信息公开工作机构 (条例第十二条: 名称、办公地址、办公时间、联系电话、
+/// 传真号码、互联网联系方式). Empty fields are reported by `check`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeConfig {
+    /// 名称, e.g. 示例县人民政府办公室政务公开办.
+    #[serde(default)]
+    pub name: String,
+    /// 办公地址.
+    #[serde(default)]
+    pub address: String,
+    /// 办公时间.
+    #[serde(default)]
+    pub hours: String,
+    /// 联系电话.
+    #[serde(default)]
+    pub phone: String,
+    /// 传真号码.
+    #[serde(default)]
+    pub fax: String,
+    /// 电子邮箱 (互联网联系方式).
+    #[serde(default)]
+    pub email: String,
+    /// 邮政编码, for 信函申请.
+    #[serde(default)]
+    pub postcode: String,
+}
+
+/// `[guide]`: how proactive disclosures reach the public, besides this portal.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideConfig {
+    /// Other 公开的方式和途径 (查阅点, 公报, 新闻发布会 …), one per entry.
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+/// `[apply]`: the 依申请公开 section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyConfig {
+    /// Address of the online application platform, when there is one.
+    #[serde(default)]
+    pub online_url: String,
+}
+
+/// `[catalog]`: the 信息公开目录 skeleton.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogConfig {
+    /// Statutory categories that do not apply to this body, with the reason shown on the
+    /// category's page: `"重大建设项目" = "本机关不承担该项职能"`.
+    #[serde(default)]
+    pub not_applicable: BTreeMap<String, String>,
 }
 
 /// `[check]`: how strict the site's CI is.
@@ -311,6 +391,84 @@ impl Default for ListingConfig {
         ListingConfig {
             page_size: default_page_size(),
         }
+    }
+}
+
+/// Which government the site belongs to; it decides whether 第二十一条 applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum GovLevel {
+    /// Not said (or a level 第二十一条 does not name: 国务院部门, 省级): 第二十条 only.
+    #[default]
+    Unspecified,
+    /// 省级人民政府 and its departments.
+    Province,
+    /// 设区的市级人民政府 and its departments.
+    City,
+    /// 县级人民政府 and its departments.
+    County,
+    /// 乡（镇）人民政府.
+    Township,
+}
+
+impl GovLevel {
+    /// The accepted spellings of each level, English first.
+    const NAMES: &'static [(GovLevel, &'static [&'static str])] = &[
+        (GovLevel::Unspecified, &["", "other", "其他"]),
+        (GovLevel::Province, &["province", "省级", "省"]),
+        (
+            GovLevel::City,
+            &["city", "设区的市级", "设区的市", "市级", "地市级", "市"],
+        ),
+        (GovLevel::County, &["county", "县级", "县", "县区", "区县"]),
+        (
+            GovLevel::Township,
+            &[
+                "township",
+                "乡镇",
+                "乡级",
+                "乡（镇）",
+                "乡(镇)",
+                "镇",
+                "乡",
+                "街道",
+            ],
+        ),
+    ];
+
+    /// Parse a `level` value, English or Chinese.
+    pub fn parse(text: &str) -> Option<GovLevel> {
+        let t = text.trim();
+        Self::NAMES
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(t)))
+            .map(|(l, _)| *l)
+    }
+
+    /// The English name written back to config.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(l, _)| *l == self)
+            .map(|(_, names)| names[0])
+            .unwrap_or("")
+    }
+}
+
+impl TryFrom<String> for GovLevel {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        GovLevel::parse(&s).ok_or_else(|| {
+            format!(
+                "[site] level 的取值“{s}”无法识别；可写 county（县级）、township（乡镇）、city（设区的市级）、province（省级）"
+            )
+        })
+    }
+}
+
+impl From<GovLevel> for String {
+    fn from(l: GovLevel) -> String {
+        l.name().to_string()
     }
 }
 

@@ -12,6 +12,17 @@ fn init_creates_a_site_that_builds_at_once_and_never_overwrites() {
     let (code, _, err) = build(&site, &out, "2026-11-22");
     assert_eq!(code, 0, "{err}");
     assert!(out.join("index.html").exists());
+    // The statutory columns exist from the start, with placeholder text saying what to write.
+    for column in ["guide", "system", "statutory", "apply"] {
+        let page = read(&out, &format!("{column}/index.html"));
+        assert!(page.contains("（请在此写"), "{column} has no placeholder");
+    }
+    assert!(out
+        .join("catalog/法定主动公开内容/重大建设项目/index.html")
+        .exists());
+    assert!(out
+        .join("catalog/法定主动公开内容/市政建设/index.html")
+        .exists());
     // A second init into the same (now non-empty) folder refuses and changes nothing.
     let config_before = std::fs::read(site.join("config.toml")).unwrap();
     let o = gongkai().arg("init").arg(&site).output().unwrap();

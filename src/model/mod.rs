@@ -81,14 +81,24 @@ impl Kind {
         }
     }
 
-    /// The shorter label used in navigation and breadcrumbs.
+    /// The shorter label used in navigation, breadcrumbs and listings.
     pub fn short_label(self) -> &'static str {
         match self {
             Kind::Policy => "政策文件",
             Kind::Interpretation => "政策解读",
             Kind::NegativeList => "负面清单",
-            Kind::AnnualReport => "年度报告",
+            Kind::AnnualReport => "政府信息公开年报",
             Kind::Page => "页面",
+        }
+    }
+
+    /// Other names officers use for the kind in `kind:` (and in `gongkai new`).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Kind::Policy | Kind::Interpretation => &[],
+            Kind::NegativeList => &["负面清单"],
+            Kind::AnnualReport => &["年度报告"],
+            Kind::Page => &["页面"],
         }
     }
 
@@ -97,17 +107,6 @@ impl Kind {
         match self {
             Kind::Policy | Kind::Interpretation | Kind::NegativeList | Kind::AnnualReport => true,
             Kind::Page => false,
-        }
-    }
-
-    /// The 公开目录 path a document of the kind is filed under when it names none.
-    pub fn default_catalog(self) -> Option<&'static str> {
-        match self {
-            Kind::Policy => Some("法定主动公开内容/政策文件"),
-            Kind::Interpretation => Some("法定主动公开内容/政策解读"),
-            Kind::NegativeList => Some("政务公开负面清单"),
-            Kind::AnnualReport => Some("政府信息公开年度报告"),
-            Kind::Page => None,
         }
     }
 
@@ -126,13 +125,19 @@ impl Kind {
     pub fn choices() -> String {
         let choices: Vec<String> = Kind::ALL
             .iter()
-            .map(|k| format!("{}（{}）", k.name(), k.short_label()))
+            .map(|k| {
+                format!(
+                    "{}（{}）",
+                    k.name(),
+                    k.aliases().first().unwrap_or(&k.label())
+                )
+            })
             .collect();
         choices.join("、")
     }
 
     /// Parse a `kind:` value or a `gongkai new` argument: English (with `-` or `_`),
-    /// the folder name, or the Chinese label (full or short).
+    /// the folder name, or a Chinese name (full, short or an alias).
     pub fn parse(text: &str) -> Option<Kind> {
         let t = text.trim().replace('-', "_");
         Kind::ALL.into_iter().find(|k| {
@@ -140,6 +145,7 @@ impl Kind {
                 || t == k.folder().replace('-', "_")
                 || t == k.label()
                 || t == k.short_label()
+                || k.aliases().contains(&t.as_str())
         })
     }
 
@@ -576,10 +582,12 @@ mod kind_tests {
             for text in [k.name(), k.label(), k.short_label()] {
                 assert_eq!(Kind::parse(text), Some(k), "{text}");
             }
+            for text in k.aliases() {
+                assert_eq!(Kind::parse(text), Some(k), "{text}");
+            }
             if k.listed() {
                 assert_eq!(Kind::parse(k.folder()), Some(k));
                 assert_eq!(Kind::from_folder(k.folder()), k);
-                assert!(k.default_catalog().is_some());
             }
             assert!(k.template().ends_with(".html"));
         }

@@ -8,6 +8,7 @@
 //! output works at a domain root, under a sub-path, and opened from a folder.
 
 pub mod annual_report;
+mod columns;
 mod listing;
 pub mod normative;
 pub mod theme;
@@ -162,8 +163,11 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
         }
     }
 
-    // 2. Listings, catalogue, home, site map, search page, 404.
+    // 2. Listings, catalogue, home, site map, search page, 404, column pages.
     listing::render_listings(site, theme, &items, sink)?;
+    for file in columns::render_columns(site, theme)? {
+        sink.put(file)?;
+    }
     sink.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.

@@ -200,6 +200,8 @@ pub fn publishes_full_text(d: &Document) -> bool {
 pub struct Globals {
     site: SiteView,
     nav: Vec<LinkView>,
+    /// The 现行有效行政规范性文件目录, linked beside 政策文件 once the site builds it.
+    normative_url: Option<&'static str>,
     as_of: String,
 }
 
@@ -252,20 +254,10 @@ pub fn site_meta(site: &Site) -> Vec<Meta> {
 
 /// The shared values.
 pub fn globals(site: &Site) -> Globals {
-    let mut nav = vec![
-        link("首页", "", None),
-        link("信息公开目录", "catalog/", None),
-    ];
-    for kind in Kind::ALL.into_iter().filter(|k| k.listed()) {
-        if site.docs.iter().any(|d| d.kind == kind) {
-            nav.push(link(
-                short_label(kind),
-                &format!("{}/", kind.folder()),
-                None,
-            ));
-        }
-    }
-    nav.push(link("搜索", "search/", None));
+    let nav = super::columns::navigation()
+        .into_iter()
+        .map(|(title, url)| link(title, url, None))
+        .collect();
     Globals {
         site: SiteView {
             title: site.config.title.clone(),
@@ -274,6 +266,7 @@ pub fn globals(site: &Site) -> Globals {
             identity: site.config.identity.clone(),
         },
         nav,
+        normative_url: super::columns::NORMATIVE_URL,
         as_of: date::chinese(site.as_of),
     }
 }
@@ -308,11 +301,9 @@ pub fn catalog_url(path: &str) -> String {
     format!("catalog/{}/", segments.join("/"))
 }
 
-/// The catalogue path a document is filed under (its own, or its kind's default).
-pub fn catalog_path(d: &Document) -> Option<String> {
-    d.catalog
-        .clone()
-        .or_else(|| d.kind.default_catalog().map(str::to_string))
+/// The catalogue path a document is filed under (its own, or its kind's column).
+pub fn catalog_path(site: &Site, d: &Document) -> Option<String> {
+    crate::rules::statutory::filed_path(d, site.config.site.level)
 }
 
 /// Build the view of document `i`.
@@ -345,7 +336,7 @@ pub(crate) fn doc_view(
             chart_html = Some(annual_report::chart_html(&series));
         }
     }
-    let catalog = catalog_path(d);
+    let catalog = catalog_path(site, d);
     DocView {
         title: d.title.clone(),
         kind: d.kind.name(),
@@ -526,6 +517,11 @@ pub(crate) fn render_document(
         },
     );
     ctx.insert("data", &d.data);
+    if d.kind == Kind::Page {
+        if let Some(column) = super::columns::data_for(site, &d.url) {
+            ctx.insert("column", &column);
+        }
+    }
     ctx.insert("canonical", &format!("{}{}", site.config.base_url, d.url));
     if d.kind == Kind::NegativeList {
         let versions: Vec<serde_json::Value> = site.versions[i]
