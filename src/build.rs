@@ -78,7 +78,10 @@ pub fn load_config(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
         Err(e) => return Err(Error::io("读取配置文件", path, e)),
     };
     match Config::parse(&text, Path::new("config.toml")) {
-        Ok(ok) => Ok(ok),
+        Ok((config, mut diagnostics)) => {
+            diagnostics.extend(validate::columns::check_config(&config, &text));
+            Ok((config, diagnostics))
+        }
         Err(d) => Ok((placeholder_config(), vec![d])),
     }
 }

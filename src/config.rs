@@ -46,6 +46,21 @@ pub struct Config {
     /// Listing pages.
     #[serde(default)]
     pub listing: ListingConfig,
+    /// Which government the site belongs to.
+    #[serde(default)]
+    pub site: SiteConfig,
+    /// The 政府信息公开工作机构 the guide names (条例第十二条).
+    #[serde(default)]
+    pub office: OfficeConfig,
+    /// 政府信息公开指南 details beyond the office.
+    #[serde(default)]
+    pub guide: GuideConfig,
+    /// The 依申请公开 section.
+    #[serde(default)]
+    pub apply: ApplyConfig,
+    /// The 信息公开目录 skeleton.
+    #[serde(default)]
+    pub catalog: CatalogConfig,
     /// `[calendar.YYYY]`: years a site adds to the official working-day calendar, or
     /// corrects (a site's year replaces the built-in one).
     #[serde(default)]
@@ -57,6 +72,71 @@ pub struct Config {
     /// What `check` and `build` treat as blocking.
     #[serde(default)]
     pub check: CheckConfig,
+}
+
+/// `[site]`: facts about the government the portal belongs to.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// 县级, 乡镇 …: decides which 第二十一条 categories the catalogue carries.
+    #[serde(default)]
+    pub level: GovLevel,
+}
+
+/// `[office]`: the 政府信息公开工作机构 (条例第十二条: 名称、办公地址、办公时间、联系电话、
+/// 传真号码、互联网联系方式). Empty fields are reported by `check`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeConfig {
+    /// 名称, e.g. 示例县人民政府办公室政务公开办.
+    #[serde(default)]
+    pub name: String,
+    /// 办公地址.
+    #[serde(default)]
+    pub address: String,
+    /// 办公时间.
+    #[serde(default)]
+    pub hours: String,
+    /// 联系电话.
+    #[serde(default)]
+    pub phone: String,
+    /// 传真号码.
+    #[serde(default)]
+    pub fax: String,
+    /// 电子邮箱 (互联网联系方式).
+    #[serde(default)]
+    pub email: String,
+    /// 邮政编码, for 信函申请.
+    #[serde(default)]
+    pub postcode: String,
+}
+
+/// `[guide]`: how proactive disclosures reach the public, besides this portal.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideConfig {
+    /// Other 公开的方式和途径 (查阅点, 公报, 新闻发布会 …), one per entry.
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+/// `[apply]`: the 依申请公开 section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyConfig {
+    /// Address of the online application platform, when there is one.
+    #[serde(default)]
+    pub online_url: String,
+}
+
+/// `[catalog]`: the 信息公开目录 skeleton.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogConfig {
+    /// Statutory categories that do not apply to this body, with the reason shown on the
+    /// category's page: `"重大建设项目" = "本机关不承担该项职能"`.
+    #[serde(default)]
+    pub not_applicable: BTreeMap<String, String>,
 }
 
 /// `[check]`: how strict the site's CI is.
@@ -324,6 +404,84 @@ impl Default for ListingConfig {
     }
 }
 
+/// Which government the site belongs to; it decides whether 第二十一条 applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum GovLevel {
+    /// Not said (or a level 第二十一条 does not name: 国务院部门, 省级): 第二十条 only.
+    #[default]
+    Unspecified,
+    /// 省级人民政府 and its departments.
+    Province,
+    /// 设区的市级人民政府 and its departments.
+    City,
+    /// 县级人民政府 and its departments.
+    County,
+    /// 乡（镇）人民政府.
+    Township,
+}
+
+impl GovLevel {
+    /// The accepted spellings of each level, English first.
+    const NAMES: &'static [(GovLevel, &'static [&'static str])] = &[
+        (GovLevel::Unspecified, &["", "other", "其他"]),
+        (GovLevel::Province, &["province", "省级", "省"]),
+        (
+            GovLevel::City,
+            &["city", "设区的市级", "设区的市", "市级", "地市级", "市"],
+        ),
+        (GovLevel::County, &["county", "县级", "县", "县区", "区县"]),
+        (
+            GovLevel::Township,
+            &[
+                "township",
+                "乡镇",
+                "乡级",
+                "乡（镇）",
+                "乡(镇)",
+                "镇",
+                "乡",
+                "街道",
+            ],
+        ),
+    ];
+
+    /// Parse a `level` value, English or Chinese.
+    pub fn parse(text: &str) -> Option<GovLevel> {
+        let t = text.trim();
+        Self::NAMES
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(t)))
+            .map(|(l, _)| *l)
+    }
+
+    /// The English name written back to config.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(l, _)| *l == self)
+            .map(|(_, names)| names[0])
+            .unwrap_or("")
+    }
+}
+
+impl TryFrom<String> for GovLevel {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        GovLevel::parse(&s).ok_or_else(|| {
+            format!(
+                "[site] level 的取值“{s}”无法识别；可写 county（县级）、township（乡镇）、city（设区的市级）、province（省级）"
+            )
+        })
+    }
+}
+
+impl From<GovLevel> for String {
+    fn from(l: GovLevel) -> String {
+        l.name().to_string()
+    }
+}
+
 /// True for a valid 网站标识码: ten digits, or `bm` and eight digits.
 pub fn is_valid_site_code(code: &str) -> bool {
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -409,19 +567,6 @@ impl Config {
                 );
             }
         }
-        for (key, setting) in [
-            ("normative_years", config.validity.normative_years),
-            ("provisional_years", config.validity.provisional_years),
-        ] {
-            if setting == PeriodSetting::Years(0) {
-                diagnostics.push(
-                    Diagnostic::error("E0030", format!("validity.{key} 不能为 0 年"))
-                        .in_file(file)
-                        .at_line(line_of(key))
-                        .help("有效期为 0 年的文件在生效前一天就已失效；写实际的年数（如 5），或写 \"none\" 表示不设默认有效期、只认文件写明的有效期至"),
-                );
-            }
-        }
         let (calendar, problems) = Calendar::with_site_tables(&config.calendar);
         config.work_calendar = calendar;
         for problem in problems {
@@ -432,9 +577,7 @@ impl Config {
                     .help("日期写作 \"2027-02-06\"，连续假期写作 \"2027-02-06..2027-02-12\"；该条已忽略"),
             );
         }
-        if config.listing.page_size == 0 {
-            config.listing.page_size = default_page_size();
-        }
+        diagnostics.extend(check_values(&mut config, file, &line_of));
         if !config.base_url.starts_with("http://") && !config.base_url.starts_with("https://") {
             diagnostics.push(
                 Diagnostic::warning(
@@ -448,6 +591,171 @@ impl Config {
         }
         Ok((config, diagnostics))
     }
+}
+
+/// Every number and URL of the configuration, range-checked in one place (`E0020` a
+/// number out of range, `E0021` an unsafe URL). A value out of range is reported and then
+/// replaced by its default, so the rest of the check still runs on sane values (a validity
+/// of 4294967295 years would overflow date arithmetic).
+fn check_values(
+    config: &mut Config,
+    file: &Path,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut zeros = Vec::new();
+    let mut range = |key: &str, value: u64, min: u64, max: u64, what: &str| -> bool {
+        if (min..=max).contains(&value) {
+            return true;
+        }
+        out.push(
+            Diagnostic::error(
+                "E0020",
+                format!("{key} = {value} 超出允许范围 {min}–{max}（{what}）"),
+            )
+            .in_file(file)
+            .at_line(line_of(key.rsplit('.').next().unwrap_or(key)))
+            .help(format!(
+                "把 {key} 改为 {min} 到 {max} 之间的整数，或删去该行使用默认值"
+            )),
+        );
+        false
+    };
+    let v = &mut config.validity;
+    for (key, setting, default) in [
+        (
+            "validity.normative_years",
+            &mut v.normative_years,
+            default_normative_years(),
+        ),
+        (
+            "validity.provisional_years",
+            &mut v.provisional_years,
+            default_provisional_years(),
+        ),
+    ] {
+        match *setting {
+            // Zero has its own message (E0030): it is a mistake of meaning, not of size.
+            PeriodSetting::Years(0) => {
+                let short = key.trim_start_matches("validity.");
+                zeros.push(
+                    Diagnostic::error("E0030", format!("{key} 不能为 0 年"))
+                        .in_file(file)
+                        .at_line(line_of(short))
+                        .help("有效期为 0 年的文件在生效前一天就已失效；写实际的年数（如 5），或写 \"none\" 表示不设默认有效期、只认文件写明的有效期至"),
+                );
+            }
+            PeriodSetting::Years(y) => {
+                if !range(key, y.into(), 1, 100, "默认有效期，年") {
+                    *setting = default;
+                }
+            }
+            PeriodSetting::None => {}
+        }
+    }
+    if let Some(days) = v.effective_after_days {
+        if !range(
+            "validity.effective_after_days",
+            days.into(),
+            0,
+            365,
+            "公布后多少天生效",
+        ) {
+            v.effective_after_days = None;
+        }
+    }
+    if !range(
+        "interpretation.sync_days",
+        config.interpretation.sync_days.into(),
+        0,
+        365,
+        "解读与政策同步发布的天数",
+    ) {
+        config.interpretation.sync_days = default_sync_days();
+    }
+    if !range(
+        "negative_list.review_days",
+        config.negative_list.review_days.into(),
+        1,
+        3650,
+        "负面清单复核周期，天",
+    ) {
+        config.negative_list.review_days = default_review_days();
+    }
+    if !range(
+        "listing.page_size",
+        config.listing.page_size as u64,
+        1,
+        1000,
+        "每页条目数",
+    ) {
+        config.listing.page_size = default_page_size();
+    }
+    out.extend(zeros);
+    let base_url = config.base_url.clone();
+    let identity = &mut config.identity;
+    for (key, value, relative_ok) in [
+        ("base_url", &base_url, true),
+        ("badge_url", &identity.badge_url, false),
+        ("error_report_url", &identity.error_report_url, false),
+    ] {
+        if let Err(reason) = check_url(value, relative_ok) {
+            out.push(
+                Diagnostic::error("E0021", format!("{key}“{}”不可用：{reason}", value.escape_debug()))
+                    .in_file(file)
+                    .at_line(line_of(key))
+                    .help("网址须以 https:// 或 http:// 开头，不含空格、换行等字符，如 https://www.example.gov.cn/xxgk/"),
+            );
+        }
+    }
+    if out.iter().any(|d| d.message.starts_with("base_url")) {
+        config.base_url = default_base_url();
+    }
+    if out.iter().any(|d| d.message.starts_with("badge_url")) {
+        identity.badge_url.clear();
+    }
+    if out
+        .iter()
+        .any(|d| d.message.starts_with("error_report_url"))
+    {
+        identity.error_report_url.clear();
+    }
+    out
+}
+
+/// Why `url` cannot stand in a page, robots.txt or the feed: it must be `http(s)://…`
+/// (or, where `relative_ok`, a path from the site root such as `/xxgk/`), without
+/// whitespace or control characters. An empty value is allowed (the field is unset).
+pub fn check_url(url: &str, relative_ok: bool) -> Result<(), String> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    if let Some(c) = url.chars().find(|&c| {
+        c.is_whitespace()
+            || c.is_control()
+            || crate::invisible::is_control(c)
+            || crate::invisible::is_invisible(c)
+    }) {
+        return Err(format!(
+            "含有空白或控制字符 {}",
+            crate::invisible::describe(c)
+        ));
+    }
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        if url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        {
+            return Err("缺少域名".into());
+        }
+        return Ok(());
+    }
+    if relative_ok && url.starts_with('/') && !url.starts_with("//") {
+        return Ok(());
+    }
+    Err("不是 http(s) 网址".into())
 }
 
 /// The line of a calendar problem: the entry's line within its `[calendar.YYYY]` table,
@@ -587,5 +895,45 @@ mod tests {
         let e = Config::parse(&bad, Path::new("config.toml")).unwrap_err();
         assert_eq!(e.code, "E0001");
         assert_eq!(e.line, Some(10));
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_errors_and_fall_back_to_defaults() {
+        let bad = format!(
+            "{MINIMAL}[validity]\nnormative_years = 4294967295\n[listing]\npage_size = 0\n"
+        );
+        let (c, d) = Config::parse(&bad, Path::new("config.toml")).unwrap();
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(
+            codes,
+            vec![("E0020", Some(10)), ("E0020", Some(12))],
+            "{d:?}"
+        );
+        assert_eq!(c.validity.normative_years, PeriodSetting::Years(5));
+        assert_eq!(c.listing.page_size, 20);
+    }
+
+    #[test]
+    fn unsafe_urls_are_errors() {
+        for (key, value) in [
+            ("badge_url", "javascript:alert(1)"),
+            ("error_report_url", "https://a.gov.cn/ x"),
+            ("base_url", "javascript:alert(1)"),
+        ] {
+            let text = if key == "base_url" {
+                MINIMAL.replace("https://x.gov.cn/xxgk", value)
+            } else {
+                format!("{MINIMAL}{key} = \"{value}\"\n")
+            };
+            let (_, d) = Config::parse(&text, Path::new("config.toml")).unwrap();
+            assert!(d.iter().any(|d| d.code == "E0021"), "{key}: {d:?}");
+        }
+        let newline = MINIMAL.replace("https://x.gov.cn/xxgk", "https://x.gov.cn/\\nDisallow: /");
+        let (c, d) = Config::parse(&newline, Path::new("config.toml")).unwrap();
+        assert!(d.iter().any(|d| d.code == "E0021"), "{d:?}");
+        assert!(!c.base_url.contains('\n'));
+        assert!(check_url("/xxgk/", true).is_ok());
+        assert!(check_url("/xxgk/", false).is_err());
+        assert!(check_url("https://www.example.gov.cn/", false).is_ok());
     }
 }

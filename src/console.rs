@@ -170,12 +170,12 @@ impl Progress for TerminalProgress {
         if let Ok(style) = ProgressStyle::with_template(template) {
             self.bar.set_style(style.progress_chars("=> "));
         }
+        self.bar.set_message(stage.label());
+        self.bar.set_position(0);
         match total {
             Some(n) => self.bar.set_length(n as u64),
             None => self.bar.unset_length(),
         }
-        self.bar.set_position(0);
-        self.bar.set_message(stage.label());
         self.reveal_when_slow();
     }
 

@@ -14,6 +14,7 @@ pub mod console;
 pub mod date;
 pub mod diag;
 pub mod error;
+pub mod invisible;
 pub mod link;
 pub mod load;
 pub mod markdown;

@@ -12,11 +12,13 @@ use crate::diag::Diagnostic;
 use crate::load::Content;
 use crate::model::interpretation::keys as ikeys;
 use crate::model::policy::keys as pkeys;
+use crate::model::policy::Relation;
 use crate::model::{AnnualReport, Document, Kind, KindData};
 use crate::rules::doc_no;
 use crate::rules::validity::{
     self, EffectiveRule, ValidityDefaults, ValidityFacts, ValidityStatus,
 };
+use crate::yaml::Key;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -213,8 +215,13 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
             let Some(by) = &rel.by else { continue };
             match references.resolve(by) {
                 Some(j) if j == i => diagnostics.push(
-                    d.error_at("E0214", key, format!("文件不能废止或修改自身（{by}）"))
-                        .help("填写作出废止或修改决定的那份文件的文号"),
+                    at_relation(
+                        d,
+                        rel,
+                        key,
+                        Diagnostic::error("E0214", format!("文件不能废止或修改自身（{by}）")),
+                    )
+                    .help("填写作出废止或修改决定的那份文件的文号"),
                 ),
                 Some(j) => {
                     match amendment {
@@ -224,10 +231,14 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
                     acts_on[j].push(i);
                 }
                 None => diagnostics.push(
-                    d.warning_at(
-                        "W0212",
+                    at_relation(
+                        d,
+                        rel,
                         key,
-                        format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"),
+                        Diagnostic::warning(
+                            "W0212",
+                            format!("“{by}”在本站找不到，页面上将只显示文号而不加链接"),
+                        ),
                     )
                     .help("如是本站文件，核对索引号或发文字号；如是上级或其他机关文件，可不处理"),
                 ),
@@ -364,4 +375,11 @@ fn build_references(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) -> Ref
 
 fn display_url(url: &str) -> String {
     format!("/{url}")
+}
+
+/// Place a diagnostic about a repeal or amendment on the line its reader recorded, so a
+/// policy with thousands of amendments does not rescan its front matter for each one.
+fn at_relation(d: &Document, rel: &Relation, key: &Key, diagnostic: Diagnostic) -> Diagnostic {
+    let line = rel.line.or_else(|| d.line_of(key)).unwrap_or(d.front_line);
+    diagnostic.in_file(&d.source).at_line(line)
 }

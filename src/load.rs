@@ -38,6 +38,10 @@ pub struct Content {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Largest document file accepted. Rendering needs a few times a document's size in
+/// memory; past this a single file could take the build past its memory budget.
+pub const MAX_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Load every document under `root/content`.
 pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
     load_with(root, encoding, &Silent)
@@ -167,6 +171,24 @@ fn load_document(
     encoding: SourceEncoding,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
+    let size = std::fs::metadata(root.join(rel))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if size > MAX_DOCUMENT_BYTES {
+        out.push(
+            Diagnostic::error(
+                "E0152",
+                format!(
+                    "文件过大（{} MB），超过单个文档的上限 {} MB",
+                    size / (1024 * 1024),
+                    MAX_DOCUMENT_BYTES / (1024 * 1024)
+                ),
+            )
+            .in_file(rel)
+            .help("把文档拆成几篇，或把大表格、数据作为附件（如 .xlsx、.pdf）发布"),
+        );
+        return None;
+    }
     let bytes = match std::fs::read(root.join(rel)) {
         Ok(b) => b,
         Err(e) => {
@@ -183,6 +205,33 @@ fn load_document(
         Err(d) => {
             out.push(d.in_file(rel));
             return None;
+        }
+    };
+    let text = match crate::invisible::strip_controls(&text) {
+        None => text,
+        Some(clean) => {
+            let (line, c) = text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| {
+                    l.chars()
+                        .find(|&c| crate::invisible::is_control(c))
+                        .map(|c| (i + 1, c))
+                })
+                .unwrap_or((1, '\0'));
+            out.push(
+                Diagnostic::warning(
+                    "W0150",
+                    format!(
+                        "文件中有不可见的控制字符（如 {}），已删除",
+                        crate::invisible::describe(c)
+                    ),
+                )
+                .in_file(rel)
+                .at_line(line)
+                .help("这类字符多来自复制粘贴，会使订阅源（feed.xml）无法解析；请在编辑器中删除后保存"),
+            );
+            clean
         }
     };
     let is_markdown = rel
@@ -241,7 +290,19 @@ fn load_document(
 pub fn decode(bytes: &[u8], encoding: SourceEncoding) -> std::result::Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
+        return Ok(unify_line_ends(s));
+    }
+    // UTF-16 (what "Unicode" means in Windows' Save As) is full of zero bytes; without
+    // this check it would be reported as GBK.
+    let zeros = bytes.iter().take(4096).filter(|&&b| b == 0).count();
+    if bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || zeros * 4 > bytes.len().min(4096)
+    {
+        return Err(
+            Diagnostic::error("E0101", "文件是 UTF-16（Unicode）编码，不是 UTF-8")
+                .help("用文本编辑器把文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）"),
+        );
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
     if had_errors {
@@ -251,12 +312,22 @@ pub fn decode(bytes: &[u8], encoding: SourceEncoding) -> std::result::Result<Str
         );
     }
     match encoding {
-        SourceEncoding::Gb18030 => Ok(text.into_owned()),
+        SourceEncoding::Gb18030 => Ok(unify_line_ends(&text)),
         SourceEncoding::Utf8 => Err(Diagnostic::error(
             "E0101",
             "文件是 GBK/GB18030 编码，不是 UTF-8；为避免乱码未予处理",
         )
         .help("把文件另存为 UTF-8 编码，或构建时加 --encoding gb18030 自动转换")),
+    }
+}
+
+/// Text with old Mac line ends (a lone CR) turned into line feeds, so a file saved that
+/// way is read line by line instead of as one line "missing its front matter".
+fn unify_line_ends(s: &str) -> String {
+    if s.contains('\r') && !s.contains('\n') {
+        s.replace('\r', "\n")
+    } else {
+        s.to_string()
     }
 }
 
@@ -365,6 +436,22 @@ mod tests {
         for name in ["a.md", "附件1.pdf", "#", "c#.md", "index.md"] {
             assert!(!is_hidden(name), "{name}");
         }
+    }
+
+    #[test]
+    fn utf16_is_reported_as_utf16_and_cr_only_lines_are_read() {
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "---\ntitle: a\n---\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        let err = decode(&utf16, SourceEncoding::Utf8).unwrap_err();
+        assert!(err.message.contains("UTF-16"), "{}", err.message);
+        let text = decode(b"---\rtitle: a\r---\r", SourceEncoding::Utf8).unwrap();
+        assert_eq!(split_front_matter(&text, true).unwrap().front, "title: a\n");
     }
 
     #[test]

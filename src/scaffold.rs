@@ -15,11 +15,7 @@ use std::path::{Path, PathBuf};
 pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result<PathBuf> {
     let (config, _) = load_config(root)?;
     let title = title.trim();
-    if title.is_empty() {
-        return Err(Error::Usage(
-            "标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into(),
-        ));
-    }
+    check_title(title).map_err(Error::Usage)?;
     let year = today.year();
     let day = date::iso(today);
     let (rel, text) = match kind {
@@ -42,7 +38,14 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 year,
                 month: today.month(),
             };
-            let index_no = format.next_free(&fill, existing.iter().map(String::as_str));
+            let index_no = format
+                .next_free(&fill, existing.iter().map(String::as_str))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{year} 年的索引号顺序号已用到最大值 {}，无法再分配\n  提示：检查是否有索引号的顺序号写错（过大）",
+                        u32::MAX
+                    ))
+                })?;
             let issuer = &config.identity.organizer;
             (
                 format!("content/policies/{year}/{}.md", slug(title)),
@@ -71,9 +74,17 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
             ),
         ),
         Kind::AnnualReport => {
-            let report_year: i32 = title.trim_end_matches('年').parse().map_err(|_| {
-                Error::Usage(format!("年度报告的参数应为年份，如 gongkai new annual-report {}", year - 1))
-            })?;
+            let report_year: i32 = title
+                .trim_end_matches('年')
+                .parse()
+                .ok()
+                .filter(|y| (MIN_REPORT_YEAR..=year).contains(y))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "年度报告的参数应为 {MIN_REPORT_YEAR} 到 {year} 之间的年份，如 gongkai new annual-report {}",
+                        year - 1
+                    ))
+                })?;
             (
                 format!("content/annual-reports/{report_year}.md"),
                 crate::model::annual_report::skeleton(report_year, &config.identity.organizer),
@@ -87,6 +98,33 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
     let path = root.join(&rel);
     write_new(&path, &text)?;
     Ok(PathBuf::from(rel))
+}
+
+/// Longest title `new` accepts, in characters. The title becomes the file name, and most
+/// file systems allow 255 bytes (85 Chinese characters in UTF-8).
+pub const MAX_TITLE_CHARS: usize = 60;
+
+/// The first year a 政府信息公开工作年度报告 exists for (the 条例 took effect in 2008).
+const MIN_REPORT_YEAR: i32 = 2008;
+
+/// Why `title` cannot be a new document's title, in Chinese with a 提示.
+fn check_title(title: &str) -> std::result::Result<(), String> {
+    if crate::invisible::is_blank(title) {
+        return Err("标题不能为空\n  提示：gongkai new policy \"关于……的通知\"".into());
+    }
+    if title.chars().any(crate::invisible::is_forbidden) {
+        return Err(
+            "标题中有换行、制表符或不可见的控制字符\n  提示：把标题写在一行里，去掉其中的特殊字符"
+                .into(),
+        );
+    }
+    let n = title.chars().count();
+    if n > MAX_TITLE_CHARS {
+        return Err(format!(
+            "标题有 {n} 个字，超过 {MAX_TITLE_CHARS} 个字，无法用作文件名\n  提示：先用简短的标题创建，再在文件中把“标题:”改成全称"
+        ));
+    }
+    Ok(())
 }
 
 /// A YAML scalar that survives colons, `#` and quotes in titles.
@@ -143,7 +181,19 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         (".gitignore".into(), "/public/\n".into()),
         (
             "content/guide/index.md".into(),
-            "---\n标题: 政府信息公开指南\n排序: 1\n公开目录: 政府信息公开指南\n---\n\n## 一、主动公开\n\n请在此说明本机关主动公开的范围、方式和时限。\n\n## 二、依申请公开\n\n请在此说明申请的受理机构、地址、电话和办理流程。\n".into(),
+            "---\n标题: 政府信息公开指南\n排序: 1\n公开目录: 政府信息公开指南\n---\n\n（请在此写本机关政府信息公开指南的说明文字：主动公开的范围和时限、依申请公开的受理机构、收费、监督和救济等。工作机构的名称、地址、办公时间、电话、传真、电子邮箱，公开的方式和途径，依申请公开的办理流程，会根据 config.toml 的 [office]、[guide]、[apply] 自动显示在本页下方。）\n".into(),
+        ),
+        (
+            "content/system/index.md".into(),
+            "---\n标题: 政府信息公开制度\n排序: 2\n公开目录: 政府信息公开制度\n---\n\n（请在此写本机关的政府信息公开工作制度，如公开属性源头认定、保密审查、政策解读、依申请公开办理、监督考核等。单独印发的制度文件写 `公开目录: 政府信息公开制度`，会列在本页下方。）\n".into(),
+        ),
+        (
+            "content/statutory/index.md".into(),
+            "---\n标题: 法定主动公开内容\n排序: 3\n公开目录: 法定主动公开内容\n---\n\n（请在此写本栏目的说明。条例第二十条规定的各类别（县级、乡镇政府还有第二十一条的类别）会自动列在本页下方；每条信息用 `公开目录: 法定主动公开内容/类别名称` 归入类别。本机关确实不涉及的类别，在 config.toml 的 [catalog.not_applicable] 中写明理由，`gongkai check` 会提示仍为空的类别。）\n".into(),
+        ),
+        (
+            "content/apply/index.md".into(),
+            "---\n标题: 依申请公开\n排序: 4\n---\n\n（请在此写依申请公开的补充说明，如受理的申请范围、注意事项。办理流程、申请表（可打印、可下载）、在线申请平台和受理机构会自动显示在本页下方。）\n".into(),
         ),
         (
             format!("content/policies/{year}/示例通知.md"),
@@ -178,6 +228,28 @@ address = "示例路 1 号"
 [index]
 org_code = "0000000000"
 format = "{org}/{year}-{seq:05}"
+
+[site]
+level = "county"     # 县级。可写 county（县级）、township（乡镇）、city（设区的市级）、province（省级），或中文
+
+# 政府信息公开工作机构（条例第十二条）：显示在公开指南和依申请公开栏目，请改为实际信息
+[office]
+name = "示例单位政务公开办"
+address = "示例路 1 号"
+hours = "工作日上午8:30—12:00，下午14:30—17:30"
+phone = "0000-00000000"
+fax = "0000-00000001"
+email = "xxgk@example.gov.cn"
+
+[guide]
+channels = []        # 本网站以外的公开方式和途径，如 "政务服务中心政府信息查阅点"
+
+[apply]
+online_url = ""      # 在线申请平台的网址，没有就留空
+
+# 本机关确实不涉及的法定主动公开类别及理由，如：
+# [catalog.not_applicable]
+# "重大建设项目" = "本机关不承担重大建设项目审批职能"
 "#;
 
 /// The CI platform `gongkai init --ci` writes a pipeline for.

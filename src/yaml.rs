@@ -6,10 +6,11 @@
 //! type mismatch into an officer-readable [`Diagnostic`] with the line of the key.
 
 use crate::date::{self, Date};
-use crate::diag::{line_of_key, Diagnostic};
+use crate::diag::Diagnostic;
 use serde_yaml::{Mapping, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A field name and the labels officers may write instead of it.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +32,7 @@ pub fn parse_mapping(text: &str, file: &Path, first_line: usize) -> Result<Mappi
     if text.trim().is_empty() {
         return Ok(Mapping::new());
     }
+    check_limits(text, file, first_line)?;
     match serde_yaml::from_str::<Value>(text) {
         Ok(Value::Mapping(m)) => Ok(m),
         Ok(Value::Null) => Ok(Mapping::new()),
@@ -54,13 +56,89 @@ pub fn parse_mapping(text: &str, file: &Path, first_line: usize) -> Result<Mappi
     }
 }
 
+/// Largest front matter (or YAML file) accepted, in bytes. A 4,000-row negative list is
+/// about 600 KB; anything past this is not something an officer typed.
+pub const MAX_FRONT_MATTER_BYTES: usize = 2 * 1024 * 1024;
+
+/// Deepest nesting accepted: flow brackets `[ {` plus block sequence markers `- ` on one
+/// line. Real front matter nests three or four levels; the YAML scanner slows down
+/// quadratically with depth (100,000 `[` took half a minute), so depth is checked on the
+/// raw text before the parser sees it.
+pub const MAX_NESTING: usize = 32;
+
+/// Size and nesting limits, checked on the text before parsing (`E0150`, `E0151`).
+fn check_limits(text: &str, file: &Path, first_line: usize) -> Result<(), Diagnostic> {
+    if text.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(Diagnostic::error(
+            "E0150",
+            format!(
+                "前置信息过大（{} KB），超过上限 {} KB",
+                text.len() / 1024,
+                MAX_FRONT_MATTER_BYTES / 1024
+            ),
+        )
+        .in_file(file)
+        .at_line(first_line)
+        .help("前置信息只写文件的属性；大段内容放在正文中，过长的清单拆成几个文件"));
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (index, line) in text.lines().enumerate() {
+        let mut markers = 0usize;
+        let mut rest = line.trim_start();
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+            markers += 1;
+            rest = r.trim_start();
+        }
+        // The last character that was not a space: a bracket opens a flow collection only
+        // at the start of a value (`key: [`, `- [`) or inside another one; in
+        // `示政发[2024]1号` it is plain text.
+        let mut last = None;
+        let mut prev = ' ';
+        let mut deepest = depth;
+        for c in line.chars() {
+            match quote {
+                Some('"') if escaped => escaped = false,
+                Some('"') if c == '\\' => escaped = true,
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                    '#' if prev == ' ' => break,
+                    '[' | '{' if depth > 0 || matches!(last, None | Some(':' | '-' | '?')) => {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            prev = c;
+            if !c.is_whitespace() {
+                last = Some(c);
+            }
+        }
+        if deepest + markers > MAX_NESTING {
+            return Err(Diagnostic::error(
+                "E0151",
+                format!("前置信息嵌套过深（超过 {MAX_NESTING} 层方括号、花括号或列表）"),
+            )
+            .in_file(file)
+            .at_line(first_line + index)
+            .help("检查这一行是否多写了 [ 或 {；含方括号的文字（如 示政发[2024]1号）请加引号"));
+        }
+    }
+    Ok(())
+}
+
 /// Typed, alias-aware access to one YAML mapping (a document's front matter, or a nested
 /// mapping such as a negative-list item).
 pub struct Fields<'a> {
     map: &'a Mapping,
     file: PathBuf,
-    /// The whole front-matter text, to find a key's line.
-    text: &'a str,
+    /// Where each key of the front-matter text is defined, built once per document.
+    lines: Arc<KeyLines>,
     /// Line of the file where `text` starts.
     first_line: usize,
     /// Line (within `text`, 1-based) from which to look for keys: nested mappings start
@@ -73,11 +151,11 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// Wrap `map`, whose source text is `text` starting at `first_line` of `file`.
-    pub fn new(map: &'a Mapping, file: &Path, text: &'a str, first_line: usize) -> Self {
+    pub fn new(map: &'a Mapping, file: &Path, text: &str, first_line: usize) -> Self {
         Fields {
             map,
             file: file.to_path_buf(),
-            text,
+            lines: Arc::new(KeyLines::new(text)),
             first_line,
             from_line: 1,
             used: BTreeSet::new(),
@@ -91,7 +169,7 @@ impl<'a> Fields<'a> {
         Fields {
             map,
             file: self.file.clone(),
-            text: self.text,
+            lines: Arc::clone(&self.lines),
             first_line: self.first_line,
             from_line: line
                 .map(|l| l + 1 - self.first_line)
@@ -110,7 +188,7 @@ impl<'a> Fields<'a> {
     pub fn line(&self, key: &Key) -> Option<usize> {
         std::iter::once(key.name)
             .chain(key.aliases.iter().copied())
-            .filter_map(|k| line_of_key(self.text, k, self.from_line))
+            .filter_map(|k| self.lines.find(k, self.from_line))
             .min()
             .map(|l| l + self.first_line - 1)
     }
@@ -162,13 +240,35 @@ impl<'a> Fields<'a> {
     pub fn string(&mut self, key: &Key) -> Option<String> {
         let v = self.value(key)?;
         match scalar_text(v) {
-            Some(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Some(s) => {
+                let s = self.visible(key, s);
+                Some(s.trim().to_string()).filter(|s| !s.is_empty())
+            }
             None => {
                 let d = self
                     .error("E0105", key, format!("字段“{}”应是一段文字", key.name))
                     .help("在冒号后写一段文字，不要写成列表或“键: 值”；含冒号等符号的文字可加引号");
                 self.diagnostics.push(d);
                 None
+            }
+        }
+    }
+
+    /// `s` without invisible characters (zero-width, bidi controls), with a warning when
+    /// there were any: two 发文字号 that look the same must be the same.
+    fn visible(&mut self, key: &Key, s: String) -> String {
+        match crate::invisible::strip_hidden(&s) {
+            None => s,
+            Some(clean) => {
+                let d = self
+                    .warning(
+                        "W0151",
+                        key,
+                        format!("字段“{}”中有不可见字符（零宽字符或文字方向控制符），已删除", key.name),
+                    )
+                    .help("这类字符多来自复制粘贴，会让看起来相同的文号、索引号实际不同；请在编辑器中重新输入该字段");
+                self.diagnostics.push(d);
+                clean
             }
         }
     }
@@ -215,7 +315,7 @@ impl<'a> Fields<'a> {
         };
         items
             .into_iter()
-            .map(|s| s.trim().to_string())
+            .map(|s| self.visible(key, s).trim().to_string())
             .filter(|s| !s.is_empty())
             .collect()
     }
@@ -290,7 +390,10 @@ impl<'a> Fields<'a> {
             .collect();
         unknown.sort();
         for k in unknown {
-            let line = line_of_key(self.text, &k, self.from_line).map(|l| l + self.first_line - 1);
+            let line = self
+                .lines
+                .find(&k, self.from_line)
+                .map(|l| l + self.first_line - 1);
             self.diagnostics.push(
                 Diagnostic::warning("W0101", format!("{what}中有未知字段“{k}”，已忽略"))
                     .in_file(&self.file)
@@ -314,6 +417,50 @@ impl<'a> Fields<'a> {
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.diagnostics)
     }
+}
+
+/// The lines on which each key of a YAML text is defined (`key:` or `- key:`, at any
+/// indentation, quoted or not, with an ASCII or full-width colon).
+///
+/// The YAML parser keeps no positions, so diagnostics find a key's line by its text. Doing
+/// that by rescanning the text for every key made a 4,000-item negative list take half a
+/// minute; the index is built in one pass and each look-up is a binary search.
+#[derive(Debug, Default)]
+pub struct KeyLines {
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl KeyLines {
+    /// Index `text`.
+    pub fn new(text: &str) -> KeyLines {
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            if let Some(k) = key_of_line(line) {
+                by_key.entry(k.to_string()).or_default().push(i + 1);
+            }
+        }
+        KeyLines { by_key }
+    }
+
+    /// 1-based line of the first definition of `key` at or after `from_line` (1-based).
+    pub fn find(&self, key: &str, from_line: usize) -> Option<usize> {
+        let lines = self.by_key.get(key)?;
+        let i = lines.partition_point(|&l| l < from_line);
+        lines.get(i).copied()
+    }
+}
+
+/// The key a line of YAML defines, if it looks like `key:`, `- key:` or `"key":` (the
+/// text before the first colon, without list markers, quotes and spaces).
+fn key_of_line(line: &str) -> Option<&str> {
+    let mut t = line.trim_start();
+    while let Some(rest) = t.strip_prefix("- ") {
+        t = rest.trim_start();
+    }
+    let t = t.trim_start_matches(['"', '\'']);
+    let colon = t.find([':', '：'])?;
+    let key = t[..colon].trim_end().trim_end_matches(['"', '\'']);
+    (!key.is_empty()).then_some(key)
 }
 
 /// The text of a scalar (string, number, bool); `None` for sequences and mappings.
@@ -369,6 +516,39 @@ mod tests {
         let err = parse_mapping("title: a\n  bad: [\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(err.code, "E0102");
         assert!(err.line.unwrap() >= 2);
+    }
+
+    #[test]
+    fn nesting_and_size_are_limited_before_parsing() {
+        let deep = format!("title: a\ntopics: {}x{}\n", "[".repeat(40), "]".repeat(40));
+        let err = parse_mapping(&deep, Path::new("a.md"), 2).unwrap_err();
+        assert_eq!((err.code, err.line), ("E0151", Some(3)));
+        let ok = "title: 示政发[2024]1号\ntopics: [[a, b], {c: d}]\n";
+        assert!(parse_mapping(ok, Path::new("a.md"), 2).is_ok());
+        let big = format!("title: \"{}\"\n", "a".repeat(MAX_FRONT_MATTER_BYTES));
+        assert_eq!(
+            parse_mapping(&big, Path::new("a.md"), 2).unwrap_err().code,
+            "E0150"
+        );
+    }
+
+    #[test]
+    fn key_lines_are_found_after_a_line_in_one_pass() {
+        let text = "title: a\nitems:\n  - matter: x\n    \"依据\" ：y\n  - matter: z\n";
+        let lines = KeyLines::new(text);
+        assert_eq!(lines.find("matter", 1), Some(3));
+        assert_eq!(lines.find("matter", 4), Some(5));
+        assert_eq!(lines.find("依据", 1), Some(4));
+        assert_eq!(lines.find("title", 2), None);
+    }
+
+    #[test]
+    fn invisible_characters_are_removed_from_fields_with_a_warning() {
+        let text = "title: \"\u{200B}\u{202E}\"\nissued: 2024-01-01\n";
+        let map = parse(text);
+        let mut f = Fields::new(&map, Path::new("a.md"), text, 2);
+        assert_eq!(f.string(&TITLE), None);
+        assert_eq!(f.diagnostics[0].code, "W0151");
     }
 
     #[test]

@@ -12,6 +12,17 @@ fn init_creates_a_site_that_builds_at_once_and_never_overwrites() {
     let (code, _, err) = build(&site, &out, "2026-11-22");
     assert_eq!(code, 0, "{err}");
     assert!(out.join("index.html").exists());
+    // The statutory columns exist from the start, with placeholder text saying what to write.
+    for column in ["guide", "system", "statutory", "apply"] {
+        let page = read(&out, &format!("{column}/index.html"));
+        assert!(page.contains("（请在此写"), "{column} has no placeholder");
+    }
+    assert!(out
+        .join("catalog/法定主动公开内容/重大建设项目/index.html")
+        .exists());
+    assert!(out
+        .join("catalog/法定主动公开内容/市政建设/index.html")
+        .exists());
     // A second init into the same (now non-empty) folder refuses and changes nothing.
     let config_before = std::fs::read(site.join("config.toml")).unwrap();
     let o = gongkai().arg("init").arg(&site).output().unwrap();
@@ -136,4 +147,68 @@ fn gbk_file_converts_with_encoding_flag() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(read(&out, "guide/gbk/index.html").contains("编码转换测试页面"));
+}
+
+#[test]
+fn new_refuses_titles_with_line_breaks_or_too_long_and_impossible_years() {
+    let site = fixture("mini");
+    let before = snapshot_tree(&site.path().join("content"));
+    let long = "关".repeat(300);
+    for (kind, title, says) in [
+        ("policy", "关于\n标题: 伪造", "换行"),
+        ("policy", "关于\u{200B}通知", "不可见"),
+        ("policy", long.as_str(), "超过"),
+        ("policy", "\u{200B}\u{202E}", "不能为空"),
+        ("annual-report", "-5", "年份"),
+        ("annual-report", "99999", "年份"),
+    ] {
+        let o = gongkai()
+            .args(["new", "--date", "2026-11-22", "--root"])
+            .arg(site.path())
+            .args([kind, "--", title])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{kind} {title:?}: {stderr}");
+        assert!(stderr.contains(says), "{kind} {title:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert_eq!(before, snapshot_tree(&site.path().join("content")));
+}
+
+#[test]
+fn new_policy_with_an_impossible_sequence_width_is_an_error_not_a_panic() {
+    let site = fixture("mini");
+    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
+    let config = if config.contains("format =") {
+        config
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with("format =") {
+                    "format = \"{org}/{year}-{seq:65536}\""
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        config.replace("[index]", "[index]\nformat = \"{org}/{year}-{seq:65536}\"")
+    };
+    std::fs::write(site.path().join("config.toml"), config).unwrap();
+    let o = gongkai()
+        .args([
+            "new",
+            "policy",
+            "关于测试的通知",
+            "--date",
+            "2026-11-22",
+            "--root",
+        ])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("1 到 10"), "{stderr}");
 }

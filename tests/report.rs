@@ -508,7 +508,12 @@ fn deny_raises_chosen_warnings_to_errors_in_check_and_build() {
     );
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
-    let d = &v["diagnostics"].as_array().unwrap()[0];
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "W0305")
+        .expect("W0305 reported");
     assert_eq!(
         (d["code"].as_str(), d["severity"].as_str()),
         (Some("W0305"), Some("error"))

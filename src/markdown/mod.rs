@@ -29,8 +29,9 @@ use crate::diag::Diagnostic;
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
+use sanitize::UrlUse;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -91,13 +92,58 @@ pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     // Roughly one event per dozen bytes of Chinese prose; avoids most regrowth copies.
     let mut events: Vec<cjk::Ev> = Vec::with_capacity(src.len() / 12 + 16);
-    events.extend(Parser::new_ext(src, options).into_offset_iter());
+    let mut cells = 0usize;
+    let mut table_start = 0usize;
+    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Table(_)) => {
+                cells = 0;
+                table_start = range.start;
+            }
+            Event::Start(Tag::TableCell) => {
+                cells += 1;
+                if cells > MAX_TABLE_CELLS {
+                    return too_many_cells(src, ctx, table_start);
+                }
+            }
+            _ => {}
+        }
+        events.push((event, range));
+    }
     cjk::apply(src, &mut events);
     let mut r = Renderer::new(src, ctx, events.len());
     for (event, range) in events {
         r.event(event, range);
     }
     r.finish()
+}
+
+/// Most cells one Markdown table may have. Every cell costs a few hundred bytes while the
+/// document is rendered: a 4,000 × 2,000 table (56 MB of text) needed 4.5 GB. The largest
+/// statutory tables have a few thousand cells.
+pub const MAX_TABLE_CELLS: usize = 100_000;
+
+/// `E0610`: a table over [`MAX_TABLE_CELLS`]; nothing of the body is rendered.
+fn too_many_cells(src: &str, ctx: &MarkdownContext, table_start: usize) -> RenderedMarkdown {
+    let line = ctx.first_line
+        + src.as_bytes()[..table_start.min(src.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+    let d = Diagnostic::error(
+        "E0610",
+        format!("表格超过 {MAX_TABLE_CELLS} 个单元格，无法发布"),
+    )
+    .in_file(ctx.file)
+    .at_line(line)
+    .help("把大表格拆成几个表格，或作为附件（如 .xlsx、.csv）发布并在正文中链接");
+    RenderedMarkdown {
+        html: String::new(),
+        headings: Vec::new(),
+        first_paragraph: String::new(),
+        plain_text: String::new(),
+        diagnostics: vec![d],
+    }
 }
 
 /// Anchor for a heading text (see the module docs for the rule).
@@ -167,7 +213,6 @@ struct OpenImage<'s> {
 }
 
 struct Footnote {
-    label: String,
     id: String,
     number: usize,
     referenced: bool,
@@ -182,6 +227,10 @@ struct Renderer<'s, 'c> {
     diagnostics: Vec<Diagnostic>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
+    /// For each heading anchor base, the suffix to try next: repeated headings take
+    /// `-2`, `-3`, … without probing from `-2` each time (50,000 equal headings would
+    /// otherwise never finish).
+    next_suffix: HashMap<String, usize>,
     last_level: u8,
     heading: Option<OpenHeading>,
     code: Option<OpenCode>,
@@ -192,6 +241,10 @@ struct Renderer<'s, 'c> {
     links: Vec<OpenLink<'s>>,
     images: Vec<OpenImage<'s>>,
     footnotes: Vec<Footnote>,
+    /// Footnote label → index in `footnotes`, so each reference is found in constant time.
+    footnote_index: HashMap<String, usize>,
+    /// Footnote anchors already given out.
+    footnote_ids: HashSet<String>,
     current_footnote: Option<usize>,
     plain: String,
     pending_break: bool,
@@ -218,6 +271,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
             diagnostics: Vec::new(),
             headings: Vec::new(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            footnote_index: HashMap::new(),
+            footnote_ids: HashSet::new(),
             last_level: 1,
             heading: None,
             code: None,
@@ -423,7 +479,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 title,
                 id,
             } => {
-                let (dest_url, keep) = self.check_url(dest_url, link_type, range.start);
+                let (dest_url, keep) =
+                    self.check_url(dest_url, link_type, UrlUse::Link, range.start);
                 self.links.push(OpenLink {
                     url: dest_url.clone(),
                     has_text: false,
@@ -445,7 +502,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 title,
                 id,
             } => {
-                let (dest_url, keep) = self.check_url(dest_url, link_type, range.start);
+                let (dest_url, keep) =
+                    self.check_url(dest_url, link_type, UrlUse::Image, range.start);
                 self.images.push(OpenImage {
                     url: dest_url.clone(),
                     alt: String::new(),
@@ -552,7 +610,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             TagEnd::Image => {
                 if let Some(image) = self.images.pop() {
-                    if image.alt.trim().is_empty() {
+                    if crate::invisible::is_blank(&image.alt) {
                         let d = Diagnostic::error(
                             "E0601",
                             format!("图片缺少替代文本（alt）：{}", image.url),
@@ -580,11 +638,12 @@ impl<'s, 'c> Renderer<'s, 'c> {
         let text = h.text.trim().to_string();
         let base = slug(&text);
         let mut id = base.clone();
-        let mut n = 1;
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
         while self.used_ids.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.next_suffix.insert(base, n);
         self.used_ids.insert(id.clone());
         self.out[h.out_index] = Event::Start(Tag::Heading {
             level,
@@ -632,17 +691,18 @@ impl<'s, 'c> Renderer<'s, 'c> {
 
     /// Index of the footnote with `label`, numbering it on first sight.
     fn footnote(&mut self, label: &str) -> usize {
-        if let Some(i) = self.footnotes.iter().position(|f| f.label == label) {
+        if let Some(&i) = self.footnote_index.get(label) {
             return i;
         }
         let number = self.footnotes.len() + 1;
         let base = slug(label);
         let mut id = format!("fn-{base}");
-        if self.footnotes.iter().any(|f| f.id == id) {
+        if self.footnote_ids.contains(&id) {
             id = format!("fn-{base}-{number}");
         }
+        self.footnote_ids.insert(id.clone());
+        self.footnote_index.insert(label.to_string(), number - 1);
         self.footnotes.push(Footnote {
-            label: label.to_string(),
             id,
             number,
             referenced: false,
@@ -656,12 +716,15 @@ impl<'s, 'c> Renderer<'s, 'c> {
         &mut self,
         url: CowStr<'s>,
         link_type: LinkType,
+        usage: UrlUse,
         offset: usize,
     ) -> (CowStr<'s>, bool) {
         if link_type == LinkType::Email {
             return (url, true);
         }
-        if sanitize::is_dangerous_url(&url) {
+        if !sanitize::is_allowed_url(&url, usage) {
+            let line = self.line(offset);
+            self.report(refused_url(&url, usage), line);
             return (url, false);
         }
         if !sanitize::is_relative_url(&url) {
@@ -705,7 +768,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     let alt_ok = tag
                         .attr("alt")
                         .and_then(|a| a.value.clone())
-                        .is_some_and(|v| !html[v].trim().is_empty());
+                        .is_some_and(|v| !crate::invisible::is_blank(&html[v]));
                     let src = tag.attr("src").and_then(|a| a.value.clone());
                     if !alt_ok {
                         let url = src.clone().map(|v| html[v].to_string()).unwrap_or_default();
@@ -717,12 +780,12 @@ impl<'s, 'c> Renderer<'s, 'c> {
                         self.report(d, line);
                     }
                     if let Some(attr) = tag.attr("src") {
-                        self.resolve_raw(&html, attr, line, &mut edits);
+                        self.resolve_raw(&html, attr, UrlUse::Image, line, &mut edits);
                     }
                 }
                 ("a", false) => {
                     if let Some(attr) = tag.attr("href") {
-                        self.resolve_raw(&html, attr, line, &mut edits);
+                        self.resolve_raw(&html, attr, UrlUse::Link, line, &mut edits);
                     }
                 }
                 ("table", false) => self.html_tables.push((line, false)),
@@ -771,6 +834,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         &mut self,
         html: &str,
         attr: &sanitize::Attr,
+        usage: UrlUse,
         line: usize,
         edits: &mut Vec<(Range<usize>, String, bool)>,
     ) {
@@ -778,6 +842,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
             return;
         };
         let url = html[range.clone()].trim();
+        if !sanitize::is_allowed_url(url, usage) {
+            // ammonia removes the attribute; say so, so the officer is not surprised.
+            self.report(refused_url(url, usage), line);
+            return;
+        }
         if !sanitize::is_relative_url(url) {
             return;
         }
@@ -815,7 +884,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             image.alt.push_str(text);
         }
         if let Some(link) = self.links.last_mut() {
-            if !link.has_text && !text.trim().is_empty() {
+            if !link.has_text && !crate::invisible::is_blank(text) {
                 link.has_text = true;
             }
         }
@@ -895,6 +964,23 @@ impl<'s, 'c> Renderer<'s, 'c> {
 fn rejected(url: &str, reason: &str) -> Diagnostic {
     Diagnostic::error("E0603", format!("无法使用的地址“{url}”：{reason}"))
         .help("改为站点内确实存在的文件或页面的相对路径；附件放在文档旁边或站点的附件目录中，不能用 `../` 指向站点以外")
+}
+
+/// `W0610`: a link or image address outside the one URL policy; the link (or image) is
+/// left out and its text kept.
+fn refused_url(url: &str, usage: UrlUse) -> Diagnostic {
+    let shown: String = url.chars().take(80).collect();
+    let (what, allowed) = match usage {
+        UrlUse::Link => ("链接", "http(s)、mailto、tel、站内相对路径或 # 锚点"),
+        UrlUse::Image => ("图片", "http(s)、站内相对路径，或非 SVG 的 data:image"),
+    };
+    Diagnostic::warning(
+        "W0610",
+        format!("{what}地址“{shown}”不被允许，已去掉该{what}"),
+    )
+    .help(format!(
+        "{what}地址只能是 {allowed}；附件请放进 content/ 并用相对路径引用"
+    ))
 }
 
 fn html_table_without_header() -> Diagnostic {

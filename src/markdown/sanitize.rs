@@ -52,23 +52,40 @@ fn scheme(url: &str) -> Option<(Scheme, &str)> {
     None
 }
 
-/// True for URLs that run code or smuggle documents: `javascript:`, `vbscript:`, and `data:`
-/// other than `data:image/…`.
-pub(crate) fn is_dangerous_url(url: &str) -> bool {
-    match scheme(url) {
-        Some((s, rest)) => {
-            if s.is("javascript") || s.is("vbscript") || s.is("livescript") {
-                return true;
-            }
+/// What a URL is used for: the one URL policy differs only in what an image may embed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UrlUse {
+    /// `<a href>`, `<blockquote cite>`, a Markdown link.
+    Link,
+    /// `<img src>`, a Markdown image.
+    Image,
+}
+
+/// The one URL policy for links and images, in Markdown and raw HTML alike: relative
+/// URLs and fragments, `http:`/`https:`; for links also `mailto:` and `tel:`; for images
+/// also `data:image/…` other than SVG (which can carry scripts). Everything else —
+/// `javascript:`, `file:`, `data:` links, unknown schemes — is refused.
+pub(crate) fn is_allowed_url(url: &str, usage: UrlUse) -> bool {
+    let Some((s, rest)) = scheme(url) else {
+        return true;
+    };
+    if s.is("http") || s.is("https") {
+        return true;
+    }
+    match usage {
+        UrlUse::Link => s.is("mailto") || s.is("tel"),
+        UrlUse::Image => {
             if !s.is("data") {
                 return false;
             }
-            let mut media = rest.bytes().filter(|b| !b.is_ascii_whitespace());
-            !b"image/"
-                .iter()
-                .all(|&want| media.next().is_some_and(|b| b.to_ascii_lowercase() == want))
+            let media: String = rest
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace())
+                .take_while(|&c| c != ';' && c != ',')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            media.starts_with("image/") && !media.starts_with("image/svg")
         }
-        None => false,
     }
 }
 
@@ -106,14 +123,12 @@ fn builder() -> &'static ammonia::Builder<'static> {
         b.add_tag_attributes("th", ["scope", "colspan", "rowspan"]);
         b.add_tag_attributes("td", ["colspan", "rowspan"]);
         b.attribute_filter(|_element, attribute, value| {
-            if matches!(attribute, "href" | "src" | "cite") && is_dangerous_url(value) {
-                return None;
-            }
-            // data:image is fine as a picture, not as a link target.
-            if attribute == "href" && scheme(value).is_some_and(|(s, _)| s.is("data")) {
-                return None;
-            }
-            Some(Cow::Borrowed(value))
+            let usage = match attribute {
+                "src" => UrlUse::Image,
+                "href" | "cite" => UrlUse::Link,
+                _ => return Some(Cow::Borrowed(value)),
+            };
+            is_allowed_url(value, usage).then_some(Cow::Borrowed(value))
         });
         b
     })
@@ -260,7 +275,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dangerous_urls_are_recognised_however_written() {
+    fn one_url_policy_refuses_code_files_and_svg_however_written() {
         for url in [
             "javascript:alert(1)",
             "JavaScript:alert(1)",
@@ -268,18 +283,37 @@ mod tests {
             "vbscript:msgbox",
             "data:text/html,<script>alert(1)</script>",
             "data:,hello",
+            "data:image/png;base64,iVBORw0KGgo=",
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "file:///etc/passwd",
+            "ftp://example.com/a",
         ] {
-            assert!(is_dangerous_url(url), "{url:?}");
+            assert!(!is_allowed_url(url, UrlUse::Link), "{url:?}");
         }
         for url in [
             "https://www.gov.cn/",
+            "http://www.gov.cn/",
             "mailto:xxgk@example.gov.cn",
+            "tel:0731-1234567",
             "附件/通知.pdf",
             "#第一条",
-            "data:image/png;base64,iVBORw0KGgo=",
+            "/abs",
             "javascript%3Aalert(1)",
         ] {
-            assert!(!is_dangerous_url(url), "{url:?}");
+            assert!(is_allowed_url(url, UrlUse::Link), "{url:?}");
+        }
+        assert!(is_allowed_url(
+            "data:image/png;base64,iVBORw0KGgo=",
+            UrlUse::Image
+        ));
+        for url in [
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "data: Image/SVG+xml;base64,PHN2Zz4=",
+            "data:text/html,x",
+            "file:///C:/a.png",
+            "mailto:a@b",
+        ] {
+            assert!(!is_allowed_url(url, UrlUse::Image), "{url:?}");
         }
     }
 

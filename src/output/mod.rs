@@ -240,8 +240,10 @@ impl Output {
         target.ensure_staging()?;
         // The rest of the next site: unchanged files, hard-linked from the published one.
         let staged_set: BTreeSet<&String> = staged.iter().collect();
-        self.progress
-            .start(Stage::Write, Some(produced.len() - staged_set.len()));
+        let unchanged = produced.len().saturating_sub(staged_set.len());
+        if unchanged > 0 {
+            self.progress.start(Stage::Write, Some(unchanged));
+        }
         for path in produced.iter().filter(|p| !staged_set.contains(p)) {
             self.progress.advance();
             if path == MARKER {

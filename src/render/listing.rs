@@ -59,6 +59,8 @@ struct Listing {
     breadcrumbs: Vec<LinkView>,
     /// Sub-catalogue nodes shown above the items (catalogue pages only).
     children: Vec<FacetLink>,
+    /// The statutory category this catalogue node is (catalogue pages only).
+    category: Option<super::columns::CategoryView>,
 }
 
 /// Render every column page.
@@ -73,9 +75,7 @@ pub(super) fn render_listings(
         let mut members: Vec<usize> = (0..site.docs.len())
             .filter(|&i| site.docs[i].kind == kind)
             .collect();
-        if members.is_empty() {
-            continue;
-        }
+        // Every kind keeps its column, even before its first document.
         sort_newest_first(site, &mut members);
         listings.extend(kind_listings(site, kind, &members));
     }
@@ -209,13 +209,19 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
     };
     let mut out = vec![Listing {
         url: base.clone(),
-        title: kind.label().to_string(),
+        // The annual reports' column carries its statutory name, 政府信息公开年报.
+        title: if kind == Kind::AnnualReport {
+            label.to_string()
+        } else {
+            kind.label().to_string()
+        },
         description: format!("{}，共 {} 件", kind.label(), members.len()),
         column_type: "信息公开",
         items: members.to_vec(),
         facets: facets_for(None),
         breadcrumbs: crumbs(&[]),
         children: Vec::new(),
+        category: None,
     }];
     for (facet, title, values) in &groups {
         for (value, items) in values {
@@ -233,6 +239,7 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
                 facets: facets_for(Some((facet, value))),
                 breadcrumbs: crumbs(&[(label, &base)]),
                 children: Vec::new(),
+                category: None,
             });
         }
     }
@@ -243,8 +250,26 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
 fn catalog_listings(site: &Site) -> Vec<Listing> {
     let mut nodes: BTreeMap<String, (Vec<usize>, BTreeMap<String, usize>)> = BTreeMap::new();
     nodes.entry(String::new()).or_default();
+    // The statutory skeleton exists whether or not anything is filed in it.
+    let level = site.config.site.level;
+    let root = crate::rules::statutory::STATUTORY_ROOT.to_string();
+    for c in crate::rules::statutory::categories(level) {
+        nodes
+            .entry(String::new())
+            .or_default()
+            .1
+            .entry(root.clone())
+            .or_default();
+        nodes
+            .entry(root.clone())
+            .or_default()
+            .1
+            .entry(c.path())
+            .or_default();
+        nodes.entry(c.path()).or_default();
+    }
     for (i, d) in site.docs.iter().enumerate() {
-        let Some(path) = catalog_path(d) else {
+        let Some(path) = catalog_path(site, d) else {
             continue;
         };
         let segments: Vec<&str> = path.split('/').collect();
@@ -304,14 +329,17 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
                     .collect();
                 crumbs(&pairs)
             };
+            let mut children: Vec<&String> = children.keys().collect();
+            children.sort_by_key(|c| crate::rules::statutory::order_key(c, level));
             Listing {
                 description: format!(
                     "信息公开目录：{}",
                     if path.is_empty() { "全部" } else { &path }
                 ),
                 column_type: "信息公开目录",
+                category: super::columns::category_at(site, &path),
                 children: children
-                    .keys()
+                    .into_iter()
                     .map(|c| FacetLink {
                         label: c.rsplit('/').next().unwrap_or(c).to_string(),
                         url: catalog_url(c),
@@ -338,6 +366,7 @@ struct ListingView<'a> {
     facets: &'a [Facet],
     children: &'a [FacetLink],
     pagination: Option<Pagination>,
+    category: Option<&'a super::columns::CategoryView>,
 }
 
 fn render_listing(
@@ -411,6 +440,7 @@ fn render_listing(
             facets: &l.facets,
             children: &l.children,
             pagination,
+            category: l.category.as_ref(),
         };
         ctx.insert("listing", &view);
         let template = if l.column_type == "信息公开目录" {
@@ -516,17 +546,27 @@ struct TreeNode {
 }
 
 fn catalog_tree(site: &Site) -> Vec<TreeNode> {
+    use crate::rules::statutory::{self, GovLevel};
+    let level = site.config.site.level;
     let mut paths: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for c in statutory::categories(level) {
+        paths.insert(statutory::STATUTORY_ROOT.to_string());
+        paths.insert(c.path());
+    }
     for d in &site.docs {
-        if let Some(p) = catalog_path(d) {
+        if let Some(p) = catalog_path(site, d) {
             let segs: Vec<&str> = p.split('/').collect();
             for depth in 1..=segs.len() {
                 paths.insert(segs[..depth].join("/"));
             }
         }
     }
-    fn build(prefix: &str, paths: &std::collections::BTreeSet<String>) -> Vec<TreeNode> {
-        paths
+    fn build(
+        prefix: &str,
+        paths: &std::collections::BTreeSet<String>,
+        level: GovLevel,
+    ) -> Vec<TreeNode> {
+        let mut level_paths: Vec<&String> = paths
             .iter()
             .filter(|p| match prefix {
                 "" => !p.contains('/'),
@@ -535,14 +575,18 @@ fn catalog_tree(site: &Site) -> Vec<TreeNode> {
                     .and_then(|r| r.strip_prefix('/'))
                     .is_some_and(|r| !r.contains('/')),
             })
+            .collect();
+        level_paths.sort_by_key(|p| statutory::order_key(p, level));
+        level_paths
+            .into_iter()
             .map(|p| TreeNode {
                 title: p.rsplit('/').next().unwrap_or(p).to_string(),
                 url: catalog_url(p),
-                children: build(p, paths),
+                children: build(p, paths, level),
             })
             .collect()
     }
-    build("", &paths)
+    build("", &paths, level)
 }
 
 fn render_sitemap_page(site: &Site, theme: &Theme) -> Result<OutputFile> {

@@ -8,6 +8,7 @@
 //! output works at a domain root, under a sub-path, and opened from a folder.
 
 pub mod annual_report;
+mod columns;
 mod listing;
 pub mod normative;
 pub mod theme;
@@ -149,8 +150,11 @@ pub fn render(site: &Site, theme: &mut Theme, output: &Output) -> Result<Rendere
         }
     }
 
-    // 2. Listings, catalogue, home, site map, search page, 404.
+    // 2. Listings, catalogue, home, site map, search page, 404, column pages.
     listing::render_listings(site, theme, &items, output)?;
+    for file in columns::render_columns(site, theme)? {
+        output.put(file)?;
+    }
     output.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.

@@ -201,6 +201,8 @@ pub fn publishes_full_text(d: &Document) -> bool {
 pub struct Globals {
     site: SiteView,
     nav: Vec<LinkView>,
+    /// The 现行有效行政规范性文件目录, linked beside 政策文件 once the site builds it.
+    normative_url: Option<&'static str>,
     as_of: String,
 }
 
@@ -253,20 +255,10 @@ pub fn site_meta(site: &Site) -> Vec<Meta> {
 
 /// The shared values.
 pub fn globals(site: &Site) -> Globals {
-    let mut nav = vec![
-        link("首页", "", None),
-        link("信息公开目录", "catalog/", None),
-    ];
-    for kind in super::LISTED_KINDS {
-        if site.docs.iter().any(|d| d.kind == kind) {
-            nav.push(link(
-                short_label(kind),
-                &format!("{}/", kind.folder()),
-                None,
-            ));
-        }
-    }
-    nav.push(link("搜索", "search/", None));
+    let nav = super::columns::navigation()
+        .into_iter()
+        .map(|(title, url)| link(title, url, None))
+        .collect();
     Globals {
         site: SiteView {
             title: site.config.title.clone(),
@@ -275,6 +267,7 @@ pub fn globals(site: &Site) -> Globals {
             identity: site.config.identity.clone(),
         },
         nav,
+        normative_url: super::columns::NORMATIVE_URL,
         as_of: date::chinese(site.as_of),
     }
 }
@@ -283,7 +276,7 @@ pub fn globals(site: &Site) -> Globals {
 pub fn short_label(kind: Kind) -> &'static str {
     match kind {
         Kind::NegativeList => "负面清单",
-        Kind::AnnualReport => "年度报告",
+        Kind::AnnualReport => "政府信息公开年报",
         other => other.label(),
     }
 }
@@ -313,15 +306,9 @@ pub fn catalog_url(path: &str) -> String {
     format!("catalog/{}/", segments.join("/"))
 }
 
-/// The catalogue path a document is filed under (its own, or its kind's default).
-pub fn catalog_path(d: &Document) -> Option<String> {
-    d.catalog.clone().or_else(|| match d.kind {
-        Kind::Policy => Some("法定主动公开内容/政策文件".into()),
-        Kind::Interpretation => Some("法定主动公开内容/政策解读".into()),
-        Kind::NegativeList => Some("政务公开负面清单".into()),
-        Kind::AnnualReport => Some("政府信息公开年度报告".into()),
-        Kind::Page => None,
-    })
+/// The catalogue path a document is filed under (its own, or its kind's column).
+pub fn catalog_path(site: &Site, d: &Document) -> Option<String> {
+    crate::rules::statutory::filed_path(d, site.config.site.level)
 }
 
 /// Build the view of document `i`.
@@ -351,7 +338,7 @@ pub(crate) fn doc_view(
             chart_html = Some(annual_report::chart_html(&series));
         }
     }
-    let catalog = catalog_path(d);
+    let catalog = catalog_path(site, d);
     DocView {
         title: d.title.clone(),
         kind: d.kind.name(),
@@ -531,6 +518,11 @@ pub(crate) fn render_document(
         },
     );
     ctx.insert("data", &d.data);
+    if d.kind == Kind::Page {
+        if let Some(column) = super::columns::data_for(site, &d.url) {
+            ctx.insert("column", &column);
+        }
+    }
     ctx.insert("canonical", &format!("{}{}", site.config.base_url, d.url));
     if d.kind == Kind::NegativeList {
         let versions: Vec<serde_json::Value> = site.versions[i]

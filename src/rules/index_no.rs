@@ -8,6 +8,10 @@
 //! side by side, a variable one (`{seq}`, `{class}`) must be followed by literal text or end
 //! the format, so a number can be read back unambiguously.
 
+/// Most digits a sequence number may be padded to: a `u32` has ten. (`{seq:65536}` once
+/// panicked the formatter.)
+pub const MAX_SEQ_WIDTH: usize = 10;
+
 /// A parsed index-number format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexFormat {
@@ -79,8 +83,9 @@ impl IndexFormat {
                 "class" => Part::Class,
                 "seq" => Part::Seq { width: 1 },
                 other => match other.strip_prefix("seq:") {
-                    Some(w) => Part::Seq {
-                        width: w.trim_start_matches('0').parse().unwrap_or(1).max(1),
+                    Some(w) => match w.parse::<usize>() {
+                        Ok(width) if (1..=MAX_SEQ_WIDTH).contains(&width) => Part::Seq { width },
+                        _ => return Err(format!("索引号格式中顺序号的位数“{w}”无效，应为 1 到 {MAX_SEQ_WIDTH} 之间的数字，如 {{seq:05}}")),
                     },
                     None => return Err(format!("索引号格式中有未知占位符 {{{other}}}，只能用 {{org}}、{{year}}、{{month}}、{{class}}、{{seq:05}}")),
                 },
@@ -192,12 +197,13 @@ impl IndexFormat {
     /// The next free number: one more than the highest sequence already used in the same
     /// year (when the format has a year; a month or category does not restart the count,
     /// so a number stays unique however the segments vary). Numbers of other shapes are
-    /// ignored.
+    /// ignored. `None` when the highest is the largest sequence number there is (adding
+    /// one would wrap to a used number).
     pub fn next_free<'a>(
         &self,
         fill: &Fill<'_>,
         existing: impl IntoIterator<Item = &'a str>,
-    ) -> String {
+    ) -> Option<String> {
         let max = existing
             .into_iter()
             .filter_map(|n| self.parse_number(fill.org, n))
@@ -205,7 +211,7 @@ impl IndexFormat {
             .map(|p| p.seq)
             .max()
             .unwrap_or(0);
-        self.format(fill, max + 1)
+        Some(self.format(fill, max.checked_add(1)?))
     }
 }
 
@@ -244,6 +250,15 @@ mod tests {
     }
 
     #[test]
+    fn sequence_width_is_range_checked_and_the_last_number_does_not_wrap() {
+        assert!(IndexFormat::parse("{org}/{year}-{seq:65536}").is_err());
+        assert!(IndexFormat::parse("{org}/{year}-{seq:0}").is_err());
+        assert!(IndexFormat::parse("{org}/{year}-{seq:ab}").is_err());
+        let f = IndexFormat::parse("{org}/{year}-{seq:10}").unwrap();
+        assert_eq!(f.next_free(&fill("1", 2024), ["1/2024-4294967295"]), None);
+    }
+
+    #[test]
     fn next_free_number_follows_the_highest_of_that_year() {
         let f = default_format();
         let existing = [
@@ -254,11 +269,11 @@ mod tests {
         ];
         assert_eq!(
             f.next_free(&fill("4305210003", 2024), existing),
-            "4305210003/2024-00013"
+            Some("4305210003/2024-00013".to_string())
         );
         assert_eq!(
             f.next_free(&fill("4305210003", 2025), existing),
-            "4305210003/2025-00001"
+            Some("4305210003/2025-00001".to_string())
         );
     }
 
@@ -286,7 +301,7 @@ mod tests {
             },
             existing,
         );
-        assert_eq!(next, "11341702486344515H/202111-00021");
+        assert_eq!(next.as_deref(), Some("11341702486344515H/202111-00021"));
     }
 
     #[test]
@@ -306,7 +321,7 @@ mod tests {
             },
             existing,
         );
-        assert_eq!(next, "000014349-A01-2024-10");
+        assert_eq!(next.as_deref(), Some("000014349-A01-2024-10"));
         // Literal text anywhere, no organisation code.
         let g = IndexFormat::parse("XZ{year}第{seq:03}号").unwrap();
         assert_eq!(g.format(&fill("", 2024), 5), "XZ2024第005号");

@@ -8,6 +8,7 @@ pub mod annual_report;
 pub mod doc_no;
 pub mod index_no;
 pub mod negative_list;
+pub mod statutory;
 pub mod summary;
 pub mod sync;
 pub mod timeliness;

@@ -5,6 +5,7 @@
 //! officer sees every problem in one run.
 
 pub mod annual_report;
+pub mod columns;
 pub mod negative_list;
 
 use crate::date::{self, Date};
@@ -31,6 +32,7 @@ pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
     check_attachments(site, &mut out);
     let summary = check_sync(site, &mut uncovered, &mut out);
     check_calendar_years(&uncovered, &mut out);
+    out.extend(columns::check(site));
     (out, summary)
 }
 

@@ -135,14 +135,15 @@ fn basis(doc: &Document, item: &Item, n: usize, out: &mut Vec<Diagnostic>) {
 }
 
 fn duplicates(doc: &Document, list: &NegativeList, out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
+    // A map, not a list: a list of thousands of rows must not compare every pair.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (index, item) in list.items.iter().enumerate() {
         let matter = item.matter.trim();
         if matter.is_empty() {
             continue;
         }
-        match seen.iter().find(|(m, _)| *m == matter) {
-            Some((_, first)) => out.push(
+        match seen.get(matter) {
+            Some(first) => out.push(
                 Diagnostic::warning(
                     "W0406",
                     format!("负面清单第 {} 项“{matter}”与第 {first} 项重复", index + 1),
@@ -151,7 +152,9 @@ fn duplicates(doc: &Document, list: &NegativeList, out: &mut Vec<Diagnostic>) {
                 .at_line(item.line)
                 .help("合并为一项，或在事项名称中写明两者的区别"),
             ),
-            None => seen.push((matter, index + 1)),
+            None => {
+                seen.insert(matter, index + 1);
+            }
         }
     }
 }

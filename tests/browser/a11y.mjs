@@ -221,13 +221,34 @@ async function discover(page, base) {
     add('normative', normative && normative.href);
   }
   for (const [label, list, doc] of [['政策解读', 'interpretations', 'interpretation'],
-    ['负面清单', 'negative-lists', 'negative-list'], ['年度报告', 'annual-reports', 'annual-report']]) {
+    ['负面清单', 'negative-lists', 'negative-list'], ['政府信息公开年报', 'annual-reports', 'annual-report']]) {
     const href = navTo(label);
     add(list, href);
     if (href) {
       await open(page, href);
       add(doc, await firstLink(page, 'main li > a:not(nav *)'));
     }
+  }
+  // The statutory columns: the guide (rendered from config), 法定主动公开内容 and one of its
+  // categories (the one marked not applicable, when the site has one), 依申请公开 and its
+  // printable form.
+  add('guide', navTo('政府信息公开指南'));
+  const statutory = navTo('法定主动公开内容');
+  add('statutory', statutory);
+  if (statutory) {
+    await open(page, statutory);
+    const cats = await page.$$eval('main .category-list li', (lis) => lis.map((li) => ({
+      href: li.querySelector('a') && li.querySelector('a').href,
+      na: (li.querySelector('.category-state') || { textContent: '' }).textContent.startsWith('不适用'),
+    })));
+    const cat = cats.find((c) => c.na) || cats[0];
+    add('statutory-category', cat && cat.href);
+  }
+  const apply = navTo('依申请公开');
+  add('apply', apply);
+  if (apply) {
+    await open(page, apply);
+    add('apply-form', await firstLink(page, 'main a[href$="apply/form/index.html"]'));
   }
   const search = navTo('搜索');
   add('search', search && search + '?q=' + encodeURIComponent('养老'), {
