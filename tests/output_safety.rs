@@ -443,7 +443,10 @@ fn an_output_folder_that_is_a_link_is_followed_and_stays_a_link() {
     std::fs::create_dir(&target).unwrap();
     for round in 0..2 {
         if round == 1 {
-            write(&site.path().join("content/guide/新.md"), &page("新", "正文"));
+            write(
+                &site.path().join("content/guide/新.md"),
+                &page("新", "正文"),
+            );
         }
         let (code, _, err) = build(site.path(), &out, "2026-11-22");
         assert_eq!(code, 0, "{err}");
