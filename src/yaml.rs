@@ -47,13 +47,71 @@ pub fn parse_mapping(text: &str, file: &Path, first_line: usize) -> Result<Mappi
                 .location()
                 .map(|l| first_line + l.line().saturating_sub(1));
             Err(
-                Diagnostic::error("E0102", format!("前置信息的 YAML 格式有误：{e}"))
+                Diagnostic::error("E0102", format!("前置信息的 YAML 格式有误：{}", yaml_error_text(&e)))
                     .in_file(file)
                     .at_line(line.or(Some(first_line)))
                     .help("检查冒号后是否有空格、缩进是否对齐、引号是否成对；含冒号或方括号 [ ] 的值（如 示政发[2024]1号）请加引号"),
             )
         }
     }
+}
+
+/// The parser's English message in Chinese, for an officer, without its position (which
+/// counts from the start of the front matter, not of the file; the diagnostic carries the
+/// file line). The original wording follows in brackets for whoever maintains the site.
+fn yaml_error_text(e: &serde_yaml::Error) -> String {
+    let raw = e.to_string();
+    let raw = raw
+        .find(" at line ")
+        .map_or(raw.as_str(), |i| &raw[..i])
+        .trim()
+        .to_string();
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "mapping values are not allowed",
+            "这里不能再出现“键: 值”；值中含冒号时请给整个值加引号",
+        ),
+        ("did not find expected ',' or ']'", "方括号 [ ] 没有配对"),
+        ("did not find expected ',' or '}'", "花括号 { } 没有配对"),
+        ("did not find expected key", "缩进不一致，或一行缺少“键:”"),
+        ("did not find expected node content", "这里缺少值"),
+        ("did not find expected '-' indicator", "列表项的缩进不一致"),
+        (
+            "found character that cannot start any token",
+            "出现了不能用作开头的字符（如 @、`、制表符）",
+        ),
+        (
+            "found unexpected end of stream",
+            "引号、方括号或花括号没有闭合",
+        ),
+        (
+            "found unknown escape character",
+            "双引号内的反斜杠 \\ 用法不对；文字中的反斜杠请写成 \\\\ 或改用单引号",
+        ),
+        ("duplicate", "同一个字段写了两次"),
+        ("recursion limit exceeded", "嵌套过深"),
+        ("repetition limit exceeded", "别名（*）展开过多"),
+        ("unknown anchor", "引用了未定义的锚点（*名称）"),
+        (
+            "could not find expected ':'",
+            "这一行缺少冒号，或上一行的引号没有闭合",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "列表项（- ）不能写在这里；请换行并缩进",
+        ),
+        ("invalid leading UTF-8 octet", "含有无法识别的字符"),
+        ("control characters are not allowed", "含有不可见的控制字符"),
+        (
+            "found a tab character",
+            "缩进中不能用制表符（Tab），请改用空格",
+        ),
+    ];
+    let chinese = KNOWN
+        .iter()
+        .find(|(en, _)| raw.contains(en))
+        .map_or("无法解析", |(_, zh)| zh);
+    format!("{chinese}（解析器原文：{raw}）")
 }
 
 /// Largest front matter (or YAML file) accepted, in bytes. A 4,000-row negative list is
@@ -273,6 +331,22 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `E0153`: a list field holding a mapping (or a list of lists), which used to be
+    /// dropped without a word.
+    fn wrong_shape(&mut self, key: &Key) {
+        let label = key.aliases.first().unwrap_or(&key.name);
+        let d = self
+            .error(
+                "E0153",
+                key,
+                format!("字段“{label}”应是一段文字或文字列表，这里写成了“键: 值”或嵌套列表"),
+            )
+            .help(format!(
+                "写成 `{label}: [教育, 卫生]` 或 `{label}: 教育、卫生`；值中含冒号时请加引号"
+            ));
+        self.diagnostics.push(d);
+    }
+
     /// A required string field; missing is an error with code `code`.
     pub fn required_string(&mut self, key: &Key, code: &'static str, what: &str) -> Option<String> {
         let s = self.string(key);
@@ -304,13 +378,22 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let items: Vec<String> = match v {
-            Value::Sequence(seq) => seq.iter().filter_map(scalar_text).collect(),
+            Value::Sequence(seq) => {
+                let items: Vec<String> = seq.iter().filter_map(scalar_text).collect();
+                if items.len() < seq.iter().filter(|v| !v.is_null()).count() {
+                    self.wrong_shape(key);
+                }
+                items
+            }
             other => match scalar_text(other) {
                 Some(s) => s
                     .split(['，', '、', ',', '；', ';'])
                     .map(str::to_string)
                     .collect(),
-                None => Vec::new(),
+                None => {
+                    self.wrong_shape(key);
+                    Vec::new()
+                }
             },
         };
         items
@@ -549,6 +632,29 @@ mod tests {
         let mut f = Fields::new(&map, Path::new("a.md"), text, 2);
         assert_eq!(f.string(&TITLE), None);
         assert_eq!(f.diagnostics[0].code, "W0151");
+    }
+
+    #[test]
+    fn yaml_errors_are_chinese_without_the_parser_relative_line() {
+        let err = parse_mapping("title: a\ntopics: [a, b\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(
+            err.message.contains("没有配对") || err.message.contains("没有闭合"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn a_mapping_where_a_list_belongs_is_an_error() {
+        let text = "title: a\ntopics: {教育: 1}\n";
+        let map = parse(text);
+        let mut f = Fields::new(&map, Path::new("a.md"), text, 2);
+        assert!(f.string_list(&TOPICS).is_empty());
+        assert_eq!(
+            (f.diagnostics[0].code, f.diagnostics[0].line),
+            ("E0153", Some(3))
+        );
     }
 
     #[test]

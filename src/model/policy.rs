@@ -183,7 +183,7 @@ pub fn parse(f: &mut Fields<'_>) -> Policy {
     };
     let attachments = match f.value(&ATTACHMENTS) {
         Some(Value::Sequence(items)) => items.iter().filter_map(|v| attachment(f, v)).collect(),
-        Some(v) if scalar_text(v).is_some() => attachment(f, v).into_iter().collect(),
+        Some(v @ Value::String(_)) => attachment(f, v).into_iter().collect(),
         Some(_) => {
             let d = f
                 .error(
@@ -280,13 +280,29 @@ fn attachment(f: &mut Fields<'_>, v: &Value) -> Option<Attachment> {
             let title = title.unwrap_or_else(|| file.clone());
             Some(Attachment { file, title, line })
         }
-        other => {
-            let file = scalar_text(other)?;
+        Value::String(file) => {
+            let file = file.clone();
             Some(Attachment {
                 title: file.clone(),
                 file,
                 line,
             })
+        }
+        other => {
+            // A number or a list inside the list is not a file name (a bare `附件: 3`
+            // once became a link to a file called “3”).
+            let d = f
+                .error(
+                    "E0206",
+                    &keys::ATTACHMENTS,
+                    format!(
+                        "附件“{}”应写文件名，或写成含 file（文件名）和 title（标题）的一项",
+                        scalar_text(other).unwrap_or_else(|| "……".into())
+                    ),
+                )
+                .help("如：\n  附件:\n    - file: 附件1.pdf\n      title: 实施细则");
+            f.diagnostics.push(d);
+            None
         }
     }
 }
