@@ -1,10 +1,13 @@
 //! Cargo build script (not to be confused with `src/build.rs`, the site pipeline).
 //!
-//! It records two facts the binary cannot find out at run time:
+//! It records three facts the binary cannot find out at run time:
 //! - the git commit it was built from, shown by `gongkai --version` so a CI log or a bug
 //!   report names the exact code (`unknown` outside a git checkout — never a failure);
 //! - every diagnostic code used in `src/`, so `--deny W0304` can refuse a mistyped code
-//!   instead of silently denying nothing.
+//!   instead of silently denying nothing;
+//! - every file of the default theme (`themes/default/`), for `src/render/theme.rs` to
+//!   embed: walking the folder rather than keeping a hand-written list means a new
+//!   template or asset cannot be silently left out of the binary.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,6 +35,39 @@ fn main() {
     let list: Vec<String> = codes.iter().map(|c| format!("{c:?}")).collect();
     let text = format!("&[{}]\n", list.join(", "));
     std::fs::write(out.join("codes.rs"), text).expect("OUT_DIR is writable");
+
+    println!("cargo:rerun-if-changed=themes/default");
+    let mut files = Vec::new();
+    walk_theme(&manifest.join("themes/default"), "", &mut files);
+    files.sort();
+    let mut theme = String::from("&[\n");
+    for f in &files {
+        theme.push_str(&format!(
+            "    ({f:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/themes/default/\", {f:?})) as &[u8]),\n"
+        ));
+    }
+    theme.push_str("]\n");
+    std::fs::write(out.join("default_theme.rs"), theme).expect("OUT_DIR is writable");
+}
+
+/// Every regular file below `dir`, as `/`-separated paths relative to the theme; hidden
+/// files and editor leftovers are not part of the theme.
+fn walk_theme(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    let entries = std::fs::read_dir(dir).expect("read themes/default");
+    for entry in entries {
+        let entry = entry.expect("read a theme entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let path = format!("{prefix}{name}");
+        let kind = entry.file_type().expect("theme entry type");
+        if kind.is_dir() {
+            walk_theme(&entry.path(), &format!("{path}/"), out);
+        } else if kind.is_file() {
+            out.push(path);
+        }
+    }
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {

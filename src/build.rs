@@ -1,5 +1,5 @@
 //! The pipeline, start to finish: config → load → model → link → validate → render →
-//! output. `build` and `check` both run it; only `build` lets it reach the disk, and only
+//! search → output. `build` and `check` both run it; only `build` lets it reach the disk, and only
 //! when no stage reported an error.
 
 use crate::config::Config;
@@ -8,10 +8,12 @@ use crate::diag::{self, Deny, Diagnostic};
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
-use crate::model::KindData;
+use crate::model;
 use crate::output::{self, Output, WriteStats};
 use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
+use crate::search;
+use crate::sink::{OutputContent, OutputFile};
 use crate::validate::{self, SyncSummary};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -158,7 +160,12 @@ pub fn run_with(
     }
 
     let deny = opts.deny.clone().union(config.check.deny_list());
-    let content = load::load_with(&opts.root, opts.encoding, progress.as_ref())?;
+    let content = load::load_with(
+        &opts.root,
+        opts.encoding,
+        model::read_document,
+        progress.as_ref(),
+    )?;
     diagnostics.extend(content.diagnostics.iter().cloned());
     let documents = content.documents.len();
     let sources: Vec<PathBuf> = content.documents.iter().map(|d| d.source.clone()).collect();
@@ -168,7 +175,6 @@ pub fn run_with(
     lap("link");
     let (checks, sync) = validate::validate(&site);
     diagnostics.extend(checks);
-    diagnostics.extend(kind_checks(&site));
     lap("validate");
 
     let mut theme = Theme::load(&opts.root, &site.config.theme)?;
@@ -184,8 +190,13 @@ pub fn run_with(
     diagnostics.extend(rendered.diagnostics.iter().cloned());
     // The generated files are produced in `check` too, so every URL collision is found
     // before anything could be written.
-    output::finish(&site, rendered, &output)?;
-    lap("finish (sitemap, feed, search)");
+    for (path, data) in search::build_index(&rendered.search_docs) {
+        let content = OutputContent::Bytes(data);
+        output.put(OutputFile { path, content })?;
+    }
+    lap("search");
+    output::finish(&site, &output)?;
+    lap("finish (sitemap, feed)");
     diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
@@ -318,24 +329,5 @@ fn collision_diagnostics(site: &Site, collisions: &[output::Collision]) -> Vec<D
         }
         out.push(d);
     }
-    out
-}
-
-/// Checks that belong to one kind's rules.
-fn kind_checks(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (i, d) in site.docs.iter().enumerate() {
-        // Only the current version of a list is due for review; earlier versions are history.
-        let is_current = site.versions[i].first() == Some(&i);
-        if let (KindData::NegativeList(list), true) = (&d.data, is_current) {
-            out.extend(validate::negative_list::check(
-                d,
-                list,
-                site.config.negative_list.review_days,
-                site.as_of,
-            ));
-        }
-    }
-    out.extend(validate::annual_report::check_site(site));
     out
 }

@@ -240,16 +240,6 @@ pub enum PeriodSetting {
     None,
 }
 
-impl PeriodSetting {
-    /// As the rule's type.
-    pub fn period(self) -> crate::rules::validity::DefaultPeriod {
-        match self {
-            PeriodSetting::Years(y) => crate::rules::validity::DefaultPeriod::Years(y),
-            PeriodSetting::None => crate::rules::validity::DefaultPeriod::None,
-        }
-    }
-}
-
 impl<'de> Deserialize<'de> for PeriodSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]

@@ -6,7 +6,7 @@
 //! the build date, and groups versions of negative lists and series of annual reports.
 //! Everything is a hash lookup: no quadratic scans over 10,000 documents.
 
-use crate::config::Config;
+use crate::config::{Config, PeriodSetting};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::load::Content;
@@ -15,8 +15,9 @@ use crate::model::policy::keys as pkeys;
 use crate::model::policy::Relation;
 use crate::model::{AnnualReport, Document, Kind, KindData};
 use crate::rules::doc_no;
+use crate::rules::sync::{self, SyncStatus};
 use crate::rules::validity::{
-    self, EffectiveRule, ValidityDefaults, ValidityFacts, ValidityStatus,
+    self, DefaultPeriod, EffectiveRule, ValidityDefaults, ValidityFacts, ValidityStatus,
 };
 use crate::yaml::Key;
 use serde::Serialize;
@@ -62,6 +63,17 @@ pub struct Site {
     pub acts_on: Vec<Vec<usize>>,
     /// For each negative list, every version of the same list (newest first).
     pub versions: Vec<Vec<usize>>,
+    /// For each policy, the 三同步 judgement of each of its interpretations (same order as
+    /// `interpretations_of`); `None` when either date is missing. Judged here once, so the
+    /// checks and the pages cannot disagree.
+    pub sync: Vec<Vec<Option<SyncStatus>>>,
+    /// For each policy, one entry per attachment as written (same order as
+    /// `Policy::attachments`): the file under `content/` it names, or why it is refused.
+    /// Whether the file exists is `assets.contains`.
+    pub attachments: Vec<Vec<Result<PathBuf, String>>>,
+    /// For each annual report, the reports of its department, one per year, oldest first
+    /// (the chart's series); empty for other kinds.
+    pub report_series: Vec<Vec<usize>>,
     /// Lookup of policies by 索引号 and normalised 发文字号.
     pub references: References,
 }
@@ -108,6 +120,15 @@ pub fn settle_report(report: &mut AnnualReport, file: &Path) -> Vec<Diagnostic> 
 }
 
 impl Site {
+    /// The 三同步 judgement of interpretation `interp` against policy `policy`, when both
+    /// dates are known and `interp` interprets `policy`.
+    pub fn sync_judgement(&self, policy: usize, interp: usize) -> Option<SyncStatus> {
+        let k = self.interpretations_of[policy]
+            .iter()
+            .position(|&j| j == interp)?;
+        self.sync[policy][k]
+    }
+
     /// Validity of document `i`, if it is a policy.
     pub fn validity_of(&self, i: usize) -> Option<Validity> {
         self.validity.get(i).copied().flatten()
@@ -115,7 +136,7 @@ impl Site {
 }
 
 /// Link the loaded content.
-pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnostic>) {
+pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, Vec<Diagnostic>) {
     let Content {
         documents: mut docs,
         assets,
@@ -252,8 +273,8 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
 
     // Validity.
     let defaults = ValidityDefaults {
-        normative: config.validity.normative_years.period(),
-        provisional: config.validity.provisional_years.period(),
+        normative: default_period(config.validity.normative_years),
+        provisional: default_period(config.validity.provisional_years),
     };
     let effective_rule = match config.validity.effective_after_days {
         Some(days) => EffectiveRule::DaysAfterPublication(days),
@@ -318,6 +339,37 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
         }
     }
 
+    let sync = interpretations_of
+        .iter()
+        .enumerate()
+        .map(|(i, interps)| {
+            interps
+                .iter()
+                .map(|&j| match (docs[i].published, docs[j].published) {
+                    (Some(pp), Some(ip)) => Some(sync::judge(
+                        &config.work_calendar,
+                        pp,
+                        ip,
+                        config.interpretation.sync_days,
+                    )),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let attachments = docs
+        .iter()
+        .map(|d| match d.policy() {
+            Some(p) => p
+                .attachments
+                .iter()
+                .map(|a| resolve_relative(&d.source, &a.file))
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    let report_series = report_series(&docs);
+
     let site = Site {
         config,
         as_of,
@@ -331,9 +383,81 @@ pub fn link(content: Content, config: Config, as_of: Date) -> (Site, Vec<Diagnos
         amended_by,
         acts_on,
         versions,
+        sync,
+        attachments,
+        report_series,
         references,
     };
     (site, diagnostics)
+}
+
+/// A configured default validity period as the rule's type (config comes before the rules,
+/// so the conversion lives here, where the rules are applied).
+fn default_period(setting: PeriodSetting) -> DefaultPeriod {
+    match setting {
+        PeriodSetting::Years(y) => DefaultPeriod::Years(y),
+        PeriodSetting::None => DefaultPeriod::None,
+    }
+}
+
+/// For each annual report, its department's reports (a missing department is one
+/// department), sorted by year; of two reports for one year the first in path order.
+fn report_series(docs: &[Document]) -> Vec<Vec<usize>> {
+    let mut by_department: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if d.annual_report().is_some() {
+            by_department
+                .entry(d.department.as_deref())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = vec![Vec::new(); docs.len()];
+    for members in by_department.values() {
+        let year = |i: &usize| docs[*i].annual_report().map_or(0, |r| r.year);
+        let mut series = members.clone();
+        series.sort_by_key(year);
+        series.dedup_by_key(|i| year(i));
+        for &m in members {
+            out[m] = series.clone();
+        }
+    }
+    out
+}
+
+/// Resolve a relative reference from a document to a file under `content/`. Refuses
+/// absolute paths, hidden names and any `..` that would leave `content/`.
+pub fn resolve_relative(source: &Path, reference: &str) -> Result<PathBuf, String> {
+    let reference = reference.trim();
+    if reference.is_empty() {
+        return Err("路径为空".into());
+    }
+    if reference.starts_with('/') || reference.starts_with('\\') || reference.contains(':') {
+        return Err("不能使用绝对路径".into());
+    }
+    let mut parts: Vec<String> = source
+        .parent()
+        .map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    for segment in reference.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+                if parts.is_empty() {
+                    return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
+                }
+            }
+            s if crate::load::is_hidden(s) => {
+                return Err(format!("指向隐藏的文件或目录（{s}），隐藏文件不会发布"))
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    if parts.first().map(String::as_str) != Some("content") || parts.len() < 2 {
+        return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
+    }
+    Ok(PathBuf::from(parts.join("/")))
 }
 
 fn build_references(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) -> References {

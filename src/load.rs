@@ -10,9 +10,8 @@
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::model::{self, Document, Kind, RawDocument};
 use crate::progress::{Progress, Silent, Stage};
-use crate::yaml::{self, Fields};
+use crate::yaml;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -27,32 +26,56 @@ pub enum SourceEncoding {
     Gb18030,
 }
 
-/// Everything under `content/`.
-#[derive(Debug, Default)]
-pub struct Content {
+/// Everything under `content/`; `D` is what the model stage made of each document file.
+#[derive(Debug)]
+pub struct Content<D> {
     /// Documents, in path order.
-    pub documents: Vec<Document>,
+    pub documents: Vec<D>,
     /// Non-document files, site-root-relative (`content/policies/a/附件1.csv`), sorted.
     pub assets: BTreeSet<PathBuf>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// One document file, read, decoded and split into front matter and body: what the model
+/// stage types into a document. Loading does not know the document kinds; the driver
+/// passes the model's reader to [`load`], so data flows one way (load → model).
+pub struct SourceFile<'a> {
+    /// Path relative to the site root.
+    pub source: &'a Path,
+    /// The parsed front matter.
+    pub map: &'a serde_yaml::Mapping,
+    /// The front matter text.
+    pub front: &'a str,
+    /// File line where the front matter starts.
+    pub front_line: usize,
+    /// Markdown body.
+    pub body: &'a str,
+    /// File line where the body starts.
+    pub body_line: usize,
+}
+
 /// Largest document file accepted. Rendering needs a few times a document's size in
 /// memory; past this a single file could take the build past its memory budget.
 pub const MAX_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Load every document under `root/content`.
-pub fn load(root: &Path, encoding: SourceEncoding) -> Result<Content> {
-    load_with(root, encoding, &Silent)
+/// Load every document under `root/content`, each turned into a `D` by `read` (the model
+/// stage's reader), in parallel; `read` reports problems into the vector it is given.
+pub fn load<D: Send>(
+    root: &Path,
+    encoding: SourceEncoding,
+    read: impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D> + Sync,
+) -> Result<Content<D>> {
+    load_with(root, encoding, read, &Silent)
 }
 
 /// [`load`], counting each document read into `progress`.
-pub fn load_with(
+pub fn load_with<D: Send>(
     root: &Path,
     encoding: SourceEncoding,
+    read: impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D> + Sync,
     progress: &dyn Progress,
-) -> Result<Content> {
+) -> Result<Content<D>> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
@@ -63,8 +86,9 @@ pub fn load_with(
     if content_dir.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
         diagnostics.push(symlink_refused(Path::new("content")));
         return Ok(Content {
+            documents: Vec::new(),
+            assets,
             diagnostics,
-            ..Content::default()
         });
     }
     for entry in walkdir::WalkDir::new(&content_dir)
@@ -109,12 +133,12 @@ pub fn load_with(
     }
 
     progress.start(Stage::Load, Some(document_paths.len()));
-    let loaded: Vec<(Option<Document>, Vec<Diagnostic>)> = document_paths
+    let loaded: Vec<(Option<D>, Vec<Diagnostic>)> = document_paths
         .par_iter()
         .map(|rel| {
             progress.advance();
             let mut diags = Vec::new();
-            let doc = load_document(root, rel, encoding, &mut diags);
+            let doc = load_document(root, rel, encoding, &read, &mut diags);
             (doc, diags)
         })
         .collect();
@@ -165,12 +189,13 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     )
 }
 
-fn load_document(
+fn load_document<D>(
     root: &Path,
     rel: &Path,
     encoding: SourceEncoding,
+    read: &impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D>,
     out: &mut Vec<Diagnostic>,
-) -> Option<Document> {
+) -> Option<D> {
     let size = std::fs::metadata(root.join(rel))
         .map(|m| m.len())
         .unwrap_or(0);
@@ -251,37 +276,15 @@ fn load_document(
             return None;
         }
     };
-    let mut fields = Fields::new(&map, rel, parts.front, parts.front_line);
-    let folder = rel
-        .iter()
-        .nth(1)
-        .filter(|_| rel.iter().count() > 2)
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let kind = match fields.string(&model::keys::KIND) {
-        Some(k) => match Kind::parse(&k) {
-            Some(kind) => kind,
-            None => {
-                let d = fields
-                    .error("E0112", &model::keys::KIND, format!("未知的文件类型“{k}”"))
-                    .help("kind 可选 policy（政策文件）、interpretation（政策解读）、negative_list（负面清单）、annual_report（年度报告）、page（页面）");
-                out.push(d);
-                return None;
-            }
-        },
-        None => Kind::from_folder(&folder),
-    };
-    out.extend(fields.take_diagnostics());
-    let raw = RawDocument {
-        source: rel.to_path_buf(),
-        kind,
-        fields,
+    let file = SourceFile {
+        source: rel,
+        map: &map,
         front: parts.front,
         front_line: parts.front_line,
         body: parts.body,
         body_line: parts.body_line,
     };
-    Some(model::build_document(raw, out))
+    read(file, out)
 }
 
 /// Decode file bytes to text. UTF-8 (with or without BOM) passes; text that decodes as
@@ -412,7 +415,8 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let mut diags = Vec::new();
         let rel = Path::new("content/policies/gone.md");
-        let doc = load_document(root.path(), rel, SourceEncoding::Utf8, &mut diags);
+        let read = |_: SourceFile<'_>, _: &mut Vec<Diagnostic>| Some(());
+        let doc = load_document(root.path(), rel, SourceEncoding::Utf8, &read, &mut diags);
         assert!(doc.is_none());
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].code, "E0100");

@@ -5,7 +5,7 @@ use crate::build::load_config;
 use crate::date::{self, Date};
 use crate::error::{Error, Result};
 use crate::load::{self, SourceEncoding};
-use crate::model::{slug, Kind};
+use crate::model::{self, slug, Kind};
 use crate::rules::index_no::{Fill, IndexFormat};
 use chrono::Datelike;
 use std::io::Write;
@@ -21,7 +21,7 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
     let (rel, text) = match kind {
         Kind::Policy => {
             let format = IndexFormat::parse(&config.index.format).map_err(Error::Usage)?;
-            let content = load::load(root, SourceEncoding::Gb18030)?;
+            let content = load::load(root, SourceEncoding::Gb18030, model::read_document)?;
             let existing: Vec<String> = content
                 .documents
                 .iter()

@@ -431,3 +431,28 @@ fn an_output_folder_overlapping_the_sources_is_refused() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_link_is_followed_and_stays_a_link() {
+    let site = fixture("mini");
+    let real = tempfile::tempdir().unwrap();
+    let target = real.path().join("xxgk");
+    let out = site.path().join("public");
+    std::os::unix::fs::symlink(&target, &out).unwrap();
+    std::fs::create_dir(&target).unwrap();
+    for round in 0..2 {
+        if round == 1 {
+            write(
+                &site.path().join("content/guide/新.md"),
+                &page("新", "正文"),
+            );
+        }
+        let (code, _, err) = build(site.path(), &out, "2026-11-22");
+        assert_eq!(code, 0, "{err}");
+        assert!(std::fs::symlink_metadata(&out).unwrap().is_symlink());
+        assert!(target.join("index.html").is_file());
+        assert!(leftovers(&target).is_empty());
+    }
+    assert!(target.join("guide").is_dir());
+}

@@ -207,32 +207,10 @@ fn is_delim(b: u8) -> bool {
     matches!(b, b'*' | b'_' | b'~')
 }
 
-/// Offset of the first `*`, `_` or `~` in `bytes`. Eight bytes at a time: most scopes have
-/// no delimiter at all, and this scan is what every paragraph of a document pays.
+/// Offset of the first `*`, `_` or `~` in `bytes`: most scopes have no delimiter at all,
+/// and this scan is what every paragraph of a document pays.
 fn find_delim(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_bytes = |y: u64| y.wrapping_sub(ONES) & !y & HIGHS;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // The lowest flagged byte of each mask is a true match (borrows only run upwards).
-        let mask = zero_bytes(x ^ (ONES * u64::from(b'*')))
-            | zero_bytes(x ^ (ONES * u64::from(b'_')))
-            | zero_bytes(x ^ (ONES * u64::from(b'~')));
-        if mask != 0 {
-            return Some(base + mask.trailing_zeros() as usize / 8);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_delim(b))
-        .map(|p| base + p)
+    memchr::memchr3(b'*', b'_', b'~', bytes)
 }
 
 /// True when the byte at `pos` is backslash-escaped (an odd number of backslashes before it).
@@ -254,84 +232,104 @@ fn source_text<'s>(src: &'s str, ev: &Ev) -> Option<&'s str> {
 /// Rebuild one inline scope; `None` when pulldown-cmark's events already follow the
 /// amended rules. `block` is true for a block's own inline content (whose edges are line
 /// edges) and false for the text of a link or image (whose edges are `[` and `]`).
+///
+/// In four steps: take the scope apart into delimiter runs and the pieces between them
+/// ([`take_apart`]); decide what each run can do under the amended rule ([`abilities`] via
+/// [`set_abilities`]); pair them again when that changed anything ([`pairs_differ`]); and
+/// put the events back together ([`reassemble`]) only when the result differs.
 fn rewrite_scope<'a>(
     src: &'a str,
     evs: &[Ev<'a>],
     block: bool,
     scratch: &mut Scratch<'a>,
 ) -> Option<Vec<Ev<'a>>> {
-    let has_candidates = evs.iter().any(|ev| match &ev.0 {
+    if !has_candidates(src, evs) {
+        return None;
+    }
+    take_apart(src, evs, scratch)?;
+    let Scratch {
+        toks,
+        runs,
+        matches,
+        stack,
+        theirs,
+        ours,
+        ..
+    } = scratch;
+    let toks: &[Tok<'a>] = toks;
+    let mut differs = set_abilities(src, toks, runs, block);
+    if differs {
+        differs = pairs_differ(runs, matches, stack, theirs, ours);
+    }
+    let groups_changed = toks
+        .iter()
+        .any(|t| matches!(t, Tok::Group { new: Some(_), .. }));
+    match (differs, groups_changed) {
+        (false, false) => None,
+        (false, true) => Some(with_new_groups(evs, toks)),
+        (true, _) => Some(reassemble(src, evs, toks, runs, matches)),
+    }
+}
+
+/// Whether the scope has anything the amended rules could change: emphasis, or a text with
+/// a delimiter character in it.
+fn has_candidates(src: &str, evs: &[Ev]) -> bool {
+    evs.iter().any(|ev| match &ev.0 {
         Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => true,
         Event::Text(t) => find_delim(t.as_bytes()).is_some() && source_text(src, ev).is_some(),
         _ => false,
-    });
-    if !has_candidates {
-        return None;
+    })
+}
+
+/// Add delimiter character `ch` at `pos`: to the previous run when it continues it, else
+/// as a new run.
+fn push_delim(toks: &mut Vec<Tok<'_>>, runs: &mut Vec<Run>, ch: u8, pos: usize) {
+    if let Some(Tok::Run(r)) = toks.last() {
+        let run = &mut runs[*r];
+        if run.ch == ch && run.end == pos {
+            run.end = pos + 1;
+            return;
+        }
     }
+    toks.push(Tok::Run(runs.len()));
+    runs.push(Run {
+        ch,
+        start: pos,
+        end: pos + 1,
+        can_open: false,
+        can_close: false,
+        lo: 0,
+        hi: 0,
+        closes: 0..0,
+        last_open: None,
+    });
+}
+
+/// Step 1: the scope as tokens — delimiter runs (emphasis taken apart back into its
+/// delimiters), text between them, breaks, link/image groups (rewritten on their own) and
+/// events kept as they are — and pulldown-cmark's emphasis in `theirs`. `None` when the
+/// events are not the shape expected, which leaves pulldown-cmark's result alone.
+fn take_apart<'a>(src: &'a str, evs: &[Ev<'a>], scratch: &mut Scratch<'a>) -> Option<()> {
     let bytes = src.as_bytes();
     let Scratch {
         toks,
         runs,
         matches,
         open_tags,
-        stack,
         theirs,
-        ours,
+        ..
     } = scratch;
     toks.clear();
     runs.clear();
     matches.clear();
     open_tags.clear();
     theirs.clear();
-    let push_delim = |toks: &mut Vec<Tok<'a>>, runs: &mut Vec<Run>, ch: u8, pos: usize| {
-        if let Some(Tok::Run(r)) = toks.last() {
-            let run = &mut runs[*r];
-            if run.ch == ch && run.end == pos {
-                run.end = pos + 1;
-                return;
-            }
-        }
-        toks.push(Tok::Run(runs.len()));
-        runs.push(Run {
-            ch,
-            start: pos,
-            end: pos + 1,
-            can_open: false,
-            can_close: false,
-            lo: 0,
-            hi: 0,
-            closes: 0..0,
-            last_open: None,
-        });
-    };
-    // Emphasis taken apart: (delimiter count, source range) of each open tag.
     let mut i = 0;
     while i < evs.len() {
         let (ev, range) = &evs[i];
         match ev {
             Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough)) => {
-                let first = *bytes.get(range.start)?;
-                let n = match tag {
-                    Tag::Emphasis => 1,
-                    Tag::Strong => 2,
-                    _ => bytes
-                        .get(range.clone())?
-                        .iter()
-                        .take(2)
-                        .take_while(|&&b| b == b'~')
-                        .count(),
-                };
-                let shaped = n > 0
-                    && range.end >= range.start + 2 * n
-                    && range.end <= bytes.len()
-                    && is_delim(first)
-                    && bytes[range.start..range.start + n]
-                        .iter()
-                        .all(|&b| b == first)
-                    && bytes[range.end - n..range.end].iter().all(|&b| b == first);
-                if !shaped {
-                    return None; // not the shape we expect: leave pulldown's result alone
-                }
+                let (n, first) = emphasis_delimiters(bytes, tag, range)?;
                 for pos in range.start..range.start + n {
                     push_delim(toks, runs, first, pos);
                 }
@@ -369,39 +367,68 @@ fn rewrite_scope<'a>(
             }
             Event::SoftBreak | Event::HardBreak => toks.push(Tok::Break(i)),
             Event::Text(_) => match source_text(src, &evs[i]) {
-                Some(text) => {
-                    let base = range.start;
-                    let text = text.as_bytes();
-                    let mut from = 0;
-                    let mut scan = 0;
-                    while let Some(found) = find_delim(&text[scan..]) {
-                        let off = scan + found;
-                        scan = off + 1;
-                        if escaped(bytes, base + off) {
-                            continue;
-                        }
-                        if from < off {
-                            toks.push(Tok::Text(base + from..base + off));
-                        }
-                        push_delim(toks, runs, text[off], base + off);
-                        from = off + 1;
-                    }
-                    if from < text.len() {
-                        toks.push(Tok::Text(base + from..base + text.len()));
-                    }
-                }
+                Some(text) => split_text(bytes, text, range.start, toks, runs),
                 None => toks.push(Tok::Keep(i)),
             },
             _ => toks.push(Tok::Keep(i)),
         }
         i += 1;
     }
-    if !open_tags.is_empty() {
-        return None;
-    }
+    open_tags.is_empty().then_some(())
+}
 
+/// How many delimiters open (and close) an emphasis event, and which character: `None`
+/// unless its source starts and ends with them.
+fn emphasis_delimiters(bytes: &[u8], tag: &Tag, range: &Range<usize>) -> Option<(usize, u8)> {
+    let first = *bytes.get(range.start)?;
+    let n = match tag {
+        Tag::Emphasis => 1,
+        Tag::Strong => 2,
+        _ => bytes
+            .get(range.clone())?
+            .iter()
+            .take(2)
+            .take_while(|&&b| b == b'~')
+            .count(),
+    };
+    let shaped = n > 0
+        && range.end >= range.start + 2 * n
+        && range.end <= bytes.len()
+        && is_delim(first)
+        && bytes[range.start..range.start + n]
+            .iter()
+            .all(|&b| b == first)
+        && bytes[range.end - n..range.end].iter().all(|&b| b == first);
+    shaped.then_some((n, first))
+}
+
+/// A text event (starting at source offset `base`) split at its unescaped delimiters.
+fn split_text(bytes: &[u8], text: &str, base: usize, toks: &mut Vec<Tok<'_>>, runs: &mut Vec<Run>) {
+    let text = text.as_bytes();
+    let mut from = 0;
+    let mut scan = 0;
+    while let Some(found) = find_delim(&text[scan..]) {
+        let off = scan + found;
+        scan = off + 1;
+        if escaped(bytes, base + off) {
+            continue;
+        }
+        if from < off {
+            toks.push(Tok::Text(base + from..base + off));
+        }
+        push_delim(toks, runs, text[off], base + off);
+        from = off + 1;
+    }
+    if from < text.len() {
+        toks.push(Tok::Text(base + from..base + text.len()));
+    }
+}
+
+/// Step 2: each run's abilities under the amended rule, from the characters on either side
+/// (a line edge counts as whitespace). True when any run's abilities differ from the
+/// standard rule's.
+fn set_abilities(src: &str, toks: &[Tok<'_>], runs: &mut [Run], block: bool) -> bool {
     let mut differs = false;
-    let toks: &[Tok<'a>] = toks;
     for (t, tok) in toks.iter().enumerate() {
         let Tok::Run(r) = tok else { continue };
         let run = &mut runs[*r];
@@ -423,43 +450,58 @@ fn rewrite_scope<'a>(
         differs |= standard != amended;
         (run.can_open, run.can_close) = amended;
     }
+    differs
+}
 
-    let groups_changed = toks
-        .iter()
-        .any(|t| matches!(t, Tok::Group { new: Some(_), .. }));
-    if differs {
-        pair(runs, matches, stack);
-        // The amended abilities often pair exactly as pulldown-cmark did (a closer that may
-        // now also open, with nothing left to open with); then its events stand.
-        ours.clear();
-        ours.extend(matches.iter().map(|m| (m.range.start, m.range.end, m.kind)));
-        ours.sort_unstable_by_key(|&(start, end, kind)| (start, end, kind as u8));
-        theirs.sort_unstable_by_key(|&(start, end, kind)| (start, end, kind as u8));
-        differs = ours != theirs;
-    }
-    if !differs && !groups_changed {
-        return None;
-    }
+/// Step 3: pair the runs under the amended abilities. They often pair exactly as
+/// pulldown-cmark did (a closer that may now also open, with nothing left to open with);
+/// true only when the emphasis differs from `theirs`.
+fn pairs_differ(
+    runs: &mut [Run],
+    matches: &mut Vec<Match>,
+    stack: &mut Vec<Opener>,
+    theirs: &mut [(usize, usize, Kind)],
+    ours: &mut Vec<(usize, usize, Kind)>,
+) -> bool {
+    pair(runs, matches, stack);
+    ours.clear();
+    ours.extend(matches.iter().map(|m| (m.range.start, m.range.end, m.kind)));
+    ours.sort_unstable_by_key(|&(start, end, kind)| (start, end, kind as u8));
+    theirs.sort_unstable_by_key(|&(start, end, kind)| (start, end, kind as u8));
+    ours != theirs
+}
+
+/// Step 4, when only link text inside changed: pulldown-cmark's events with those groups
+/// replaced.
+fn with_new_groups<'a>(evs: &[Ev<'a>], toks: &[Tok<'a>]) -> Vec<Ev<'a>> {
     let mut out: Vec<Ev<'a>> = Vec::with_capacity(evs.len() + 8);
-    if !differs {
-        // Emphasis stays as pulldown made it; only some link text inside changed.
-        let mut i = 0;
-        for tok in toks {
-            if let Tok::Group {
-                start,
-                end,
-                new: Some(new),
-            } = tok
-            {
-                out.extend_from_slice(&evs[i..*start]);
-                push_group(&mut out, evs, *start, *end, Some(new));
-                i = end + 1;
-            }
+    let mut i = 0;
+    for tok in toks {
+        if let Tok::Group {
+            start,
+            end,
+            new: Some(new),
+        } = tok
+        {
+            out.extend_from_slice(&evs[i..*start]);
+            push_group(&mut out, evs, *start, *end, Some(new));
+            i = end + 1;
         }
-        out.extend_from_slice(&evs[i..]);
-        return Some(out);
     }
+    out.extend_from_slice(&evs[i..]);
+    out
+}
 
+/// Step 4: the events of the scope rebuilt from the tokens and the new pairing: at each
+/// run, the emphasis it closes, its unmatched delimiters as text, the emphasis it opens.
+fn reassemble<'a>(
+    src: &'a str,
+    evs: &[Ev<'a>],
+    toks: &[Tok<'a>],
+    runs: &[Run],
+    matches: &[Match],
+) -> Vec<Ev<'a>> {
+    let mut out: Vec<Ev<'a>> = Vec::with_capacity(evs.len() + 8);
     for tok in toks {
         match tok {
             Tok::Run(r) => {
@@ -483,7 +525,7 @@ fn rewrite_scope<'a>(
             Tok::Group { start, end, new } => push_group(&mut out, evs, *start, *end, new.as_ref()),
         }
     }
-    Some(out)
+    out
 }
 
 fn push_group<'a>(

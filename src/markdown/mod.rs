@@ -169,21 +169,7 @@ pub fn slug(text: &str) -> String {
 
 /// Append `s` to `out` with the five HTML-special characters escaped.
 pub(crate) fn escape_html(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
+    crate::text::escape_into(out, s, crate::text::Markup::Html);
 }
 
 struct OpenHeading {

@@ -1,4 +1,4 @@
-//! 政策解读: the fields of SPEC §2.2, read from front matter.
+//! 政策解读: an interpretation's own fields, read from front matter.
 
 use crate::yaml::{key, Fields, Key};
 use serde::Serialize;

@@ -12,6 +12,7 @@ pub mod policy;
 
 use crate::date::Date;
 use crate::diag::{line_of_key, Diagnostic};
+use crate::load::SourceFile;
 use crate::yaml::{key, Fields, Key};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -80,17 +81,71 @@ impl Kind {
         }
     }
 
+    /// The shorter label used in navigation, breadcrumbs and listings.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Kind::Policy => "政策文件",
+            Kind::Interpretation => "政策解读",
+            Kind::NegativeList => "负面清单",
+            Kind::AnnualReport => "政府信息公开年报",
+            Kind::Page => "页面",
+        }
+    }
+
+    /// Other names officers use for the kind in `kind:` (and in `gongkai new`).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Kind::Policy | Kind::Interpretation => &[],
+            Kind::NegativeList => &["负面清单"],
+            Kind::AnnualReport => &["年度报告"],
+            Kind::Page => &["页面"],
+        }
+    }
+
+    /// Whether the kind has its own listing section (in navigation order: [`Kind::ALL`]).
+    pub fn listed(self) -> bool {
+        match self {
+            Kind::Policy | Kind::Interpretation | Kind::NegativeList | Kind::AnnualReport => true,
+            Kind::Page => false,
+        }
+    }
+
+    /// The theme template a document page of the kind is rendered with.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy.html",
+            Kind::Interpretation => "interpretation.html",
+            Kind::NegativeList => "negative_list.html",
+            Kind::AnnualReport => "annual_report.html",
+            Kind::Page => "page.html",
+        }
+    }
+
+    /// The accepted `kind:` values, for a help text: `policy（政策文件）、…`.
+    pub fn choices() -> String {
+        let choices: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}（{}）",
+                    k.name(),
+                    k.aliases().first().unwrap_or(&k.label())
+                )
+            })
+            .collect();
+        choices.join("、")
+    }
+
     /// Parse a `kind:` value or a `gongkai new` argument: English (with `-` or `_`),
-    /// the folder name, or the Chinese label.
+    /// the folder name, or a Chinese name (full, short or an alias).
     pub fn parse(text: &str) -> Option<Kind> {
         let t = text.trim().replace('-', "_");
         Kind::ALL.into_iter().find(|k| {
             t == k.name()
                 || t == k.folder().replace('-', "_")
                 || t == k.label()
-                || (*k == Kind::NegativeList && t == "负面清单")
-                || (*k == Kind::AnnualReport && t == "年度报告")
-                || (*k == Kind::Page && t == "页面")
+                || t == k.short_label()
+                || k.aliases().contains(&t.as_str())
         })
     }
 
@@ -273,6 +328,43 @@ pub struct RawDocument<'a> {
     pub body_line: usize,
 }
 
+/// Type one loaded file (the reader the driver passes to [`crate::load::load`]): its kind
+/// from `kind:` or its folder, then its fields. `None` when the kind is unknown.
+pub fn read_document(file: SourceFile<'_>, out: &mut Vec<Diagnostic>) -> Option<Document> {
+    let rel = file.source;
+    let mut fields = Fields::new(file.map, rel, file.front, file.front_line);
+    let folder = rel
+        .iter()
+        .nth(1)
+        .filter(|_| rel.iter().count() > 2)
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = match fields.string(&keys::KIND) {
+        Some(k) => match Kind::parse(&k) {
+            Some(kind) => kind,
+            None => {
+                let d = fields
+                    .error("E0112", &keys::KIND, format!("未知的文件类型“{k}”"))
+                    .help(format!("kind 可选 {}", Kind::choices()));
+                out.push(d);
+                return None;
+            }
+        },
+        None => Kind::from_folder(&folder),
+    };
+    out.extend(fields.take_diagnostics());
+    let raw = RawDocument {
+        source: rel.to_path_buf(),
+        kind,
+        fields,
+        front: file.front,
+        front_line: file.front_line,
+        body: file.body,
+        body_line: file.body_line,
+    };
+    Some(build_document(raw, out))
+}
+
 /// Build a typed document from a raw one. Diagnostics go to `out`; the document is
 /// returned even when some fields were bad, so later stages can report more.
 pub fn build_document(mut raw: RawDocument<'_>, out: &mut Vec<Diagnostic>) -> Document {
@@ -450,6 +542,61 @@ mod tests {
         assert_eq!(
             url_for(Path::new("content/index.md"), Kind::Page, &KindData::Page),
             ""
+        );
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::Kind;
+
+    /// `Kind::ALL` lists every variant exactly once: the match below is exhaustive, so a
+    /// new variant does not compile until it has an index here, and then fails this test
+    /// until it is in `ALL`.
+    #[test]
+    fn kind_all_lists_every_variant_once() {
+        fn index(k: Kind) -> usize {
+            match k {
+                Kind::Policy => 0,
+                Kind::Interpretation => 1,
+                Kind::NegativeList => 2,
+                Kind::AnnualReport => 3,
+                Kind::Page => 4,
+            }
+        }
+        let mut seen = [false; 5];
+        for k in Kind::ALL {
+            assert!(!seen[index(k)], "{k:?} twice in Kind::ALL");
+            seen[index(k)] = true;
+        }
+        assert!(
+            seen.iter().all(|s| *s),
+            "Kind::ALL misses a variant: {seen:?}"
+        );
+    }
+
+    /// Every name, folder and label parses back to its kind, and no two kinds share one.
+    #[test]
+    fn kind_registry_entries_are_distinct_and_parse_back() {
+        for k in Kind::ALL {
+            for text in [k.name(), k.label(), k.short_label()] {
+                assert_eq!(Kind::parse(text), Some(k), "{text}");
+            }
+            for text in k.aliases() {
+                assert_eq!(Kind::parse(text), Some(k), "{text}");
+            }
+            if k.listed() {
+                assert_eq!(Kind::parse(k.folder()), Some(k));
+                assert_eq!(Kind::from_folder(k.folder()), k);
+            }
+            assert!(k.template().ends_with(".html"));
+        }
+        let templates: std::collections::BTreeSet<&str> =
+            Kind::ALL.iter().map(|k| k.template()).collect();
+        assert_eq!(templates.len(), Kind::ALL.len());
+        assert_eq!(
+            Kind::choices(),
+            "policy（政策文件）、interpretation（政策解读）、negative_list（负面清单）、annual_report（年度报告）、page（页面）"
         );
     }
 }

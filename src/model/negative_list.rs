@@ -1,4 +1,4 @@
-//! 政务公开负面清单: the fields of SPEC §2.3, read from front matter.
+//! 政务公开负面清单: a negative list's own fields, read from front matter.
 //!
 //! A negative list names the matters a body does not disclose, each with the law that
 //! allows withholding it. The header (`title`, `department`, `published`) is read by the

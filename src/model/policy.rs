@@ -1,4 +1,4 @@
-//! 政策文件: the fields of SPEC §2.1, read from front matter.
+//! 政策文件: a policy's own fields, read from front matter.
 
 use crate::date::Date;
 use crate::diag::Diagnostic;

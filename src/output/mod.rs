@@ -1,7 +1,7 @@
 //! Output: the only stage that touches the output directory.
 //!
-//! It adds the machine-readable files (`sitemap.xml`, the Atom feed, `robots.txt`, the
-//! search index) and switches the published site from the old version to the new one
+//! It is render's [`Sink`] on disk, adds the machine-readable files (`sitemap.xml`, the
+//! Atom feed, `robots.txt`; the search index comes from the search stage) and switches the published site from the old version to the new one
 //! all at once. The next version is assembled beside the output (changed files written,
 //! unchanged ones hard-linked), flushed to disk, and swapped with the published folder by
 //! one atomic `renameat2(RENAME_EXCHANGE)`; whatever stops the process, a visitor sees
@@ -17,7 +17,7 @@ mod sitemap;
 use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::progress::{Progress, Silent, Stage};
-use crate::render::{OutputContent, OutputFile, Rendered};
+use crate::sink::{OutputContent, OutputFile, Sink};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -728,15 +728,22 @@ pub fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// Add sitemap, feed, robots.txt, the marker and the search index.
-pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
-    let Rendered { search_docs, .. } = rendered;
+/// The disk is one place render's pages can go.
+impl Sink for Output {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        Output::put(self, file)
+    }
+}
+
+/// Add sitemap, feed, robots.txt and the marker, once every page is in: the sitemap lists
+/// the pages put so far.
+pub fn finish(site: &Site, output: &Output) -> Result<()> {
     let html_pages: Vec<String> = output
         .paths()
         .into_iter()
         .filter(|p| p.ends_with("index.html"))
         .collect();
-    let mut extra = vec![
+    let extra = vec![
         bytes("sitemap.xml", sitemap::sitemap_xml(site, &html_pages)),
         bytes("feed.xml", feed::atom(site)),
         bytes(
@@ -748,12 +755,6 @@ pub fn finish(site: &Site, rendered: Rendered, output: &Output) -> Result<()> {
         ),
         bytes(MARKER, MARKER_TEXT.to_string()),
     ];
-    for (path, data) in crate::search::build_index(&search_docs) {
-        extra.push(OutputFile {
-            path,
-            content: OutputContent::Bytes(data),
-        });
-    }
     for f in extra {
         output.put(f)?;
     }
@@ -804,21 +805,8 @@ fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
     Ok(removed)
 }
 
-/// Escape text for XML.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escape text for XML (the one escaping helper, for XML).
+pub(crate) use crate::text::escape_xml as xml_escape;
 
 /// Percent-encode a site-relative path for an absolute URL (keeps `/`).
 pub(crate) fn encode_path(path: &str) -> String {

@@ -8,12 +8,12 @@
 use super::views::{
     base_context, catalog_path, catalog_url, meta, short_label, site_meta, ItemView, LinkView,
 };
-use super::{OutputContent, OutputFile, Theme, LISTED_KINDS};
+use super::{OutputContent, OutputFile, Theme};
 use crate::error::Result;
 use crate::link::Site;
 use crate::model::{slug, Kind};
-use crate::output::Output;
 use crate::rules::validity::ValidityStatus;
+use crate::sink::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -68,10 +68,10 @@ pub(super) fn render_listings(
     site: &Site,
     theme: &Theme,
     views: &[ItemView],
-    output: &Output,
+    sink: &dyn Sink,
 ) -> Result<()> {
     let mut listings = Vec::new();
-    for kind in LISTED_KINDS {
+    for kind in Kind::ALL.into_iter().filter(|k| k.listed()) {
         let mut members: Vec<usize> = (0..site.docs.len())
             .filter(|&i| site.docs[i].kind == kind)
             .collect();
@@ -84,14 +84,14 @@ pub(super) fn render_listings(
     let page_size = site.config.listing.page_size;
     listings.par_iter().try_for_each(|l| {
         for page in render_listing(site, theme, views, l, page_size)? {
-            output.put(page)?;
+            sink.put(page)?;
         }
         Ok::<(), crate::error::Error>(())
     })?;
-    output.put(render_home(site, theme, views)?)?;
-    output.put(render_sitemap_page(site, theme)?)?;
-    output.put(render_search_page(site, theme)?)?;
-    output.put(render_404(site, theme)?)?;
+    sink.put(render_home(site, theme, views)?)?;
+    sink.put(render_sitemap_page(site, theme)?)?;
+    sink.put(render_search_page(site, theme)?)?;
+    sink.put(render_404(site, theme)?)?;
     Ok(())
 }
 
@@ -165,7 +165,7 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
             }
             groups.push(("form", "按解读形式", by_form));
         }
-        _ => {}
+        Kind::NegativeList | Kind::AnnualReport | Kind::Page => {}
     }
     let facet_url = |facet: &str, value: &str| -> String {
         let seg = if facet == "status" {

@@ -15,48 +15,9 @@ use crate::load::{is_hidden, symlink_refused};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-macro_rules! embedded {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
-    };
-}
-
-/// The built-in default theme, `(path under themes/default, bytes)`.
-pub const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
-    "templates/base.html",
-    "templates/index.html",
-    "templates/policy.html",
-    "templates/interpretation.html",
-    "templates/negative_list.html",
-    "templates/annual_report.html",
-    "templates/page.html",
-    "templates/listing.html",
-    "templates/catalog.html",
-    "templates/sitemap.html",
-    "templates/search.html",
-    "templates/404.html",
-    "templates/items.html",
-    "templates/column.html",
-    "templates/column_data.html",
-    "templates/apply_steps.html",
-    "templates/office.html",
-    "templates/apply_form.html",
-    "templates/catalog_items.html",
-    "templates/pagination.html",
-    "templates/normative.html",
-    "static/css/site.css",
-    "static/css/report.css",
-    "static/css/negative-list.css",
-    "static/css/search.css",
-    "static/css/print.css",
-    "static/img/cursor.svg",
-    "static/img/cursor-pointer.svg",
-    "static/js/prefs.js",
-    "static/js/a11y.js",
-    "static/js/search.js",
-    "static/js/search-tokenize.js",
-    "static/js/table-filter.js",
-];
+/// The built-in default theme, `(path under themes/default, bytes)`, sorted by path: every
+/// file of the folder, listed by the build script (`build.rs`) when the binary is built.
+pub const DEFAULT_THEME: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// A loaded theme.
 pub struct Theme {
@@ -233,4 +194,42 @@ fn read_tree(dir: &Path, add: &mut dyn FnMut(String, Vec<u8>)) -> Result<()> {
         add(rel.join("/"), bytes);
     }
     Ok(())
+}
+#[cfg(test)]
+mod tests {
+    use super::DEFAULT_THEME;
+
+    /// The embedded theme is the folder: every file under `themes/default/` (and nothing
+    /// else), byte for byte, so a template added to the folder is in the binary.
+    #[test]
+    fn default_theme_embeds_every_file_of_the_folder() {
+        fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let entry = entry.unwrap();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    continue;
+                }
+                if entry.file_type().unwrap().is_dir() {
+                    walk(&entry.path(), &format!("{prefix}{name}/"), out);
+                } else {
+                    out.push(format!("{prefix}{name}"));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut want = Vec::new();
+        walk(&root, "", &mut want);
+        want.sort();
+        let got: Vec<&str> = DEFAULT_THEME.iter().map(|(p, _)| *p).collect();
+        assert_eq!(got, want);
+        assert!(got.contains(&"templates/base.html") && got.contains(&"static/js/search.js"));
+        for (path, bytes) in DEFAULT_THEME {
+            assert_eq!(
+                *bytes,
+                std::fs::read(root.join(path)).unwrap().as_slice(),
+                "{path}"
+            );
+        }
+    }
 }

@@ -1,12 +1,11 @@
 //! Views: what templates see. Plain serialisable structs built from the linked site,
 //! so templates never compute anything and every page type gets the same shapes.
 
-use super::{annual_report, asset_url, pub_date, report_series, root_prefix, Theme};
+use super::{annual_report, asset_url, pub_date, root_prefix, Theme};
 use crate::date;
 use crate::error::Result;
 use crate::link::Site;
 use crate::model::{slug, Document, Kind, KindData};
-use crate::validate::resolve_relative;
 use serde::Serialize;
 
 /// A link with optional details, the unit of every list on the site.
@@ -274,11 +273,7 @@ pub fn globals(site: &Site) -> Globals {
 
 /// Shorter labels for navigation.
 pub fn short_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::NegativeList => "负面清单",
-        Kind::AnnualReport => "政府信息公开年报",
-        other => other.label(),
-    }
+    kind.short_label()
 }
 
 fn link(title: &str, url: &str, date: Option<String>) -> LinkView {
@@ -333,7 +328,10 @@ pub(crate) fn doc_view(
     let mut chart_html = None;
     if let KindData::AnnualReport(r) = &d.data {
         body_html = annual_report::insert_tables(&body_html, &annual_report::tables_html(r));
-        let series = report_series(site, i);
+        let series: Vec<(i32, &crate::model::AnnualReport)> = site.report_series[i]
+            .iter()
+            .filter_map(|&j| site.docs[j].annual_report().map(|r| (r.year, r)))
+            .collect();
         if !series.is_empty() {
             chart_html = Some(annual_report::chart_html(&series));
         }
@@ -430,11 +428,12 @@ pub(crate) fn doc_view(
             .map(|p| {
                 p.attachments
                     .iter()
-                    .filter_map(|a| {
-                        let path = resolve_relative(&d.source, &a.file).ok()?;
+                    .zip(&site.attachments[i])
+                    .filter_map(|(a, resolved)| {
+                        let path = resolved.as_ref().ok()?;
                         Some(LinkView {
                             title: a.title.clone(),
-                            url: asset_url(&path),
+                            url: asset_url(path),
                             date: None,
                             note: extension(&a.file),
                         })
@@ -541,19 +540,12 @@ pub(crate) fn render_document(
             .collect();
         ctx.insert("versions", &versions);
     }
-    let template = match d.kind {
-        Kind::Policy => "policy.html",
-        Kind::Interpretation => "interpretation.html",
-        Kind::NegativeList => "negative_list.html",
-        Kind::AnnualReport => "annual_report.html",
-        Kind::Page => "page.html",
-    };
-    theme.render(template, &ctx)
+    theme.render(d.kind.template(), &ctx)
 }
 
 /// The search entry of a document.
-pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> crate::search::SearchDoc {
-    crate::search::SearchDoc {
+pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> super::SearchDoc {
+    super::SearchDoc {
         url: d.url.clone(),
         kind: d.kind.name().to_string(),
         kind_label: d.kind.label().to_string(),

@@ -5,17 +5,20 @@
 //! `【2024】`, `(2024)`, `（2024）` or `﹝2024﹞` because those are on the keyboard, and
 //! `09号` out of habit; references must find the document however it was typed.
 
-/// The canonical form of a 发文字号: every bracket around the year becomes `〔〕`,
-/// full-width digits become ASCII, spaces vanish, and the serial number loses its leading
-/// zeros (`09号` and `9号` are the same document).
+/// The canonical form of a 发文字号 (or 索引号), the one comparison key for references
+/// (link) and for exact-number search (the index's `#` keys, and `normalizeDocNo` in
+/// `search-tokenize.js`, which must stay its mirror): full-width forms folded and ASCII
+/// letters lower-cased, spaces removed, every bracket variant around the year (`[]`, `()`,
+/// `【】`, `〔〕`, `﹝﹞`, `〖〗`, `〘〙`, and the full-width `［］`, `（）`) written `〔〕`, and
+/// the serial number without leading zeros (`09号` and `9号` are the same document).
 pub fn normalise(doc_no: &str) -> String {
     let mut out: String = doc_no
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .map(|c| crate::text::fold_width(c).to_ascii_lowercase())
+        .filter(|&c| !c.is_whitespace() && c != '\u{FEFF}')
         .map(|c| match c {
-            '[' | '【' | '(' | '（' | '﹝' | '〖' | '［' => '〔',
-            ']' | '】' | ')' | '）' | '﹞' | '〗' | '］' => '〕',
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '[' | '(' | '【' | '〔' | '﹝' | '〖' | '〘' => '〔',
+            ']' | ')' | '】' | '〕' | '﹞' | '〗' | '〙' => '〕',
             _ => c,
         })
         .collect();

@@ -10,9 +10,11 @@ pub mod negative_list;
 
 use crate::date::{self, Date};
 use crate::diag::Diagnostic;
+#[cfg(test)]
+use crate::link::resolve_relative;
 use crate::link::Site;
-use crate::model::keys;
 use crate::model::policy::{keys as pkeys, Disclosure};
+use crate::model::{keys, KindData};
 use crate::rules::doc_no::{self, Departure};
 use crate::rules::index_no::{Fill, IndexFormat};
 use crate::rules::sync::{self, PolicySync, SyncStatus};
@@ -33,7 +35,27 @@ pub fn validate(site: &Site) -> (Vec<Diagnostic>, SyncSummary) {
     let summary = check_sync(site, &mut uncovered, &mut out);
     check_calendar_years(&uncovered, &mut out);
     out.extend(columns::check(site));
+    out.extend(kind_checks(site));
     (out, summary)
+}
+
+/// Checks that belong to one kind's rules.
+fn kind_checks(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, d) in site.docs.iter().enumerate() {
+        // Only the current version of a list is due for review; earlier versions are history.
+        let is_current = site.versions[i].first() == Some(&i);
+        if let (KindData::NegativeList(list), true) = (&d.data, is_current) {
+            out.extend(negative_list::check(
+                d,
+                list,
+                site.config.negative_list.review_days,
+                site.as_of,
+            ));
+        }
+    }
+    out.extend(annual_report::check_site(site));
+    out
 }
 
 /// Years that a working-day count crossed without a calendar table: one warning each,
@@ -217,10 +239,10 @@ fn check_policy_dates(site: &Site, uncovered: &mut BTreeSet<i32>, out: &mut Vec<
 }
 
 fn check_attachments(site: &Site, out: &mut Vec<Diagnostic>) {
-    for d in &site.docs {
+    for (i, d) in site.docs.iter().enumerate() {
         let Some(p) = d.policy() else { continue };
-        for a in &p.attachments {
-            match resolve_relative(&d.source, &a.file) {
+        for (a, resolved) in p.attachments.iter().zip(&site.attachments[i]) {
+            match resolved {
                 Err(reason) => out.push(
                     d.error_at(
                         "E0231",
@@ -229,7 +251,7 @@ fn check_attachments(site: &Site, out: &mut Vec<Diagnostic>) {
                     )
                     .help("附件放在文件所在目录（或其子目录）中，用相对路径引用"),
                 ),
-                Ok(path) if !site.assets.contains(&path) => out.push(
+                Ok(path) if !site.assets.contains(path) => out.push(
                     d.error_at(
                         "E0230",
                         &pkeys::ATTACHMENTS,
@@ -241,41 +263,6 @@ fn check_attachments(site: &Site, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// Resolve a relative reference from a document to a file under `content/`. Refuses
-/// absolute paths and any `..` that would leave `content/`.
-pub fn resolve_relative(source: &std::path::Path, reference: &str) -> Result<PathBuf, String> {
-    let reference = reference.trim();
-    if reference.is_empty() {
-        return Err("路径为空".into());
-    }
-    if reference.starts_with('/') || reference.starts_with('\\') || reference.contains(':') {
-        return Err("不能使用绝对路径".into());
-    }
-    let mut parts: Vec<String> = source
-        .parent()
-        .map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
-    for segment in reference.split(['/', '\\']) {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-                if parts.is_empty() {
-                    return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
-                }
-            }
-            s if crate::load::is_hidden(s) => {
-                return Err(format!("指向隐藏的文件或目录（{s}），隐藏文件不会发布"))
-            }
-            s => parts.push(s.to_string()),
-        }
-    }
-    if parts.first().map(String::as_str) != Some("content") || parts.len() < 2 {
-        return Err("指向站点内容目录之外，出于安全考虑不予发布".into());
-    }
-    Ok(PathBuf::from(parts.join("/")))
 }
 
 /// The 三同步 figures an officer reports upward.
@@ -328,12 +315,12 @@ fn check_sync(
             }
         }
         let mut judgements = Vec::new();
-        for &j in &site.interpretations_of[i] {
+        for (&j, judgement) in site.interpretations_of[i].iter().zip(&site.sync[i]) {
             let interp = &site.docs[j];
-            let (Some(pp), Some(ip)) = (d.published, interp.published) else {
+            let (Some(pp), Some(ip), Some(judgement)) = (d.published, interp.published, *judgement)
+            else {
                 continue;
             };
-            let judgement = sync::judge(calendar, pp, ip, cfg.sync_days);
             uncovered.extend(calendar.missing_years(pp, ip));
             if let SyncStatus::Late(days) = judgement {
                 out.push(

@@ -1,4 +1,4 @@
-//! 政府信息公开工作年度报告: the fields of SPEC §2.4, read from front matter.
+//! 政府信息公开工作年度报告: an annual report's own fields, read from front matter.
 //!
 //! A report's statutory tables (二、三、四 of the national template) are data, not prose:
 //! officers fill `data:` and the build lays the tables out in the template's exact rows and

@@ -91,6 +91,20 @@ impl Reader {
 
     /// Fields of a nested mapping whose keys are below `line`, with every known key read
     /// (so duplicates are reported) and the unknown ones warned about.
+    /// Check a section's keys (unknown ones warned about, duplicates reported) and return
+    /// the line its walk starts from.
+    fn open_section<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        map: &'a Mapping,
+        line: Option<usize>,
+        known: &[Key],
+        what: &str,
+    ) -> usize {
+        self.check_keys(f, map, line, known, what);
+        line.unwrap_or_else(|| f.start_line())
+    }
+
     pub(crate) fn check_keys<'a>(
         &mut self,
         f: &Fields<'a>,
@@ -115,8 +129,7 @@ impl Reader {
         report: &mut AnnualReport,
     ) {
         let known = [keys::PROACTIVE, keys::REQUESTS, keys::APPEALS];
-        self.check_keys(f, map, line, &known, "年度报告数据（data）");
-        let start = line.unwrap_or_else(|| f.start_line());
+        let start = self.open_section(f, map, line, &known, "年度报告数据（data）");
         self.walk(f, map, &known, start, |r, (index, v, line)| {
             let what = [
                 "主动公开（proactive）",
@@ -168,8 +181,7 @@ impl Reader {
         out: &mut P,
     ) -> usize {
         let known: Vec<Key> = parts.iter().map(|p| p.key).collect();
-        self.check_keys(f, map, line, &known, "主动公开（proactive）");
-        let start = line.unwrap_or_else(|| f.start_line());
+        let start = self.open_section(f, map, line, &known, "主动公开（proactive）");
         self.walk(f, map, &known, start, |r, (index, v, line)| {
             let Part { label, read, .. } = &parts[index];
             match read {
@@ -205,8 +217,7 @@ impl Reader {
             keys::RESULTS,
             keys::CARRIED_FORWARD,
         ];
-        self.check_keys(f, map, line, &known, "依申请公开（requests）");
-        let start = line.unwrap_or_else(|| f.start_line());
+        let start = self.open_section(f, map, line, &known, "依申请公开（requests）");
         self.walk(f, map, &known, start, |r, (index, v, l)| match index {
             0 => r.row(f, v, l, &NEW_ROW, &mut out.new),
             1 => r.row(f, v, l, &CARRIED_OVER_ROW, &mut out.carried_over),
@@ -247,8 +258,7 @@ impl Reader {
             OTHER.key,
             TOTAL_ROW.key,
         ];
-        self.check_keys(f, map, line, &known, "本年度办理结果（results）");
-        let start = line.unwrap_or_else(|| f.start_line());
+        let start = self.open_section(f, map, line, &known, "本年度办理结果（results）");
         let format = self.format;
         self.walk(f, map, &known, start, |r, (index, v, l)| match index {
             0 => r.row(f, v, l, &DISCLOSED_ROW, &mut out.disclosed),
@@ -338,8 +348,7 @@ impl Reader {
             keys::LAWSUIT_AFTER_REVIEW,
             keys::LAWSUIT,
         ];
-        self.check_keys(f, map, line, &known, "行政复议、行政诉讼（appeals）");
-        let start = line.unwrap_or_else(|| f.start_line());
+        let start = self.open_section(f, map, line, &known, "行政复议、行政诉讼（appeals）");
         let mut seen = [false; 3];
         self.walk(f, map, &known, start, |r, (index, v, l)| match index {
             0 => r.appeal(f, v, l, "行政复议", &mut out.review),

@@ -587,18 +587,24 @@ pub(crate) const MADE_COUNTS: Record<MadeCounts> = Record {
     shape: fixed_shape,
 };
 
+/// 上一年项目数量 of a 2019 item row.
+const LAST_YEAR_FIELD: Field<ItemCounts> = count(keys::LAST_YEAR, "上一年项目数量", |d| {
+    &mut d.last_year
+});
+
+/// 本年增/减 of a 2019 item row (may be negative).
+const CHANGE_FIELD: Field<ItemCounts> = Field {
+    key: keys::CHANGE,
+    label: "本年增/减",
+    slot: Slot::Signed(|d| &mut d.change),
+};
+
 /// An item row of the 2019 table 二; a bare number is the 处理决定数量, the one figure
 /// every body has.
 pub(crate) const ITEMS: Record<ItemCounts> = Record {
     fields: &[
-        count(keys::LAST_YEAR, "上一年项目数量", |d| {
-            &mut d.last_year
-        }),
-        Field {
-            key: keys::CHANGE,
-            label: "本年增/减",
-            slot: Slot::Signed(|d| &mut d.change),
-        },
+        LAST_YEAR_FIELD,
+        CHANGE_FIELD,
         count(keys::DECISIONS, "处理决定数量", |d| &mut d.decisions),
     ],
     list: Some((3, 3)),
@@ -609,16 +615,7 @@ pub(crate) const ITEMS: Record<ItemCounts> = Record {
 
 /// 行政事业性收费 in the 2019 table 二: the item row without 处理决定数量.
 pub(crate) const FEE_ITEMS: Record<ItemCounts> = Record {
-    fields: &[
-        count(keys::LAST_YEAR, "上一年项目数量", |d| {
-            &mut d.last_year
-        }),
-        Field {
-            key: keys::CHANGE,
-            label: "本年增/减",
-            slot: Slot::Signed(|d| &mut d.change),
-        },
-    ],
+    fields: &[LAST_YEAR_FIELD, CHANGE_FIELD],
     list: Some((2, 2)),
     scalar: None,
     naming: Naming::Of,

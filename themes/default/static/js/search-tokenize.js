@@ -1,5 +1,5 @@
 /* gongkai search tokenizer and codec — the browser copy of `tokenize`, `normalize_doc_no`
- * and the shard hash in src/search.rs, and the decoder of the doc lists it writes. The index
+ * and the shard hash in src/search/ (normalizeDocNo mirrors src/rules/doc_no.rs), and the decoder of the doc lists it writes. The index
  * is built with the Rust copy and queried with this one, so they must agree exactly: both
  * are tested on tests/browser/search-vectors.json.
  * Works as a classic script (sets window.gongkaiSearchTokenize) and under node's vm. */
@@ -25,7 +25,7 @@
 
   var SEP = 0, CJK = 1, DIGIT = 2, LATIN = 3;
 
-  // Explicit code point ranges, the same as `class` in search.rs.
+  // Explicit code point ranges, the same as `class` in src/search/tokenize.rs.
   function classOf(cp) {
     if (cp >= 0x30 && cp <= 0x39) return DIGIT;
     if (cp >= 0x61 && cp <= 0x7a) return LATIN;
@@ -113,6 +113,15 @@
       if (OPEN.indexOf(c) >= 0) c = '〔';
       else if (CLOSE.indexOf(c) >= 0) c = '〕';
       out += c;
+    }
+    // The serial number loses its leading zeros (`09号` = `9号`), one zero kept for `0号`.
+    var close = out.lastIndexOf('〕');
+    if (close >= 0) {
+      var start = close + 1;
+      var zeros = 0;
+      while (out.charAt(start + zeros) === '0') zeros++;
+      var drop = /^[0-9]/.test(out.slice(start + zeros)) ? zeros : Math.max(zeros - 1, 0);
+      out = out.slice(0, start) + out.slice(start + drop);
     }
     return out;
   }

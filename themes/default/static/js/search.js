@@ -1,7 +1,7 @@
 /* gongkai site search: reads the query from the URL (search/?q=…&kind=…&year=…&status=…),
  * fetches search.json and only the index shards and record chunks the query touches, and
  * shows ranked results built with DOM methods (never innerHTML from data). The file format
- * is described at the top of src/search.rs. No eval, no WebAssembly, no external requests. */
+ * is described in src/search/FORMAT.md. No eval, no WebAssembly, no external requests. */
 (function () {
   'use strict';
 

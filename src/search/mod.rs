@@ -1,0 +1,182 @@
+//! Site search: one tokenizer, and an inverted index written as static JSON files that
+//! the browser reads without any server code.
+//!
+//! Chinese has no spaces between words, so instead of segmenting words we index
+//! overlapping character bigrams of every CJK run, every single CJK character (so
+//! one-character queries work), and whole runs of ASCII digits or letters (years, 文号,
+//! 索引号). The same [`tokenize`] runs here at build time and, as
+//! `static/js/search-tokenize.js`, in the browser at query time; both are checked against
+//! the shared vectors in `tests/browser/search-vectors.json`.
+//!
+//! A portal with 10,000 policies has some 50 million characters of text; its postings
+//! cannot be one file that every visitor downloads (measured: 9.5 MB of postings and 10 MB
+//! of display records for 18,550 documents). So `search.json` is a small entry point (37 KB,
+//! 7 KB gzip, for that site) and the rest is split so that a query fetches only what it
+//! touches: about 170 KB on a first query against Pagefind's 550 KB, on the same site.
+//!
+//!
+//! The stages of building the index, one module each: [`tokenize`] (shared with the
+//! browser), `terms` (each document's distinct terms per field), `postings` (doc lists and
+//! their encodings), `shards` (which file a token lives in), `records` (display records and
+//! facets). The file format is described once, in `src/search/FORMAT.md`, included below.
+//!
+#![doc = include_str!("FORMAT.md")]
+
+mod postings;
+mod records;
+mod shards;
+mod terms;
+pub mod tokenize;
+
+pub use crate::render::SearchDoc;
+pub use tokenize::tokenize;
+
+use postings::{Part, PARTS};
+use rayon::prelude::*;
+use records::{doc_order, facets, record_json};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use shards::{object_json, shard_files, Key};
+use terms::{doc_terms, DocTerms, SCRATCH};
+
+/// Version of the file format; `search.js` refuses a different one.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Characters of text kept per document as its default snippet.
+const SNIPPET_CHARS: usize = 120;
+
+/// Below this many bytes of postings and records everything stays inline in `search.json`:
+/// one request is cheaper than several for a small site.
+const INLINE_MAX_BYTES: usize = 160 * 1024;
+
+/// Aimed-at size of one postings shard. A query touches about one shard per token, so
+/// smaller shards mean less transfer per query and more files: on the 10,000-policy
+/// benchmark site 16 KiB gives ~600 shard files and ~60 KB of shards for a four-character
+/// query.
+const SHARD_TARGET_BYTES: usize = 16 * 1024;
+
+/// Aimed-at size of one display-record chunk; a result page of ten touches up to ten.
+const META_TARGET_BYTES: usize = 4 * 1024;
+
+/// Documents tokenised in parallel at a time; bounds the memory of per-document term lists.
+const BATCH: usize = 256;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `search.json`, the entry point the search page always fetches.
+#[derive(Serialize)]
+struct Entry<'a> {
+    format: &'static str,
+    version: u32,
+    count: u32,
+    #[serde(flatten)]
+    facets: records::Facets<'a>,
+    snippet_chars: usize,
+    #[serde(flatten)]
+    layout: Layout,
+}
+
+/// Where the records and postings are: inline for a small site, else in separate files.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Layout {
+    /// Everything in `search.json`.
+    Inline {
+        meta: Box<RawValue>,
+        index: Box<RawValue>,
+    },
+    /// Records in `search/meta-*.json`, postings in `search/index-*.json` and
+    /// `search/char-*.json`.
+    Split {
+        meta_chunk: usize,
+        meta_files: usize,
+        shards: usize,
+        char_shards: usize,
+    },
+}
+
+/// JSON this module wrote, to embed as it is.
+fn raw(json: String) -> Box<RawValue> {
+    RawValue::from_string(json).unwrap_or_else(|e| unreachable!("search JSON is built valid: {e}"))
+}
+
+/// Builds the search files for `docs`: `search.json` (the entry point the search page
+/// fetches) and, for larger sites, `search/meta-*.json` and `search/index-*.json`. Returns
+/// site-relative paths and bytes, sorted by path; the same documents in any order give the
+/// same files. The format is described in this module's documentation.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| doc_order(a, b));
+
+    let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
+    for (b, batch) in order.chunks(BATCH).enumerate() {
+        let terms: Vec<DocTerms> = batch
+            .par_iter()
+            .map(|d| SCRATCH.with(|s| doc_terms(&mut s.borrow_mut(), d)))
+            .collect();
+        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for (i, t) in terms.iter().enumerate() {
+                part.add(p, (b * BATCH + i) as u32, t);
+            }
+        });
+    }
+
+    let count = order.len() as u32;
+    let mut keys: Vec<Key<'_>> = parts.par_iter().flat_map_iter(Part::keys).collect();
+    keys.par_iter_mut().for_each(|k| k.choose(count));
+    let (chars, words): (Vec<Key<'_>>, Vec<Key<'_>>) = keys.into_iter().partition(Key::single);
+    let word_bytes: usize = words.iter().map(Key::bytes).sum();
+    let char_bytes: usize = chars.iter().map(Key::bytes).sum();
+
+    let records: Vec<String> = order.par_iter().map(|d| record_json(d)).collect();
+    let meta_bytes: usize = records.iter().map(|r| r.len() + 1).sum();
+
+    let mut files = Vec::new();
+    let layout = if word_bytes + char_bytes + meta_bytes <= INLINE_MAX_BYTES {
+        let mut all = words;
+        all.extend(chars);
+        Layout::Inline {
+            meta: raw(format!("[{}]", records.join(","))),
+            index: raw(object_json(&mut all, count)),
+        }
+    } else {
+        let avg = meta_bytes / records.len().max(1) + 1;
+        let mut chunk = 1usize;
+        while chunk < 256 && (chunk * 2) * avg <= META_TARGET_BYTES {
+            chunk *= 2;
+        }
+        let meta_files = records.len().div_ceil(chunk);
+        let shards = word_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
+        let char_shards = char_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
+        for (i, c) in records.chunks(chunk).enumerate() {
+            files.push((
+                format!("search/meta-{i}.json"),
+                format!("[{}]", c.join(",")).into_bytes(),
+            ));
+        }
+        files.extend(shard_files(words, shards, "search/index", count));
+        files.extend(shard_files(chars, char_shards, "search/char", count));
+        Layout::Split {
+            meta_chunk: chunk,
+            meta_files,
+            shards,
+            char_shards,
+        }
+    };
+    let entry = Entry {
+        format: "gongkai-search",
+        version: FORMAT_VERSION,
+        count,
+        facets: facets(&order),
+        snippet_chars: SNIPPET_CHARS,
+        layout,
+    };
+    // Plain strings, numbers and already valid JSON: serialising cannot fail.
+    let entry = serde_json::to_vec(&entry).unwrap_or_default();
+    files.push(("search.json".to_string(), entry));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,484 @@
+//! Tests of the search index: tokenizer and encodings against the shared vectors, and
+//! whole indexes.
+
+use super::postings::*;
+use super::records::*;
+use super::terms::*;
+use super::tokenize::*;
+use super::*;
+use serde_json::Value;
+
+/// Shared with the browser test, which runs the JavaScript tokenizer on the same cases.
+const VECTORS: &str = include_str!("../../tests/browser/search-vectors.json");
+
+fn vectors() -> Value {
+    serde_json::from_str(VECTORS).expect("search-vectors.json is valid JSON")
+}
+
+#[test]
+fn tokenizer_matches_shared_vectors() {
+    let v = vectors();
+    let cases = v["tokenize"].as_array().expect("tokenize cases");
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let input = case["input"].as_str().expect("input");
+        let want: Vec<String> = case["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .map(|t| t.as_str().expect("token").to_string())
+            .collect();
+        assert_eq!(tokenize(input), want, "tokenize({input:?})");
+    }
+}
+
+#[test]
+fn doc_no_matches_shared_vectors() {
+    let v = vectors();
+    for case in v["normalize_doc_no"].as_array().expect("doc_no cases") {
+        let input = case["input"].as_str().expect("input");
+        let want = case["output"].as_str().expect("output");
+        assert_eq!(
+            crate::rules::doc_no::normalise(input),
+            want,
+            "crate::rules::doc_no::normalise({input:?})"
+        );
+    }
+    for case in v["fnv1a"].as_array().expect("fnv cases") {
+        let input = case["input"].as_str().expect("input");
+        assert_eq!(
+            u64::from(fnv1a(input)),
+            case["hash"].as_u64().expect("hash")
+        );
+    }
+}
+
+/// The indexer has its own one-pass loop for speed; it must find exactly the tokens of
+/// `tokenize`, plus every single CJK character.
+#[test]
+fn indexer_terms_match_tokenize() {
+    let v = vectors();
+    let mut scratch = Scratch {
+        set: TermSet::new(),
+        chars: Vec::new(),
+    };
+    for case in v["tokenize"].as_array().expect("cases") {
+        let input = case["input"].as_str().expect("input");
+        let terms = field_terms(&mut scratch, &[input], false);
+        let mut got: Vec<String> = terms
+            .cjk
+            .iter()
+            .map(|&k| {
+                let a = char::from_u32((k >> 21) as u32).unwrap();
+                match char::from_u32((k & 0x1F_FFFF) as u32).unwrap() {
+                    '\0' => a.to_string(),
+                    b => [a, b].iter().collect(),
+                }
+            })
+            .chain(terms.runs.iter().cloned())
+            .collect();
+        got.sort();
+        let mut want = tokenize(input);
+        want.extend(
+            normalized(input)
+                .into_iter()
+                .filter(|&c| class(c) == Class::Cjk)
+                .map(String::from),
+        );
+        want.sort();
+        want.dedup();
+        assert_eq!(got, want, "{input:?}");
+    }
+}
+
+#[test]
+fn bracket_variants_tokenize_alike() {
+    let a = tokenize("示政办发〔2024〕11号");
+    for v in [
+        "示政办发[2024]11号",
+        "示政办发【2024】11号",
+        "示政办发（２０２４）11号",
+    ] {
+        assert_eq!(tokenize(v), a, "{v}");
+        assert_eq!(crate::rules::doc_no::normalise(v), "示政办发〔2024〕11号");
+    }
+    assert_eq!(a, ["示政", "政办", "办发", "2024", "11", "号"]);
+}
+
+#[test]
+fn varints_round_trip() {
+    let ids = [0u32, 1, 2, 31, 32, 33, 1000, 1023, 1024, 40_000, 1_000_000];
+    let mut p = Postings::default();
+    for &id in &ids {
+        p.push(id);
+    }
+    assert_eq!(decode_deltas(&p.data), ids);
+    // Sparse lists stay deltas; dense ones become bitmaps (ids 0–4: bits 0–4 = 31 = 'f').
+    let mut q = Postings::default();
+    [0, 40, 41].iter().for_each(|&i| q.push(i));
+    assert_eq!(q.encode(100), "AhHA"); // 0, 39 = (1+32, 7), 0
+    let mut r = Postings::default();
+    (0..5).for_each(|i| r.push(i));
+    assert_eq!(r.encode(100), "!f");
+    assert_eq!(decode_list("!f", 100), [0, 1, 2, 3, 4]);
+    // A list of nearly every document is written as the ones it lacks: all but 3 and 7.
+    let mut c = Postings::default();
+    (0..1000)
+        .filter(|&i| i != 3 && i != 7)
+        .for_each(|i| c.push(i));
+    assert_eq!(c.encode(1000), "~DD");
+    assert_eq!(decode_list("~DD", 1000).len(), 998);
+    assert_eq!(decode_list(&c.encode(1000), 1000), decode_deltas(&c.data));
+}
+
+/// The encoder against doc lists worked out by hand (the browser test decodes the same
+/// strings with search.js's decoder), so neither side is only checked against itself.
+#[test]
+fn doc_lists_match_shared_vectors() {
+    let v = vectors();
+    let cases = v["doc_lists"].as_array().expect("doc_lists cases");
+    let forms: Vec<&str> = cases.iter().map(|c| c["form"].as_str().unwrap()).collect();
+    for form in ["delta", "bitmap", "complement"] {
+        assert!(
+            forms.contains(&form),
+            "no {form} case in search-vectors.json"
+        );
+    }
+    for case in cases {
+        let count = case["count"].as_u64().expect("count") as u32;
+        let list = |key: &str| -> Option<Vec<u32>> {
+            case.get(key).map(|a| {
+                a.as_array()
+                    .expect("ids")
+                    .iter()
+                    .map(|i| i.as_u64().unwrap() as u32)
+                    .collect()
+            })
+        };
+        let ids = match (list("ids"), list("ids_all_but")) {
+            (Some(ids), _) => ids,
+            (None, Some(absent)) => (0..count).filter(|i| !absent.contains(i)).collect(),
+            (None, None) => panic!("case without ids: {case}"),
+        };
+        let mut p = Postings::default();
+        ids.iter().for_each(|&i| p.push(i));
+        let (form, len) = p.form(count);
+        let want_form = match case["form"].as_str().unwrap() {
+            "delta" => Form::Delta,
+            "bitmap" => Form::Bitmap,
+            "complement" => Form::Complement,
+            other => panic!("unknown form {other}"),
+        };
+        let want = case["encoded"].as_str().unwrap();
+        assert_eq!(form, want_form, "form of {case}");
+        assert_eq!(p.encode(count), want, "encoding of {case}");
+        assert_eq!(len, want.len(), "length estimate of {case}");
+    }
+}
+
+fn doc(url: &str, title: &str, date: &str, text: &str) -> SearchDoc {
+    SearchDoc {
+        url: url.into(),
+        kind: "policy".into(),
+        kind_label: "政策文件".into(),
+        title: title.into(),
+        date: Some(date.into()),
+        year: date.get(..4).and_then(|y| y.parse().ok()),
+        validity: Some("现行有效".into()),
+        text: text.into(),
+        ..Default::default()
+    }
+}
+
+/// Decodes a doc list the way search.js does.
+fn decode_list(s: &str, count: u32) -> Vec<u32> {
+    if let Some(absent) = s.strip_prefix('~') {
+        let absent = decode_deltas(absent.as_bytes());
+        return (0..count).filter(|id| !absent.contains(id)).collect();
+    }
+    match s.strip_prefix('!') {
+        Some(bits) => bits
+            .bytes()
+            .enumerate()
+            .flat_map(|(k, b)| {
+                let v = digit_value(b);
+                (0..6)
+                    .filter(move |j| v & (1 << j) != 0)
+                    .map(move |j| (6 * k + j) as u32)
+            })
+            .collect(),
+        None => decode_deltas(s.as_bytes()),
+    }
+}
+
+/// Looks a token up in built files; returns [body, title, fields] doc ids.
+fn lookup(files: &[(String, Vec<u8>)], token: &str) -> [Vec<u32>; 3] {
+    let entry: Value =
+        serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+    let count = entry["count"].as_u64().unwrap() as u32;
+    let index: Value = match entry.get("index") {
+        Some(i) => i.clone(),
+        None => {
+            let single =
+                token.chars().count() == 1 && class(token.chars().next().unwrap()) == Class::Cjk;
+            let (prefix, n) = if single {
+                ("char", "char_shards")
+            } else {
+                ("index", "shards")
+            };
+            let shards = entry[n].as_u64().unwrap() as u32;
+            let path = format!("search/{prefix}-{}.json", fnv1a(token) % shards);
+            serde_json::from_slice(&files.iter().find(|f| f.0 == path).unwrap().1).unwrap()
+        }
+    };
+    let lists: Vec<String> = match &index[token] {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+        _ => vec![],
+    };
+    let get = |i: usize| {
+        lists
+            .get(i)
+            .map(|s| decode_list(s, count))
+            .unwrap_or_default()
+    };
+    [get(0), get(1), get(2)]
+}
+
+fn sample() -> Vec<SearchDoc> {
+    let mut a = doc(
+        "policies/a/",
+        "关于加强养老服务的通知",
+        "2023-05-01",
+        "各乡镇要落实养老服务补贴。",
+    );
+    a.doc_no = Some("示政办发〔2024〕11号".into());
+    a.index_no = Some("4305210003/2024-00012".into());
+    a.issuer = Some("示例县人民政府办公室".into());
+    a.keywords = vec!["养老".into()];
+    let b = doc(
+        "policies/b/",
+        "教育局工作要点",
+        "2024-02-01",
+        "推进义务教育均衡发展，落实养老保险。",
+    );
+    let mut c = doc(
+        "pages/guide/",
+        "信息公开指南",
+        "2022-01-01",
+        "依申请公开的办理流程。",
+    );
+    c.kind = "page".into();
+    c.kind_label = "普通页面".into();
+    c.validity = None;
+    vec![a, b, c]
+}
+
+#[test]
+fn index_finds_tokens_by_field_newest_first() {
+    let files = build_index(&sample());
+    // Ids: b (2024) = 0, a (2023) = 1, c (2022) = 2.
+    assert_eq!(lookup(&files, "养老"), [vec![0, 1], vec![1], vec![1]]);
+    assert_eq!(lookup(&files, "教育"), [vec![0], vec![0], vec![]]);
+    assert_eq!(lookup(&files, "2024"), [vec![], vec![], vec![1]]);
+    assert_eq!(
+        lookup(&files, "#示政办发〔2024〕11号"),
+        [vec![], vec![], vec![1]]
+    );
+    assert_eq!(
+        lookup(&files, "#4305210003/2024-00012"),
+        [vec![], vec![], vec![1]]
+    );
+    // Single characters are indexed, including the last of a run and one-char runs.
+    assert_eq!(lookup(&files, "号")[2], vec![1]);
+    assert_eq!(lookup(&files, "程")[0], vec![2]);
+    assert_eq!(lookup(&files, "办")[0], vec![2]);
+    assert_eq!(lookup(&files, "不存在")[0], Vec::<u32>::new());
+}
+
+#[test]
+fn entry_holds_facets_and_records() {
+    let files = build_index(&sample());
+    assert_eq!(files.len(), 1, "a small site is one file");
+    let e: Value = serde_json::from_slice(&files[0].1).unwrap();
+    assert_eq!(e["format"], "gongkai-search");
+    assert_eq!(e["count"], 3);
+    assert_eq!(e["years"], serde_json::json!([2024, 2023, 2022]));
+    assert_eq!(e["statuses"], serde_json::json!(["现行有效"]));
+    assert_eq!(e["kinds"][0]["value"], "page");
+    let codes = e["facets"]["codes"].as_str().unwrap();
+    let (k, st) = (2, 2);
+    let decoded: Vec<(u32, u32, u32)> = codes
+        .bytes()
+        .map(|b| {
+            let v = digit_value(b);
+            (v % k, (v / k) % st, v / (k * st))
+        })
+        .collect();
+    // b: policy, 现行有效, 2024; a: policy, 现行有效, 2023; c: page, none, 2022.
+    assert_eq!(decoded, [(1, 1, 1), (1, 1, 2), (0, 0, 3)]);
+    assert_eq!(e["meta"][1][0], "policies/a/");
+    assert_eq!(e["meta"][1][2], "示政办发〔2024〕11号");
+    assert_eq!(e["meta"][1][6], serde_json::json!(["养老"]));
+}
+
+#[test]
+fn output_is_deterministic_and_order_independent() {
+    let mut docs = sample();
+    let a = build_index(&docs);
+    docs.reverse();
+    assert_eq!(build_index(&docs), a);
+}
+
+#[test]
+fn large_sites_are_split_into_shards() {
+    let docs: Vec<SearchDoc> = (0..400)
+        .map(|i| {
+            let text: String = (0..400)
+                .map(|j| char::from_u32(0x4E00 + ((i * 7919 + j * 104_729) % 6000) as u32).unwrap())
+                .collect();
+            doc(
+                &format!("p/{i}/"),
+                &format!("文件{i}"),
+                &format!("20{:02}-01-01", i % 20),
+                &text,
+            )
+        })
+        .collect();
+    let files = build_index(&docs);
+    let entry: Value =
+        serde_json::from_slice(&files.iter().find(|f| f.0 == "search.json").unwrap().1).unwrap();
+    let shards = entry["shards"].as_u64().unwrap() as usize;
+    let char_shards = entry["char_shards"].as_u64().unwrap() as usize;
+    let chunk = entry["meta_chunk"].as_u64().unwrap() as usize;
+    assert!(shards > 1 && entry.get("index").is_none());
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.0.starts_with("search/index-"))
+            .count(),
+        shards
+    );
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.0.starts_with("search/char-"))
+            .count(),
+        char_shards
+    );
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.0.starts_with("search/meta-"))
+            .count(),
+        entry["meta_files"].as_u64().unwrap() as usize
+    );
+    assert_eq!(entry["count"], 400);
+    // Every document's title bigram "文件" is found, in id order.
+    assert_eq!(lookup(&files, "文件")[1], (0..400).collect::<Vec<u32>>());
+    // Records are in doc-id order: the first chunk starts with the newest document.
+    let m0: Value = serde_json::from_slice(
+        &files
+            .iter()
+            .find(|f| f.0 == "search/meta-0.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(m0.as_array().unwrap().len(), chunk.min(400));
+    assert!(m0[0][5].as_str().unwrap().starts_with("2019"));
+    // Each token sits in the shard its hash names: single characters in char- shards.
+    for (path, bytes) in files
+        .iter()
+        .filter(|f| f.0.starts_with("search/index-") || f.0.starts_with("search/char-"))
+    {
+        let obj: Value = serde_json::from_slice(bytes).unwrap();
+        for k in obj.as_object().unwrap().keys() {
+            let want = if k.chars().count() == 1 && class(k.chars().next().unwrap()) == Class::Cjk {
+                format!("search/char-{}.json", fnv1a(k) as usize % char_shards)
+            } else {
+                format!("search/index-{}.json", fnv1a(k) as usize % shards)
+            };
+            assert_eq!(path, &want);
+        }
+    }
+    // The single characters are findable too.
+    assert!(!lookup(&files, "文")[1].is_empty());
+}
+
+#[test]
+fn cited_numbers_are_exact_keys() {
+    let mut keys = Vec::new();
+    let text = "根据《通知》（示教发〔2026〕7号）和示政办发[2024]11号要求，2024年〔2024〕号不算。";
+    cited_doc_nos(&normalized(text), &mut keys);
+    assert_eq!(
+        keys,
+        [
+            "#教发〔2026〕7号",
+            "#示教发〔2026〕7号",
+            "#办发〔2024〕11号",
+            "#政办发〔2024〕11号",
+            "#示政办发〔2024〕11号",
+            "#和示政办发〔2024〕11号",
+        ]
+    );
+    let mut d = doc(
+        "policies/c/",
+        "关于废止的决定",
+        "2025-01-01",
+        "示教发〔2026〕7号同时废止。",
+    );
+    d.doc_no = Some("示政发〔2025〕1号".into());
+    let files = build_index(&[d]);
+    assert_eq!(
+        lookup(&files, "#示教发〔2026〕7号"),
+        [vec![0], vec![], vec![]]
+    );
+    assert_eq!(
+        lookup(&files, "#示政发〔2025〕1号"),
+        [vec![], vec![], vec![0]]
+    );
+}
+
+#[test]
+fn snippet_collapses_whitespace() {
+    assert_eq!(snippet("  一二\n\n三四  五 ", 100), "一二 三四 五");
+    assert_eq!(snippet("一二三四五", 3), "一二三");
+}
+
+/// A 发文字号 finds a document in the link stage (references) exactly when it finds it
+/// in search (the document's own number, and a number cited in its text): both go
+/// through `rules::doc_no::normalise`. Before they were one function, search and
+/// references disagreed on `〘〙`, on letter case and on `09号` = `9号`.
+#[test]
+fn doc_no_matches_in_references_and_search_alike() {
+    use crate::rules::doc_no::normalise;
+    let written = [
+        "示政办发〔2024〕9号",
+        "示政办发[2024]09号",
+        "示政办发（２０２４）9号",
+        "示政办发〘2024〙009号",
+        "示政办发 【2024】 9号",
+        "示政办发〔2024〕19号",
+        "示政发〔2024〕9号",
+        "示政办发〔2023〕9号",
+    ];
+    for a in written {
+        for b in written {
+            let referenced = normalise(a) == normalise(b);
+            let doc = SearchDoc {
+                doc_no: Some(b.into()),
+                text: format!("根据{b}的规定"),
+                ..SearchDoc::default()
+            };
+            let DocTerms([body, _, fields]) =
+                SCRATCH.with(|s| doc_terms(&mut s.borrow_mut(), &doc));
+            let key = format!("#{}", normalise(a));
+            assert_eq!(fields.runs.contains(&key), referenced, "own: {a} ~ {b}");
+            // Running text is scanned for numbers written without spaces.
+            if !b.contains(' ') {
+                assert_eq!(body.runs.contains(&key), referenced, "cited: {a} ~ {b}");
+            }
+        }
+    }
+}
