@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, SourceEncoding};
 use crate::model::{self, slug, Kind};
 use crate::rules::index_no::{Fill, IndexFormat};
+use crate::text::yaml_scalar;
 use chrono::Datelike;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,8 +52,8 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
                 format!("content/policies/{year}/{}.md", slug(title)),
                 format!(
                     "---\n标题: {}\n索引号: {index_no}\n发文字号: # 如 示政办发〔{year}〕1号\n发文机关: {}\n成文日期: {day}\n发布日期: {day}\n规范性文件: false\n主题分类: []\n关键词: []\n---\n\n正文从这里开始。\n\n## 一、总体要求\n\n**（一）指导思想。**……\n",
-                    yaml_text(title),
-                    yaml_text(issuer)
+                    yaml_scalar(title),
+                    yaml_scalar(issuer)
                 ),
             )
         }
@@ -60,17 +61,17 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
             format!("content/interpretations/{year}/{}.md", slug(title)),
             format!(
                 "---\n标题: {}\n发布日期: {day}\n解读对象: # 所解读政策的索引号或发文字号\n解读形式: 文字解读\n解读机关: {}\n---\n\n## 一、出台背景\n\n……\n\n## 二、主要内容\n\n……\n",
-                yaml_text(title),
-                yaml_text(&config.identity.organizer)
+                yaml_scalar(title),
+                yaml_scalar(&config.identity.organizer)
             ),
         ),
         Kind::NegativeList => (
             format!("content/negative-lists/{}.yaml", slug(title)),
             format!(
                 "标题: {}\n责任部门: {}\n发布日期: {day}\n最近复核日期: {day}\n事项:\n  - 事项: # 不予公开的事项\n    不予公开范围: \n    依据: 《中华人民共和国政府信息公开条例》第十四条\n    责任单位: {}\n",
-                yaml_text(title),
-                yaml_text(&config.identity.organizer),
-                yaml_text(&config.identity.organizer)
+                yaml_scalar(title),
+                yaml_scalar(&config.identity.organizer),
+                yaml_scalar(&config.identity.organizer)
             ),
         ),
         Kind::AnnualReport => {
@@ -92,7 +93,7 @@ pub fn new_document(root: &Path, kind: Kind, title: &str, today: Date) -> Result
         }
         Kind::Page => (
             format!("content/{}/index.md", slug(title)),
-            format!("---\n标题: {}\n排序: 10\n---\n\n页面正文。\n", yaml_text(title)),
+            format!("---\n标题: {}\n排序: 10\n---\n\n页面正文。\n", yaml_scalar(title)),
         ),
     };
     let path = root.join(&rel);
@@ -125,18 +126,6 @@ fn check_title(title: &str) -> std::result::Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// A YAML scalar that survives colons, `#` and quotes in titles.
-fn yaml_text(s: &str) -> String {
-    if s.contains([
-        ':', '：', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
-    ]) || s.starts_with(['-', '?'])
-    {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        s.to_string()
-    }
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

@@ -88,6 +88,22 @@ pub fn yaml_quote(s: &str) -> String {
     out
 }
 
+/// `s` as a YAML scalar for a file an officer will edit by hand: plain when YAML reads
+/// it back unchanged (so the file stays readable), otherwise [`yaml_quote`]d. Anything
+/// with YAML punctuation, a leading indicator or a control character is quoted.
+pub fn yaml_scalar(s: &str) -> String {
+    const SPECIAL: [char; 18] = [
+        ':', '：', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
+    ];
+    let plain_is_safe =
+        !s.contains(SPECIAL) && !s.starts_with(['-', '?']) && !s.chars().any(char::is_control);
+    if plain_is_safe {
+        s.to_string()
+    } else {
+        yaml_quote(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +128,35 @@ mod tests {
         let s = "a&b<c>d\"e'f 中";
         assert_eq!(escape_html(s), "a&amp;b&lt;c&gt;d&quot;e&#39;f 中");
         assert_eq!(escape_xml(s), "a&amp;b&lt;c&gt;d&quot;e&apos;f 中");
+    }
+
+    #[test]
+    fn yaml_scalar_stays_plain_only_when_yaml_reads_it_back_unchanged() {
+        for s in [
+            "关于印发示例县2024年工作要点的通知",
+            "示例县人民政府办公室",
+            "a-b c",
+        ] {
+            assert_eq!(yaml_scalar(s), s);
+        }
+        for s in [
+            "通知：第一批",
+            "a: b",
+            "#1号",
+            "\"引号\"与\\反斜杠",
+            "[草案]",
+            "- 列表",
+            "?问",
+            "A&B",
+            "行\n断",
+        ] {
+            let q = yaml_scalar(s);
+            assert_eq!(q, yaml_quote(s), "{s:?}");
+            let back: String = serde_yaml::from_str(&format!("k: {q}"))
+                .map(|m: std::collections::BTreeMap<String, String>| m["k"].clone())
+                .expect(&q);
+            assert_eq!(back, s.replace('\n', " "), "{s:?}");
+        }
     }
 
     #[test]
