@@ -217,8 +217,20 @@ fn demo_negative_list_is_one_accessible_table() {
 }
 
 #[test]
-fn demo_shows_an_amended_notice_and_the_normative_catalogue() {
+fn demo_shows_an_on_request_entry_an_amended_notice_and_the_normative_catalogue() {
     let out = demo();
+    // 依申请公开: metadata and how to apply; the body and the attachment nowhere.
+    let page = read(out, "policies/4305210003-2025-00007/index.html");
+    assert!(page.contains("示财社〔2025〕31号") && page.contains("依申请公开"));
+    assert!(page.contains("apply/index.html"));
+    for (path, bytes) in snapshot_tree(out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("壹佰贰拾叁万") && !text.contains("补贴资金分配明细"),
+            "{} leaks the 依申请公开 document",
+            path.display()
+        );
+    }
     // The parking rules of 2021 were amended in 2024: the notice names and links the
     // amending notice and says the amendment prevails.
     let amended = read(out, "policies/4305210003-2021-00004/index.html");
@@ -234,6 +246,7 @@ fn demo_shows_an_amended_notice_and_the_normative_catalogue() {
     );
     assert!(normative.contains(">已修改<"));
     assert!(!normative.contains(">已失效<") && !normative.contains(">已废止<"));
+    assert!(!normative.contains("示财社〔2025〕31号"), "not normative");
     let rows = normative.matches("<th scope=\"row\">").count();
     assert!(rows >= 8, "{rows} rows");
 }
