@@ -481,6 +481,47 @@ pub fn is_valid_site_code(code: &str) -> bool {
             .is_some_and(|rest| rest.len() == 8 && all_digits(rest))
 }
 
+/// The TOML parser's English message in Chinese, for an officer. The original wording
+/// follows in brackets for whoever maintains the site; the position is not repeated here,
+/// since the diagnostic carries the file line.
+fn toml_error_text(raw: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "unknown field",
+            "没有这个字段（字段名拼错，或写在了错误的 [表] 下）",
+        ),
+        ("missing field", "缺少必填字段"),
+        (
+            "invalid type",
+            "取值类型不对（如该写数字的写成了文字，或反之）",
+        ),
+        ("unknown variant", "取值不在允许的选项中"),
+        ("invalid value", "取值不合要求"),
+        ("duplicate key", "同一个字段或 [表] 写了两次"),
+        ("string values must be quoted", "文字值没有加引号"),
+        ("invalid basic string", "双引号没有闭合"),
+        ("invalid literal string", "单引号没有闭合"),
+        ("invalid multi-line", "多行文字的引号没有闭合"),
+        ("unclosed table", "[表名] 的方括号没有闭合"),
+        ("unclosed array", "列表的方括号 [ ] 没有闭合"),
+        ("unclosed inline table", "花括号 { } 没有闭合"),
+        ("key with no value", "字段名后缺少“= 值”"),
+        ("unquoted keys cannot be empty", "等号前缺少字段名"),
+        ("invalid boolean", "真假值只能写 true 或 false"),
+        ("invalid date", "日期不正确"),
+        (
+            "missing escaped value",
+            "双引号内的反斜杠 \\ 用法不对；请写成 \\\\ 或改用单引号",
+        ),
+        ("leading zero", "数字不能以 0 开头"),
+    ];
+    let chinese = KNOWN
+        .iter()
+        .find(|(en, _)| raw.contains(en))
+        .map_or("无法解析", |(_, zh)| zh);
+    format!("{chinese}（解析器原文：{raw}）")
+}
+
 impl Config {
     /// Parse `config.toml` text. Errors and warnings come back as diagnostics about
     /// `file` (the path shown to the officer).
@@ -489,10 +530,14 @@ impl Config {
             let line = e
                 .span()
                 .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            Diagnostic::error("E0001", format!("config.toml 有误：{}", e.message()))
-                .in_file(file)
-                .at_line(line)
-                .help("对照 README 的“配置”一节检查字段名与取值")
+            let place = line.map_or(String::new(), |l| format!("第 {l} 行"));
+            Diagnostic::error(
+                "E0001",
+                format!("config.toml {place}有误：{}", toml_error_text(e.message())),
+            )
+            .in_file(file)
+            .at_line(line)
+            .help("对照 README 的“配置”一节检查字段名与取值；文字值要加英文双引号（如 title = \"示例县人民政府\"），每个字段和 [表名] 只写一次")
         })?;
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
@@ -839,6 +884,38 @@ mod tests {
         assert_eq!(e.code, "E0001");
         assert_eq!(e.line, Some(10));
         assert!(e.message.contains("none"), "{}", e.message);
+    }
+
+    #[test]
+    fn toml_errors_reach_the_officer_in_chinese_with_the_file_line() {
+        let unknown = format!("{MINIMAL}sitecode = \"x\"\n");
+        let e = Config::parse(&unknown, Path::new("config.toml")).unwrap_err();
+        assert_eq!(e.code, "E0001");
+        let line = unknown
+            .lines()
+            .position(|l| l.starts_with("sitecode"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(line));
+        assert!(
+            e.message
+                .starts_with(&format!("config.toml 第 {line} 行有误：没有这个字段")),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("（解析器原文：unknown field `sitecode`"),
+            "{}",
+            e.message
+        );
+        let duplicate = format!("{MINIMAL}[identity]\n");
+        let e = Config::parse(&duplicate, Path::new("config.toml")).unwrap_err();
+        assert!(e.message.contains("写了两次"), "{}", e.message);
+        assert!(e.help.as_deref().is_some_and(|h| !h.is_empty()));
+        assert_eq!(
+            toml_error_text("something new"),
+            "无法解析（解析器原文：something new）"
+        );
     }
 
     #[test]

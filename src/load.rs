@@ -91,12 +91,12 @@ pub fn load_with<D: Send>(
             diagnostics,
         });
     }
-    for entry in walkdir::WalkDir::new(&content_dir)
+    let mut walk = walkdir::WalkDir::new(&content_dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()))
-    {
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -112,6 +112,14 @@ pub fn load_with<D: Send>(
             }
         };
         let rel = relative(root, entry.path());
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // The name cannot become a URL, and the lossy form names no file on disk.
+            diagnostics.push(name_not_utf8(&rel));
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if entry.path_is_symlink() {
             diagnostics.push(symlink_refused(&rel));
             continue;
@@ -176,6 +184,17 @@ pub fn symlink_refused(rel: &Path) -> Diagnostic {
     )
     .in_file(rel)
     .help("把链接换成文件或目录本身（复制进站点目录），或删除该链接")
+}
+
+/// A file or folder whose name is not UTF-8 (typically a GBK name unpacked from an
+/// archive made on Windows): its lossy form shows `�` where the bytes were.
+fn name_not_utf8(rel: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "E0140",
+        "文件名（或目录名）不是 UTF-8 编码，无法生成网址，也无法被文档引用；名称中显示为 � 的部分是无法识别的字节",
+    )
+    .in_file(rel)
+    .help("把该文件或目录改成 UTF-8 编码的名称（在 Linux 下可用 `convmv -f gbk -t utf8 --notest 文件名`，或直接重命名）")
 }
 
 /// A path relative to the site root, with `/` separators on every platform.
