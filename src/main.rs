@@ -347,7 +347,8 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
         Command::New { kind, title, date } => {
             let kind = Kind::parse(&kind).ok_or_else(|| {
                 Error::Usage(format!(
-                    "未知的类型“{kind}”\n  提示：可选 policy、interpretation、negative-list、annual-report、page"
+                    "未知的类型“{kind}”\n  提示：可选 {}",
+                    Kind::command_choices()
                 ))
             })?;
             let path = gongkai::scaffold::new_document(

@@ -136,6 +136,16 @@ impl Kind {
         choices.join("、")
     }
 
+    /// The `gongkai new` arguments, for a help text: `policy、…、page` (written with `-`,
+    /// as on the command line), so a new kind shows up without editing the hint.
+    pub fn command_choices() -> String {
+        let names: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| k.name().replace('_', "-"))
+            .collect();
+        names.join("、")
+    }
+
     /// Parse a `kind:` value or a `gongkai new` argument: English (with `-` or `_`),
     /// the folder name, or a Chinese name (full, short or an alias).
     pub fn parse(text: &str) -> Option<Kind> {
@@ -515,6 +525,13 @@ mod tests {
         assert_eq!(Kind::parse("negative-lists"), Some(Kind::NegativeList));
         assert_eq!(Kind::parse("policy"), Some(Kind::Policy));
         assert_eq!(Kind::parse("memo"), None);
+        assert_eq!(
+            Kind::command_choices(),
+            "policy、interpretation、negative-list、annual-report、page"
+        );
+        for name in Kind::command_choices().split('、') {
+            assert!(Kind::parse(name).is_some(), "{name}");
+        }
         assert_eq!(Kind::from_folder("guide"), Kind::Page);
         assert_eq!(Kind::from_folder("policies"), Kind::Policy);
     }
