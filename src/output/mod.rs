@@ -469,14 +469,7 @@ fn scan_output(out_dir: &Path) -> Result<(bool, BTreeMap<String, u64>)> {
             });
         }
         if ft.is_file() {
-            let rel: Vec<String> = entry
-                .path()
-                .strip_prefix(out_dir)
-                .unwrap_or(entry.path())
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            published.insert(rel.join("/"), meta.len());
+            published.insert(url_path(out_dir, entry.path()), meta.len());
         } else if !ft.is_dir() {
             return Err(Error::OutputUnsafe {
                 path: entry.path().to_path_buf(),
@@ -783,14 +776,7 @@ fn remove_stale(out_dir: &Path, produced: &BTreeSet<String>) -> Result<usize> {
             }
             continue;
         }
-        let rel: Vec<String> = entry
-            .path()
-            .strip_prefix(out_dir)
-            .unwrap_or(entry.path())
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        if !produced.contains(&rel.join("/")) {
+        if !produced.contains(&url_path(out_dir, entry.path())) {
             std::fs::remove_file(entry.path())
                 .map_err(|e| Error::io("删除过期文件", entry.path(), e))?;
             removed += 1;
@@ -819,6 +805,18 @@ pub(crate) fn encode_path(path: &str) -> String {
         }
     }
     out
+}
+
+/// A file's path below the output folder in the `/`-separated form pages are keyed by,
+/// so the published-file scan and the stale-file sweep compare the same strings.
+fn url_path(out_dir: &Path, path: &Path) -> String {
+    let parts: Vec<String> = path
+        .strip_prefix(out_dir)
+        .unwrap_or(path)
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 #[cfg(test)]
