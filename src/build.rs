@@ -185,12 +185,12 @@ pub fn run_with(
     }
     .observed(progress.clone());
     progress.start(Stage::Render, None);
-    let rendered = render::render(&site, &mut theme, &output)?;
+    let mut rendered = render::render(&site, &mut theme, &output)?;
     lap("render");
     diagnostics.extend(rendered.diagnostics.iter().cloned());
     // The generated files are produced in `check` too, so every URL collision is found
     // before anything could be written.
-    for (path, data) in search::build_index(&rendered.search_docs) {
+    for (path, data) in search::build_index_owned(std::mem::take(&mut rendered.search_docs)) {
         let content = OutputContent::Bytes(data);
         output.put(OutputFile { path, content })?;
     }

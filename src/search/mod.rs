@@ -31,13 +31,13 @@ pub mod tokenize;
 pub use crate::render::SearchDoc;
 pub use tokenize::tokenize;
 
-use postings::{Part, PARTS};
+use postings::{keys, FieldIndex};
 use rayon::prelude::*;
 use records::{doc_order, facets, record_json};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use shards::{object_json, shard_files, Key};
-use terms::{doc_terms, DocTerms, SCRATCH};
+use terms::index_doc;
 
 /// Version of the file format; `search.js` refuses a different one.
 pub const FORMAT_VERSION: u32 = 1;
@@ -58,8 +58,8 @@ const SHARD_TARGET_BYTES: usize = 16 * 1024;
 /// Aimed-at size of one display-record chunk; a result page of ten touches up to ten.
 const META_TARGET_BYTES: usize = 4 * 1024;
 
-/// Documents tokenised in parallel at a time; bounds the memory of per-document term lists.
-const BATCH: usize = 256;
+/// Documents indexed as one piece of work; the pieces' doc lists are then appended in order.
+const CHUNK: usize = 512;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -107,28 +107,75 @@ fn raw(json: String) -> Box<RawValue> {
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| doc_order(a, b));
+    build(&mut order)
+}
 
-    let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
-    for (b, batch) in order.chunks(BATCH).enumerate() {
-        let terms: Vec<DocTerms> = batch
-            .par_iter()
-            .map(|d| SCRATCH.with(|s| doc_terms(&mut s.borrow_mut(), d)))
-            .collect();
-        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
-            for (i, t) in terms.iter().enumerate() {
-                part.add(p, (b * BATCH + i) as u32, t);
-            }
-        });
+/// [`build_index`] for a build that no longer needs the documents: each text is dropped
+/// as soon as it is indexed, so the texts and the index are not both whole in memory.
+pub fn build_index_owned(mut docs: Vec<SearchDoc>) -> Vec<(String, Vec<u8>)> {
+    docs.sort_by(doc_order);
+    build(&mut docs)
+}
+
+/// A document as the index builder holds it: borrowed, or owned and given up piece by
+/// piece.
+trait Doc: Send + Sync {
+    fn doc(&self) -> &SearchDoc;
+    /// The text is indexed and its snippet taken; it is not needed any more.
+    fn release_text(&mut self);
+}
+
+impl Doc for &SearchDoc {
+    fn doc(&self) -> &SearchDoc {
+        self
     }
+    fn release_text(&mut self) {}
+}
+
+impl Doc for SearchDoc {
+    fn doc(&self) -> &SearchDoc {
+        self
+    }
+    fn release_text(&mut self) {
+        self.text = String::new();
+    }
+}
+
+/// The index of `order`, documents already in doc-id order.
+fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
+    let (fields, records) = order
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut fields: [FieldIndex; 3] = Default::default();
+            let mut chars = Vec::new();
+            let mut records = Vec::with_capacity(chunk.len());
+            for (i, d) in chunk.iter_mut().enumerate() {
+                index_doc(&mut fields, (c * CHUNK + i) as u32, d.doc(), &mut chars);
+                records.push(record_json(d.doc()));
+                d.release_text();
+            }
+            fields.iter_mut().for_each(FieldIndex::flush);
+            (fields, records)
+        })
+        // In order: each chunk's lists and records go after those of the chunks before it.
+        .reduce(
+            || (Default::default(), Vec::new()),
+            |(mut a, mut ra), (b, rb)| {
+                a.iter_mut().zip(&b).for_each(|(a, b)| a.append(b));
+                ra.extend(rb);
+                (a, ra)
+            },
+        );
+    let order: Vec<&SearchDoc> = order.iter().map(Doc::doc).collect();
 
     let count = order.len() as u32;
-    let mut keys: Vec<Key<'_>> = parts.par_iter().flat_map_iter(Part::keys).collect();
+    let mut keys: Vec<Key<'_>> = keys(&fields);
     keys.par_iter_mut().for_each(|k| k.choose(count));
     let (chars, words): (Vec<Key<'_>>, Vec<Key<'_>>) = keys.into_iter().partition(Key::single);
     let word_bytes: usize = words.iter().map(Key::bytes).sum();
     let char_bytes: usize = chars.iter().map(Key::bytes).sum();
 
-    let records: Vec<String> = order.par_iter().map(|d| record_json(d)).collect();
     let meta_bytes: usize = records.iter().map(|r| r.len() + 1).sum();
 
     let mut files = Vec::new();

@@ -2,8 +2,7 @@
 //! the shortest of the three forms, merged in parallel parts.
 
 use super::shards::{Key, Token};
-use super::terms::{DocTerms, FastMap};
-use super::tokenize::fnv1a;
+use super::terms::{mix, TermSink};
 use super::ALPHABET;
 use std::collections::HashMap;
 
@@ -17,10 +16,27 @@ pub(super) struct Postings {
 }
 
 impl Postings {
+    #[inline]
     pub(super) fn push(&mut self, id: u32) {
         push_varint(&mut self.data, id - self.next);
         self.next = id + 1;
         self.count += 1;
+    }
+
+    /// Appends `other`, a list whose ids all come after this one's, as written from an
+    /// empty start (its first number is its first id): only that first number is
+    /// re-encoded, the rest is copied.
+    pub(super) fn append(&mut self, other: &Postings) {
+        let Some(end) = other.data.iter().position(|&b| digit_value(b) < 32) else {
+            return;
+        };
+        let first = other.data[..=end]
+            .iter()
+            .fold(0u32, |v, &b| (v << 5) | (digit_value(b) & 31));
+        push_varint(&mut self.data, first - self.next);
+        self.data.extend_from_slice(&other.data[end + 1..]);
+        self.next = other.next;
+        self.count += other.count;
     }
 
     /// The shortest form of this list among `count` documents, and its length.
@@ -106,7 +122,17 @@ pub(super) fn varint_len(v: u32) -> usize {
     n
 }
 
-pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+#[inline]
+pub(super) fn push_varint(out: &mut Vec<u8>, v: u32) {
+    // Dense lists are mostly gaps below 32: one character.
+    if v < 32 {
+        out.push(ALPHABET[v as usize]);
+    } else {
+        push_long_varint(out, v);
+    }
+}
+
+fn push_long_varint(out: &mut Vec<u8>, mut v: u32) {
     let mut digits = [0u8; 7];
     let mut n = 0;
     loop {
@@ -150,71 +176,257 @@ pub(super) fn decode_deltas(data: &[u8]) -> Vec<u32> {
     out
 }
 
-/// The postings of one field, by key kind.
-#[derive(Default)]
+/// First code point of the characters whose doc lists are found by direct indexing.
+const TABLE_FROM: u32 = 0x3400;
+/// End of that range: CJK Extension A and the Unified Ideographs, where nearly every
+/// character of a Chinese text lies.
+const TABLE_TO: u32 = 0xA000;
+
+/// A term as a field index owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum OwnedToken {
+    Cjk(u64),
+    Run(Box<str>),
+}
+
+impl OwnedToken {
+    pub(super) fn as_token(&self) -> Token<'_> {
+        match self {
+            OwnedToken::Cjk(k) => Token::Cjk(*k),
+            OwnedToken::Run(r) => Token::Run(r),
+        }
+    }
+}
+
+/// The doc lists of one field, for a run of consecutive doc ids. Single characters of the
+/// main CJK blocks are found through a table indexed by code point; bigrams and the rest
+/// through hash maps. The maps point into `lists`, so growing them moves only integers.
 pub(super) struct FieldIndex {
-    pub(super) cjk: FastMap<u64, Postings>,
-    pub(super) runs: HashMap<String, Postings>,
+    /// `lists` index + 1 of each character `TABLE_FROM + i`; 0 for none yet.
+    chars: Vec<u32>,
+    cjk: KeyTable,
+    runs: HashMap<Box<str>, u32>,
+    /// Every term with its doc list, in order of first appearance.
+    pub(super) lists: Vec<(OwnedToken, Postings)>,
+    /// The document being indexed.
+    id: u32,
+    /// First doc id of the window of 64 documents being collected.
+    window: u32,
+    /// Per term, the documents of the window that have it (bit `id - window`): a term
+    /// seen many times is one OR on a hot word, and its doc list is touched once per
+    /// window instead of once per document.
+    masks: Vec<u64>,
+    /// Terms with a non-zero mask.
+    touched: Vec<u32>,
 }
 
-/// Keys are split into this many disjoint parts, merged on separate threads.
-pub(super) const PARTS: usize = 4;
-
-pub(super) fn part_of(k: u64) -> usize {
-    // A different multiplier from `mix`, so a part's keys still spread over its table.
-    (k.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 62) as usize % PARTS
+impl Default for FieldIndex {
+    fn default() -> Self {
+        FieldIndex {
+            chars: vec![0; (TABLE_TO - TABLE_FROM) as usize],
+            cjk: KeyTable::new(),
+            runs: HashMap::new(),
+            lists: Vec::new(),
+            id: 0,
+            window: 0,
+            masks: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
 }
 
-pub(super) fn part_of_run(s: &str) -> usize {
-    fnv1a(s) as usize % PARTS
-}
+impl FieldIndex {
+    /// The terms that follow belong to doc `id` (ids must not decrease).
+    pub(super) fn start(&mut self, id: u32) {
+        if id >= self.window + 64 {
+            self.flush();
+            self.window = id & !63;
+        }
+        self.id = id;
+    }
 
-/// One part of the index: the postings of its keys in each field.
-#[derive(Default)]
-pub(super) struct Part(pub(super) [FieldIndex; 3]);
-
-impl Part {
-    pub(super) fn add(&mut self, p: usize, id: u32, doc: &DocTerms) {
-        for (field, terms) in self.0.iter_mut().zip(doc.0.iter()) {
-            for &k in &terms.cjk[terms.bounds[p]..terms.bounds[p + 1]] {
-                field.cjk.entry(k).or_default().push(id);
+    /// Moves the window's documents into the doc lists.
+    pub(super) fn flush(&mut self) {
+        for &i in &self.touched {
+            let mut m = std::mem::take(&mut self.masks[i as usize]);
+            let p = &mut self.lists[i as usize].1;
+            while m != 0 {
+                p.push(self.window + m.trailing_zeros());
+                m &= m - 1;
             }
-            for r in &terms.runs {
-                if part_of_run(r) != p {
-                    continue;
-                }
-                match field.runs.get_mut(r.as_str()) {
-                    Some(post) => post.push(id),
-                    None => {
-                        let mut post = Postings::default();
-                        post.push(id);
-                        field.runs.insert(r.clone(), post);
+        }
+        self.touched.clear();
+    }
+
+    #[inline]
+    fn mark(&mut self, i: u32) {
+        let m = &mut self.masks[i as usize];
+        if *m == 0 {
+            self.touched.push(i);
+        }
+        *m |= 1 << (self.id - self.window);
+    }
+
+    fn slot(&mut self, token: Token<'_>) -> usize {
+        let next = self.lists.len() as u32;
+        let i = match token {
+            Token::Cjk(k) => {
+                let c = (k >> 21) as u32;
+                if k & 0x1F_FFFF == 0 && (TABLE_FROM..TABLE_TO).contains(&c) {
+                    let s = &mut self.chars[(c - TABLE_FROM) as usize];
+                    if *s == 0 {
+                        *s = next + 1;
                     }
+                    *s - 1
+                } else {
+                    self.cjk.get_or_insert(k, next)
                 }
             }
+            Token::Run(r) => match self.runs.get(r) {
+                Some(&i) => i,
+                None => {
+                    self.runs.insert(r.into(), next);
+                    next
+                }
+            },
+        };
+        if i == next {
+            let owned = match token {
+                Token::Cjk(k) => OwnedToken::Cjk(k),
+                Token::Run(r) => OwnedToken::Run(r.into()),
+            };
+            self.lists.push((owned, Postings::default()));
+            self.masks.push(0);
+        }
+        i as usize
+    }
+
+    /// The doc list of `token`, if any document has it.
+    pub(super) fn get(&self, token: Token<'_>) -> Option<&Postings> {
+        let i = match token {
+            Token::Cjk(k) => {
+                let c = (k >> 21) as u32;
+                if k & 0x1F_FFFF == 0 && (TABLE_FROM..TABLE_TO).contains(&c) {
+                    self.chars[(c - TABLE_FROM) as usize].checked_sub(1)?
+                } else {
+                    self.cjk.get(k)?
+                }
+            }
+            Token::Run(r) => *self.runs.get(r)?,
+        };
+        Some(&self.lists[i as usize].1)
+    }
+
+    fn add(&mut self, token: Token<'_>) {
+        let i = self.slot(token);
+        self.mark(i as u32);
+    }
+
+    /// Appends `other`, the index of the documents that follow this one's; both flushed.
+    pub(super) fn append(&mut self, other: &FieldIndex) {
+        for (token, post) in &other.lists {
+            let i = self.slot(token.as_token());
+            self.lists[i].1.append(post);
+        }
+        self.id = other.id;
+    }
+}
+
+impl TermSink for FieldIndex {
+    #[inline]
+    fn cjk(&mut self, k: u64) {
+        let c = (k >> 21) as u32;
+        // The hot paths: a single character of the main blocks by direct indexing, a
+        // bigram seen before by one probe or two.
+        let s = if k & 0x1F_FFFF == 0 {
+            if (TABLE_FROM..TABLE_TO).contains(&c) {
+                self.chars[(c - TABLE_FROM) as usize].checked_sub(1)
+            } else {
+                None
+            }
+        } else {
+            self.cjk.get(k)
+        };
+        match s {
+            Some(i) => self.mark(i),
+            None => self.add(Token::Cjk(k)),
         }
     }
 
-    /// Every key of the part with its three lists, the token spelled out.
-    pub(super) fn keys(&self) -> Vec<Key<'_>> {
-        let mut cjk: Vec<u64> = self.0.iter().flat_map(|f| f.cjk.keys().copied()).collect();
-        cjk.sort_unstable();
-        cjk.dedup();
-        let mut runs: Vec<&str> = self
-            .0
-            .iter()
-            .flat_map(|f| f.runs.keys().map(String::as_str))
-            .collect();
-        runs.sort_unstable();
-        runs.dedup();
-        let mut out: Vec<Key<'_>> = cjk
-            .into_iter()
-            .map(|k| Key::new(Token::Cjk(k), [0, 1, 2].map(|f| self.0[f].cjk.get(&k))))
-            .collect();
-        out.extend(
-            runs.into_iter()
-                .map(|r| Key::new(Token::Run(r), [0, 1, 2].map(|f| self.0[f].runs.get(r)))),
-        );
-        out
+    fn run(&mut self, r: &str) {
+        self.add(Token::Run(r));
     }
+}
+
+/// Packed CJK keys to `lists` indexes: open addressing with linear probing, at most half
+/// full. Keys are never 0 (a packed key holds a character), so 0 marks a free slot.
+struct KeyTable {
+    slots: Vec<(u64, u32)>,
+    len: usize,
+}
+
+impl KeyTable {
+    fn new() -> Self {
+        KeyTable {
+            slots: vec![(0, 0); 1 << 10],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut i = mix(k) as usize & mask;
+        loop {
+            let (key, v) = self.slots[i];
+            if key == k {
+                return Some(v);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get_or_insert(&mut self, k: u64, v: u32) -> u32 {
+        if let Some(old) = self.get(k) {
+            return old;
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            let bigger = vec![(0, 0); self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, bigger);
+            self.len = 0;
+            for (key, val) in old.into_iter().filter(|s| s.0 != 0) {
+                self.put(key, val);
+            }
+        }
+        self.put(k, v);
+        v
+    }
+
+    fn put(&mut self, k: u64, v: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = mix(k) as usize & mask;
+        while self.slots[i].0 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (k, v);
+        self.len += 1;
+    }
+}
+
+/// Every key of the three fields with its three lists, the token spelled out, sorted by
+/// token.
+pub(super) fn keys(fields: &[FieldIndex; 3]) -> Vec<Key<'_>> {
+    let mut tokens: Vec<Token<'_>> = fields
+        .iter()
+        .flat_map(|f| f.lists.iter().map(|(t, _)| t.as_token()))
+        .collect();
+    tokens.sort_unstable();
+    tokens.dedup();
+    tokens
+        .into_iter()
+        .map(|t| Key::new(t, [0, 1, 2].map(|f| fields[f].get(t))))
+        .collect()
 }

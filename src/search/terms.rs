@@ -1,123 +1,23 @@
-//! The distinct index terms of each document, per field (body, title, other fields),
-//! found in one pass over the text without sorting.
+//! The index terms of each document, per field (body, title, other fields), found in one
+//! pass over the text and handed straight to the doc lists: no per-document term list is
+//! materialised, and a term seen twice in a document is dropped by its doc list (which
+//! knows the last document it holds), not by a set.
 
-use super::postings::{part_of, PARTS};
+use super::postings::FieldIndex;
 use super::tokenize::{class, normalize_char, Class};
 use super::SearchDoc;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Hasher for the packed `u64` token keys: std's SipHash costs more than the rest of the
-/// indexing, and build input is not adversarial.
-#[derive(Default)]
-pub(super) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0 ^ u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, k: u64) {
-        self.0 = mix(self.0 ^ k);
-    }
-}
-
-pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// A CJK unigram or bigram packed into an integer: `c1 << 21 | c2`, `c2 = 0` for a unigram.
+#[inline]
 pub(super) fn pack(a: char, b: Option<char>) -> u64 {
     (u64::from(u32::from(a)) << 21) | b.map_or(0, |b| u64::from(u32::from(b)))
 }
 
 /// Mixes a packed key for table indexing (every output bit depends on every input bit).
+#[inline]
 pub(super) fn mix(k: u64) -> u64 {
     let x = (k ^ (k >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^ (x >> 29)
-}
-
-/// The distinct CJK terms of one text, found without sorting: an open-addressing set whose
-/// slots count only when stamped with the current generation, so clearing it is free.
-/// Sorting each document's ~6,000 terms was the largest cost of indexing.
-pub(super) struct TermSet {
-    pub(super) slots: Vec<(u64, u32)>,
-    pub(super) generation: u32,
-    pub(super) keys: Vec<u64>,
-}
-
-impl TermSet {
-    pub(super) fn new() -> Self {
-        TermSet {
-            slots: vec![(0, 0); 1 << 12],
-            generation: 1,
-            keys: Vec::new(),
-        }
-    }
-
-    pub(super) fn clear(&mut self) {
-        self.keys.clear();
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.slots.fill((0, 0));
-            self.generation = 1;
-        }
-    }
-
-    pub(super) fn insert(&mut self, k: u64) {
-        if (self.keys.len() + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = mix(k) as usize & mask;
-        loop {
-            let slot = &mut self.slots[i];
-            if slot.1 != self.generation {
-                *slot = (k, self.generation);
-                self.keys.push(k);
-                return;
-            }
-            if slot.0 == k {
-                return;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    pub(super) fn grow(&mut self) {
-        self.slots = vec![(0, 0); self.slots.len() * 2];
-        self.generation = 1;
-        for k in std::mem::take(&mut self.keys) {
-            self.insert(k);
-        }
-    }
-}
-
-/// Per-thread buffers reused across documents.
-pub(super) struct Scratch {
-    pub(super) set: TermSet,
-    pub(super) chars: Vec<char>,
-}
-
-thread_local! {
-    // Per thread rather than per rayon job: jobs are split finely, and a fresh 100 KB table
-    // per job showed up as page faults.
-    pub(super) static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
-        set: TermSet::new(),
-        chars: Vec::new(),
-    });
-}
-
-/// The distinct index terms of one field of one document; the CJK keys grouped by the part
-/// of the index that merges them (`cjk[bounds[p]..bounds[p + 1]]` for part `p`), so each
-/// merging thread reads only its own keys.
-#[derive(Default)]
-pub(super) struct Terms {
-    pub(super) cjk: Vec<u64>,
-    pub(super) bounds: [usize; PARTS + 1],
-    pub(super) runs: Vec<String>,
 }
 
 pub(super) fn is_open(c: char) -> bool {
@@ -169,34 +69,53 @@ pub(super) fn cited_doc_nos(chars: &[char], out: &mut Vec<String>) {
     }
 }
 
-pub(super) fn field_terms(scratch: &mut Scratch, texts: &[&str], cites: bool) -> Terms {
-    let Scratch { set, chars } = scratch;
-    set.clear();
-    let mut runs = Vec::new();
+/// Where the scanner puts the terms of one field of one document.
+pub(super) trait TermSink {
+    /// A CJK unigram or bigram, packed by [`pack`].
+    fn cjk(&mut self, k: u64);
+    /// A run of digits or letters, or an exact-number key (`#…`).
+    fn run(&mut self, r: &str);
+}
+
+/// Finds the terms of `texts` (one field of one document): the tokens of `tokenize`, plus
+/// every CJK character on its own (so one-character queries work), plus, when `cites`, the
+/// exact-number keys of cited 发文字号. A term may be reported more than once. `chars` is a
+/// reusable buffer.
+pub(super) fn scan_field(
+    texts: &[&str],
+    cites: bool,
+    chars: &mut Vec<char>,
+    out: &mut impl TermSink,
+) {
+    let mut cited = Vec::new();
     for text in texts {
-        // One pass over the text: the same tokens as `scan`, plus every CJK character on
-        // its own (so one-character queries work), without materialising the characters.
         let mut prev: Option<char> = None;
-        let mut run = String::new();
+        let mut run_start = usize::MAX;
         let mut run_class = Class::Sep;
         let mut maybe_cites = false;
         let mut after_open = false;
-        for c in text.chars().map(normalize_char) {
+        let mut run = String::new();
+        // Decoded once, by hand where it pays: the text is mostly three-byte CJK.
+        for (at, raw) in text.char_indices() {
+            let c = normalize_char(raw);
             let cl = class(c);
-            if cl != run_class && !run.is_empty() {
-                runs.push(std::mem::take(&mut run));
+            if cl != run_class && run_start != usize::MAX {
+                flush_run(&text[run_start..at], &mut run, out);
+                run_start = usize::MAX;
             }
             match cl {
                 Class::Cjk => {
-                    set.insert(pack(c, None));
+                    out.cjk(pack(c, None));
                     if let Some(p) = prev {
-                        set.insert(pack(p, Some(c)));
+                        out.cjk(pack(p, Some(c)));
                     }
                     prev = Some(c);
                 }
                 Class::Digit | Class::Latin => {
                     prev = None;
-                    run.push(c);
+                    if run_start == usize::MAX {
+                        run_start = at;
+                    }
                     maybe_cites |= after_open && cl == Class::Digit;
                 }
                 Class::Sep => prev = None,
@@ -204,55 +123,61 @@ pub(super) fn field_terms(scratch: &mut Scratch, texts: &[&str], cites: bool) ->
             run_class = cl;
             after_open = is_open(c);
         }
-        if !run.is_empty() {
-            runs.push(run);
+        if run_start != usize::MAX {
+            flush_run(&text[run_start..], &mut run, out);
         }
         // Cited numbers need random access; only texts with a bracket before a digit pay.
         if cites && maybe_cites {
             chars.clear();
             chars.extend(text.chars().map(normalize_char));
-            cited_doc_nos(chars, &mut runs);
+            cited_doc_nos(chars, &mut cited);
         }
     }
-    runs.sort_unstable();
-    runs.dedup();
-    let mut bounds = [0; PARTS + 1];
-    for &k in &set.keys {
-        bounds[part_of(k) + 1] += 1;
+    for r in &cited {
+        out.run(r);
     }
-    for p in 0..PARTS {
-        bounds[p + 1] += bounds[p];
-    }
-    let mut next = bounds;
-    let mut cjk = vec![0; set.keys.len()];
-    for &k in &set.keys {
-        let p = part_of(k);
-        cjk[next[p]] = k;
-        next[p] += 1;
-    }
-    Terms { cjk, bounds, runs }
 }
 
-/// The three fields' terms of one document.
-pub(super) struct DocTerms(pub(super) [Terms; 3]);
+/// Reports a digit or letter run as written in the text, normalised (full-width folded,
+/// lower case) only when it needs to be.
+fn flush_run(raw: &str, buf: &mut String, out: &mut impl TermSink) {
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
+        out.run(raw);
+    } else {
+        buf.clear();
+        buf.extend(raw.chars().map(normalize_char));
+        out.run(buf);
+    }
+}
 
-pub(super) fn doc_terms(scratch: &mut Scratch, d: &SearchDoc) -> DocTerms {
-    let body = field_terms(scratch, &[&d.text], true);
-    let title = field_terms(scratch, &[&d.title], true);
+/// Indexes one document as doc `id`: its body, title and other fields, each into its own
+/// field index.
+pub(super) fn index_doc(
+    fields: &mut [FieldIndex; 3],
+    id: u32,
+    d: &SearchDoc,
+    chars: &mut Vec<char>,
+) {
+    let [body, title, other] = fields;
+    body.start(id);
+    scan_field(&[&d.text], true, chars, body);
+    title.start(id);
+    scan_field(&[&d.title], true, chars, title);
+    other.start(id);
     let mut texts: Vec<&str> = [&d.doc_no, &d.index_no, &d.issuer]
         .into_iter()
         .flatten()
         .map(String::as_str)
         .collect();
     texts.extend(d.keywords.iter().map(String::as_str));
-    let mut fields = field_terms(scratch, &texts, false);
+    scan_field(&texts, false, chars, other);
     for s in [&d.doc_no, &d.index_no].into_iter().flatten() {
         let key = crate::rules::doc_no::normalise(s);
         if !key.is_empty() {
-            fields.runs.push(format!("#{key}"));
+            other.run(&format!("#{key}"));
         }
     }
-    fields.runs.sort_unstable();
-    fields.runs.dedup();
-    DocTerms([body, title, fields])
 }

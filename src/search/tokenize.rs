@@ -6,6 +6,7 @@
 /// to ASCII, the ideographic space to a space, ASCII letters to lower case. Every character
 /// maps to exactly one character of the same UTF-16 length, so offsets in normalised text
 /// are offsets in the original (the browser relies on this to highlight).
+#[inline]
 pub fn normalize_char(c: char) -> char {
     crate::text::fold_width(c).to_ascii_lowercase()
 }
@@ -20,6 +21,7 @@ pub(super) enum Class {
 
 /// Class of an already normalised character. Explicit ranges rather than Unicode
 /// properties, so Rust and JavaScript agree whatever their Unicode versions.
+#[inline]
 pub(super) fn class(c: char) -> Class {
     match c {
         '0'..='9' => Class::Digit,
@@ -94,6 +96,7 @@ pub fn tokenize(text: &str) -> Vec<String> {
 }
 
 /// 32-bit FNV-1a over the UTF-8 bytes: picks a token's shard, identically in `search.js`.
+#[cfg(test)]
 pub(super) fn fnv1a(s: &str) -> u32 {
     fnv1a_bytes(s.as_bytes())
 }
