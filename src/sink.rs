@@ -191,6 +191,9 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(sink.into_files()["a/index.html"], OutputContent::Bytes(vec![1]));
+        assert_eq!(
+            sink.into_files()["a/index.html"],
+            OutputContent::Bytes(vec![1])
+        );
     }
 }

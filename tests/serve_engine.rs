@@ -30,7 +30,10 @@ fn page(engine: &Engine, path: &str) -> String {
 fn engine_builds_in_memory_without_writing_and_rebuilds_after_an_edit() {
     let site = common::fixture("mini");
     let mut engine = Engine::new(options(site.path())).unwrap();
-    assert!(!site.path().join("public").exists(), "serve wrote an output folder");
+    assert!(
+        !site.path().join("public").exists(),
+        "serve wrote an output folder"
+    );
     let snap = engine.snapshot();
     assert_eq!(snap.generation(), 1);
     assert!(snap.paths().any(|p| p == "sitemap.xml"));
