@@ -372,7 +372,9 @@ fn broken_yaml_shows_the_diagnostic_keeps_the_old_page_and_recovers() {
     s.wait_line("the diagnostic", |l| {
         l.contains("content/policies/dog.md:9")
     });
-    let page = s.get(DOG);
+    let page = s.wait_page(DOG, "the error banner", |r| {
+        r.text().contains("role=\"alert\"")
+    });
     assert_eq!(page.status, 200, "the last good page is still served");
     let text = page.text();
     assert!(
@@ -685,4 +687,38 @@ fn output_gets_the_last_good_site_only_when_asked() {
         "a broken edit leaves the written site alone"
     );
     assert!(!s.root().join("public").exists());
+}
+
+#[test]
+fn editor_saves_are_one_rebuild_and_hidden_files_none() {
+    let s = Serve::start("mini");
+    let seen = s.rebuild_lines().len();
+    // Swap, backup and lock files of editors: never a rebuild.
+    s.write("content/policies/.dog.md.swp", "junk: [");
+    s.write("content/policies/dog.md~", "junk: [");
+    s.write("content/policies/#dog.md#", "junk: [");
+    // A save by temporary file and rename, then the same bytes written again at once.
+    let dog = s.root().join("content/policies/dog.md");
+    let text = std::fs::read_to_string(&dog).unwrap().replacen(
+        "养犬管理暂行办法的通知",
+        "养犬管理暂行办法（编辑器保存）的通知",
+        1,
+    );
+    let temp = s.root().join("content/policies/.dog.md.tmp");
+    std::fs::write(&temp, &text).unwrap();
+    std::fs::rename(&temp, &dog).unwrap();
+    std::fs::write(&dog, &text).unwrap();
+    s.wait_page(DOG, "the saved title", |r| r.has("（编辑器保存）"));
+    // A marker edit: its rebuild follows any the save caused, so the count is exact.
+    s.edit(
+        "content/policies/new.md",
+        "部分规章和规范性文件的决定",
+        "部分规章和规范性文件的决定（标记）",
+    );
+    s.wait_page("/policies/1111111111-2021-00001/", "the marker edit", |r| {
+        r.has("（标记）")
+    });
+    let lines = s.rebuild_lines();
+    assert_eq!(lines.len() - seen, 2, "{}", lines[seen..].join("\n"));
+    assert!(s.get(DOG).status == 200, "the junk files broke nothing");
 }

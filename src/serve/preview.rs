@@ -144,31 +144,30 @@ pub fn serve(opts: ServeOptions, console: &Console) -> Result<()> {
         if changed.is_empty() {
             continue;
         }
-        let fatal = match engine.rebuild(&changed) {
-            Ok(summary) => {
-                show_diagnostics(console, engine.diagnostics(), &mut printed);
-                console.status(&rebuild_line(&summary));
-                if summary.errors == 0 {
-                    built = Built::Yes;
-                }
-                None
-            }
-            Err(e) => {
-                let message = e.to_string();
-                console.error(&message);
-                Some(message)
-            }
-        };
+        let result = engine.rebuild(&changed);
+        let fatal = result.as_ref().err().map(ToString::to_string);
+        if matches!(&result, Ok(summary) if summary.errors == 0) {
+            built = Built::Yes;
+        }
         if let Some(b) = current_base_path(&root) {
             base = b;
         }
         let snapshot = engine.snapshot();
+        // The pages first, then the terminal: once the line is printed, the browser
+        // already shows what it says.
         shared.publish(
             snapshot.clone(),
             built,
             http::banner(engine.diagnostics(), fatal.as_deref()),
             base.clone(),
         );
+        match &result {
+            Ok(summary) => {
+                show_diagnostics(console, engine.diagnostics(), &mut printed);
+                console.status(&rebuild_line(summary));
+            }
+            Err(e) => console.error(&e.to_string()),
+        }
         if built == Built::Yes && fatal.is_none() && diag::error_count(engine.diagnostics()) == 0 {
             write_output(
                 console,

@@ -26,8 +26,8 @@ const TICK: Duration = Duration::from_millis(5);
 /// tick, so paths handed over at successive ticks land in one batch, and short, since a
 /// single saved file is what an officer waits for.
 const QUIET: Duration = Duration::from_millis(25);
-/// The same for a batch of several files: a checkout or a copy is under way, and the
-/// writer may stall for a moment (a busy disk, a loaded machine) before its next file.
+/// The same for a batch of several files or a folder: a checkout or a copy is under way,
+/// and the writer may stall for a moment (a busy disk, a loaded machine) before its next file.
 const QUIET_BURST: Duration = Duration::from_millis(300);
 
 /// The folders under the site root that hold sources, watched recursively.
@@ -148,8 +148,11 @@ impl Watch {
                     }
                     for path in &event.paths {
                         if let Some(rel) = watched_path(&self.root, path) {
+                            // A new folder is usually the start of a copy or checkout.
+                            let is_dir = path.is_dir();
+                            batch.folder |= is_dir;
                             // A source folder created after the start is watched from now on.
-                            if rel.components().count() == 1 && path.is_dir() {
+                            if rel.components().count() == 1 && is_dir {
                                 let name = rel.to_string_lossy().into_owned();
                                 if let Err(e) = self.watch_dir(&name) {
                                     batch.problems.push(e.to_string());
@@ -175,6 +178,8 @@ impl Watch {
 #[derive(Default)]
 struct Collected {
     paths: BTreeSet<PathBuf>,
+    /// A folder is among the paths.
+    folder: bool,
     rescan: Rescan,
     problems: Vec<String>,
 }
