@@ -534,7 +534,8 @@ pub(crate) fn render_document(
         ctx.insert("versions", &versions);
     }
     // The page is the body plus a few kilobytes of chrome and metadata.
-    let capacity = view.body_html.len() + view.chart_html.as_ref().map_or(0, String::len) + 16 * 1024;
+    let capacity =
+        view.body_html.len() + view.chart_html.as_ref().map_or(0, String::len) + 16 * 1024;
     theme.render_bytes(d.kind.template(), &ctx, capacity)
 }
 
