@@ -22,6 +22,12 @@ impl Sink for Discard {
     fn put(&self, _file: OutputFile) -> gongkai::error::Result<()> {
         Ok(())
     }
+    fn paths(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn collisions(&self) -> Vec<gongkai::output::Collision> {
+        Vec::new()
+    }
 }
 
 /// CPU seconds (user + system) of this process so far, from `/proc/self/stat`; 0 elsewhere.

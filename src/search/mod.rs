@@ -16,9 +16,23 @@
 //!
 //!
 //! The stages of building the index, one module each: [`tokenize`] (shared with the
-//! browser), `terms` (each document's distinct terms per field), `postings` (doc lists and
-//! their encodings), `shards` (which file a token lives in), `records` (display records and
+//! browser), `terms` (one pass over each field's text), `postings` (doc lists, their
+//! encodings, and the per-chunk field indexes that are built in parallel and appended in
+//! doc-id order), `shards` (which file a token lives in), `records` (display records and
 //! facets). The file format is described once, in `src/search/FORMAT.md`, included below.
+//!
+//! ## Entry points
+//! - [`build_index`] / [`build_index_owned`]: the files of a whole site (the build uses
+//!   the owned form, which frees each text as soon as it is indexed).
+//! - [`SearchIndex`], for `gongkai serve`: `SearchIndex::build(docs)` keeps the documents
+//!   and the files in memory; `index.update(changes)` applies [`DocChange`]s (a document
+//!   added or replaced, by URL, or removed) and returns only the files whose bytes changed
+//!   and the files that no longer exist ([`FileChanges`]); `index.files()` lists every
+//!   file. After any sequence of updates the files are byte for byte those of
+//!   [`build_index`] over the same documents (tested with random updates). An update
+//!   rebuilds the index (in parallel) and compares; doc ids are ordered newest first, so
+//!   a new or re-dated document renumbers the documents after it and usually changes
+//!   most postings shards.
 //!
 #![doc = include_str!("FORMAT.md")]
 
@@ -115,6 +129,77 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 pub fn build_index_owned(mut docs: Vec<SearchDoc>) -> Vec<(String, Vec<u8>)> {
     docs.sort_by(doc_order);
     build(&mut docs)
+}
+
+/// A change to the documents of a [`SearchIndex`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocChange {
+    /// A document added, or replacing every document with the same URL.
+    Upsert(Box<SearchDoc>),
+    /// The documents with this URL are gone.
+    Remove(String),
+}
+
+/// What an update did to the search files.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileChanges {
+    /// Files that are new or whose bytes changed, sorted by path.
+    pub written: Vec<(String, Vec<u8>)>,
+    /// Files that no longer exist, sorted.
+    pub removed: Vec<String>,
+}
+
+/// The search index of a site, kept in memory between edits (`gongkai serve`).
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    docs: Vec<SearchDoc>,
+    files: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl SearchIndex {
+    /// The index of `docs`; its files are those of [`build_index`].
+    pub fn build(docs: Vec<SearchDoc>) -> SearchIndex {
+        let files = build_index(&docs).into_iter().collect();
+        SearchIndex { docs, files }
+    }
+
+    /// Applies `changes` in order and returns the files that differ from before.
+    pub fn update(&mut self, changes: Vec<DocChange>) -> FileChanges {
+        for change in changes {
+            match change {
+                DocChange::Upsert(d) => {
+                    self.docs.retain(|x| x.url != d.url);
+                    self.docs.push(*d);
+                }
+                DocChange::Remove(url) => self.docs.retain(|x| x.url != url),
+            }
+        }
+        let new: std::collections::BTreeMap<String, Vec<u8>> =
+            build_index(&self.docs).into_iter().collect();
+        let removed = self
+            .files
+            .keys()
+            .filter(|p| !new.contains_key(*p))
+            .cloned()
+            .collect();
+        let written = new
+            .iter()
+            .filter(|(p, b)| self.files.get(*p) != Some(*b))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        self.files = new;
+        FileChanges { written, removed }
+    }
+
+    /// Every search file, by path.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// The indexed documents, in no particular order.
+    pub fn docs(&self) -> &[SearchDoc] {
+        &self.docs
+    }
 }
 
 /// A document as the index builder holds it: borrowed, or owned and given up piece by

@@ -184,11 +184,9 @@ fn chunked_parallel_index_equals_sequential() {
             shards::Token::Run(r) => r.to_string(),
         };
         let got = lookup(&a, &token);
-        for f in 0..3 {
-            let want = key.lists[f]
-                .map(|p| decode_deltas(&p.data))
-                .unwrap_or_default();
-            assert_eq!(got[f], want, "{token} field {f}");
+        for (f, (got, list)) in got.iter().zip(key.lists).enumerate() {
+            let want = list.map(|p| decode_deltas(&p.data)).unwrap_or_default();
+            assert_eq!(got, &want, "{token} field {f}");
         }
     }
 }
@@ -582,4 +580,93 @@ fn doc_no_matches_in_references_and_search_alike() {
             }
         }
     }
+}
+
+/// Tiny deterministic generator, so the random updates below are the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+fn random_doc(rng: &mut Lcg, url: usize) -> SearchDoc {
+    let text: String = (0..rng.next(300) + 20)
+        .map(|_| char::from_u32(0x4E00 + rng.next(400) as u32).unwrap())
+        .collect();
+    let mut d = doc(
+        &format!("p/{url}/"),
+        &format!("文件{}", rng.next(50)),
+        &format!(
+            "20{:02}-0{}-1{}",
+            10 + rng.next(15),
+            1 + rng.next(9),
+            rng.next(10)
+        ),
+        &text,
+    );
+    if rng.next(3) == 0 {
+        d.doc_no = Some(format!("示政发〔2024〕{}号", rng.next(90)));
+    }
+    if rng.next(5) == 0 {
+        d.date = None;
+        d.year = None;
+    }
+    d
+}
+
+/// Random sequences of added, replaced (re-dated, re-titled, new text) and removed
+/// documents: after each update, the index's files are exactly those of a full build of
+/// the same documents, and the update reported exactly the files that changed.
+#[test]
+fn search_index_updates_equal_full_builds() {
+    let mut rng = Lcg(20_261_122);
+    let docs: Vec<SearchDoc> = (0..300).map(|u| random_doc(&mut rng, u)).collect();
+    let mut index = SearchIndex::build(docs);
+    let mut served: std::collections::BTreeMap<String, Vec<u8>> = index
+        .files()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
+    assert!(
+        served.len() > 3,
+        "the test site is split into several files"
+    );
+    for round in 0..12 {
+        let changes: Vec<DocChange> = (0..rng.next(4) + 1)
+            .map(|_| match rng.next(3) {
+                0 => DocChange::Remove(format!("p/{}/", rng.next(400))),
+                _ => {
+                    let url = rng.next(400);
+                    DocChange::Upsert(Box::new(random_doc(&mut rng, url)))
+                }
+            })
+            .collect();
+        let before = served.clone();
+        let diff = index.update(changes);
+        for p in &diff.removed {
+            assert!(
+                served.remove(p).is_some(),
+                "round {round}: removed {p} was never there"
+            );
+        }
+        for (p, b) in &diff.written {
+            assert_ne!(
+                before.get(p),
+                Some(b),
+                "round {round}: {p} reported but unchanged"
+            );
+            served.insert(p.clone(), b.clone());
+        }
+        let full: std::collections::BTreeMap<String, Vec<u8>> =
+            build_index(index.docs()).into_iter().collect();
+        assert_eq!(served, full, "round {round}");
+    }
+    let mut reordered = index.docs().to_vec();
+    reordered.reverse();
+    assert_eq!(build_index_owned(reordered), build_index(index.docs()));
 }
