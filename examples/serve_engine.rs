@@ -65,7 +65,7 @@ fn main() {
     let all = policies(&root);
     let step = (all.len() / (edits * 5 + 1)).max(1);
     let mut pick = all.iter().step_by(step).cloned();
-    let mut report = |kind: &str, runs: Vec<RebuildSummary>| {
+    let report = |kind: &str, runs: Vec<RebuildSummary>| {
         let mut ms: Vec<f64> = runs.iter().map(|r| r.elapsed.as_secs_f64() * 1e3).collect();
         ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let rendered: Vec<usize> = runs.iter().map(|r| r.rendered).collect();
@@ -79,7 +79,7 @@ fn main() {
             runs.iter().map(|r| r.errors).sum::<usize>(),
         );
     };
-    let mut edit = |path: &Path, f: &dyn Fn(&str) -> String| {
+    let edit = |path: &Path, f: &dyn Fn(&str) -> String| {
         let full = root.join(path);
         let text = std::fs::read_to_string(&full).unwrap();
         std::fs::write(&full, f(&text)).unwrap();
@@ -96,7 +96,9 @@ fn main() {
     let mut runs = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
-        edit(&p, &|t| t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1));
+        edit(&p, &|t| {
+            t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1)
+        });
         runs.push(engine.rebuild(&[p]).unwrap());
     }
     report("title edit", runs);
@@ -104,13 +106,22 @@ fn main() {
     let mut runs = Vec::new();
     for _ in 0..edits {
         let p = pick.next().unwrap();
+        // A policy not yet in force: its 效力状态 changes on its page, its listings'
+        // status facet, and the search index.
         edit(&p, &|t| {
-            let published = field(t, "published").unwrap_or_default();
-            let effective = format!("effective: {published}");
-            match field(t, "effective") {
-                Some(e) => t.replacen(&format!("effective: {e}"), "effective: 2027-01-01", 1),
-                None => t.replacen(&format!("published: {published}"), &format!("published: {published}\n{effective}"), 1),
-            }
+            let lines: Vec<String> = t
+                .lines()
+                .map(|l| {
+                    if l.starts_with("effective: ") {
+                        "effective: 2027-01-01".to_string()
+                    } else if l.starts_with("生效日期: ") {
+                        "生效日期: 2027年1月1日".to_string()
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            lines.join("\n") + "\n"
         });
         runs.push(engine.rebuild(&[p]).unwrap());
     }
@@ -120,7 +131,9 @@ fn main() {
     for k in 0..edits {
         let p = pick.next().unwrap();
         let text = std::fs::read_to_string(root.join(&p)).unwrap();
-        let index_no = field(&text, "index_no").unwrap();
+        let index_no = field(&text, "index_no")
+            .or_else(|| field(&text, "索引号"))
+            .unwrap();
         let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
         std::fs::write(
             root.join(&new),

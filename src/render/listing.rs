@@ -171,13 +171,21 @@ pub(super) fn render_listings(
     site: &Site,
     theme: &Theme,
     views: &[ItemView],
+    item_values: &[tera::Value],
     sink: &dyn Sink,
 ) -> Result<()> {
     let listings = listings(site);
     let page_size = site.config.listing.page_size;
     listings.par_iter().try_for_each(|l| {
+        let shared = shared_values(l);
         for page in pages_of(l, page_size) {
-            sink.put(render_listing_page(site, theme, views, &page)?)?;
+            sink.put(render_listing_page(
+                site,
+                theme,
+                item_values,
+                &page,
+                &shared,
+            )?)?;
         }
         Ok::<(), crate::error::Error>(())
     })?;
@@ -464,16 +472,35 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
         .collect()
 }
 
+/// What a listing template sees as `listing`, besides the parts every page of the
+/// listing shares (`items`, `facets`, `children`, `category`), which are converted to
+/// template values once and added by reference.
+/// What a listing template sees as `listing`, besides the parts every page of the
+/// listing shares (`items`, `facets`, `children`, `category`), which are converted to
+/// template values once and added by reference.
 #[derive(Debug, Serialize)]
 struct ListingView<'a> {
     title: &'a str,
     description: &'a str,
-    items: Vec<&'a ItemView>,
     total: usize,
-    facets: &'a [Facet],
-    children: &'a [FacetLink],
     pagination: Option<Pagination>,
-    category: Option<&'a super::columns::CategoryView>,
+}
+
+/// The parts of a listing every one of its pages shows, as template values: converted
+/// once per listing, shared by its pages.
+pub(super) struct SharedValues {
+    facets: tera::Value,
+    children: tera::Value,
+    category: tera::Value,
+}
+
+/// [`SharedValues`] of a listing.
+pub(super) fn shared_values(l: &Listing) -> SharedValues {
+    SharedValues {
+        facets: tera::Value::from_serializable(&l.facets),
+        children: tera::Value::from_serializable(&l.children),
+        category: tera::Value::from_serializable(&l.category),
+    }
 }
 
 /// The directory of page `n` of a listing.
@@ -485,11 +512,13 @@ fn page_url(l: &Listing, n: usize) -> String {
     }
 }
 
+/// Render one page of a listing; `shared` is [`shared_values`] of its listing.
 pub(super) fn render_listing_page(
     site: &Site,
     theme: &Theme,
-    views: &[ItemView],
+    item_values: &[tera::Value],
     page: &ListingPage<'_>,
+    shared: &SharedValues,
 ) -> Result<OutputFile> {
     let l = page.listing;
     let (n, total_pages, chunk) = (page.number, page.total_pages, page.items);
@@ -537,23 +566,31 @@ pub(super) fn render_listing_page(
     let view = ListingView {
         title: &title,
         description: &l.description,
-        items: chunk.iter().map(|&i| &views[i]).collect(),
         total: l.items.len(),
-        facets: &l.facets,
-        children: &l.children,
         pagination,
-        category: l.category.as_ref(),
     };
-    ctx.insert("listing", &view);
+    let mut listing = tera::Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    let items: Vec<tera::Value> = chunk.iter().map(|&i| item_values[i].clone()).collect();
+    for (key, value) in [
+        ("items", tera::Value::from(items)),
+        ("facets", shared.facets.clone()),
+        ("children", shared.children.clone()),
+        ("category", shared.category.clone()),
+    ] {
+        listing.insert(tera::value::Key::from(key), value);
+    }
+    ctx.insert_value("listing", tera::Value::from(listing));
     let template = if l.column_type == "信息公开目录" {
         "catalog.html"
     } else {
         "listing.html"
     };
-    let html = theme.render(template, &ctx)?;
+    let html = theme.render_bytes(template, &ctx, 32 * 1024)?;
     Ok(OutputFile {
         path: format!("{url}index.html"),
-        content: OutputContent::Bytes(html.into_bytes()),
+        content: OutputContent::Bytes(html),
     })
 }
 

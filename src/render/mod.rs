@@ -109,6 +109,8 @@ pub struct DocPage {
     pub page: OutputFile,
     /// The document in lists.
     pub item: ItemView,
+    /// The item as templates see it, converted once for every listing page that shows it.
+    pub item_value: tera::Value,
     /// The document for the search index.
     pub search: SearchDoc,
     /// Markdown content checks.
@@ -159,12 +161,14 @@ pub fn render_document(
         &first_paragraph,
     );
     let page = views::render_document(&tracked, theme, i, tracked.doc(i), &view)?;
+    let item = views::ItemView::from(&view);
     Ok(DocPage {
         page: OutputFile {
             path: format!("{}index.html", d.url),
-            content: OutputContent::Bytes(page.into_bytes()),
+            content: OutputContent::Bytes(page),
         },
-        item: views::ItemView::from(&view),
+        item_value: tera::Value::from_serializable(&item),
+        item,
         search: views::search_doc(d, &view, plain_text),
         diagnostics,
         assets,
@@ -252,15 +256,42 @@ impl ListingPlan {
         self.page(id).digest(item_digest)
     }
 
-    /// Render one page.
+    /// Render some pages, in parallel by listing; `item_values` are the documents'
+    /// [`DocPage::item_value`]s by position.
     pub fn render(
         &self,
         site: &Site,
         theme: &Theme,
-        items: &[ItemView],
-        id: ListingPageId,
-    ) -> Result<OutputFile> {
-        listing::render_listing_page(site, theme, items, &self.page(id))
+        item_values: &[tera::Value],
+        ids: &[ListingPageId],
+    ) -> Result<Vec<OutputFile>> {
+        let mut by_listing: std::collections::BTreeMap<usize, Vec<ListingPageId>> =
+            std::collections::BTreeMap::new();
+        for &id in ids {
+            by_listing.entry(id.listing).or_default().push(id);
+        }
+        let groups: Vec<Result<Vec<OutputFile>>> = by_listing
+            .into_par_iter()
+            .map(|(k, ids)| {
+                let shared = listing::shared_values(&self.listings[k]);
+                ids.iter()
+                    .map(|&id| {
+                        listing::render_listing_page(
+                            site,
+                            theme,
+                            item_values,
+                            &self.page(id),
+                            &shared,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut files = Vec::with_capacity(ids.len());
+        for g in groups {
+            files.extend(g?);
+        }
+        Ok(files)
     }
 }
 
@@ -326,12 +357,14 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
         })
         .collect();
     let mut items = Vec::with_capacity(outputs.len());
+    let mut item_values = Vec::with_capacity(outputs.len());
     let mut search_docs = Vec::with_capacity(outputs.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut body_assets = Vec::with_capacity(outputs.len());
     for o in outputs {
         let o = o?;
         items.push(o.item);
+        item_values.push(o.item_value);
         search_docs.push(o.search);
         diagnostics.extend(o.diagnostics);
         body_assets.push(o.assets);
@@ -339,7 +372,7 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
     let assets = published_assets(site, body_assets.iter().map(Vec::as_slice));
 
     // 2. Listings, catalogue, home, site map, search page, 404, column pages.
-    listing::render_listings(site, theme, &items, sink)?;
+    listing::render_listings(site, theme, &items, &item_values, sink)?;
     for file in columns::render_columns(site, theme)? {
         sink.put(file)?;
     }

@@ -154,6 +154,7 @@ enum Entry {
 struct DocState {
     page: Arc<[u8]>,
     item: ItemView,
+    item_value: tera::Value,
     item_digest: u64,
     search: SearchDoc,
     diagnostics: Vec<Diagnostic>,
@@ -546,6 +547,7 @@ impl Engine {
                 item_digest: render::item_digest(&page.item),
                 page: bytes_of(page.page.content),
                 item: page.item,
+                item_value: page.item_value,
                 search: page.search,
                 diagnostics: page.diagnostics,
                 assets: page.assets,
@@ -576,20 +578,24 @@ impl Engine {
             .collect();
         let site_pages_stale = changes.any || state.site_pages.is_empty();
         // Listing and whole-site pages take the items by position.
-        let items: Vec<ItemView> = if site_pages_stale || !to_render.is_empty() {
+        let items: Vec<ItemView> = if site_pages_stale {
             (0..site.docs.len()).map(|i| doc(i).item.clone()).collect()
         } else {
             Vec::new()
         };
-        let listing_files: Vec<Result<OutputFile>> = to_render
-            .par_iter()
-            .map(|&k| plan.render(site, theme, &items, pages[k]))
-            .collect();
+        let item_values: Vec<tera::Value> = if to_render.is_empty() {
+            Vec::new()
+        } else {
+            (0..site.docs.len())
+                .map(|i| doc(i).item_value.clone())
+                .collect()
+        };
+        let ids_to_render: Vec<_> = to_render.iter().map(|&k| pages[k]).collect();
+        let listing_files = plan.render(site, theme, &item_values, &ids_to_render)?;
         rendered += listing_files.len();
         let mut new_listing_pages = HashMap::with_capacity(pages.len());
         let mut fresh: HashMap<String, Arc<[u8]>> = HashMap::new();
         for f in listing_files {
-            let f = f?;
             fresh.insert(f.path, bytes_of(f.content));
         }
         for (path, digest) in &digests {
@@ -597,13 +603,8 @@ impl Engine {
                 Some(b) => b,
                 None => match state.listing_pages.get(path) {
                     Some((_, b)) => b.clone(),
-                    // Two listings on one path: render it again to be safe.
-                    None => {
-                        let k = digests.iter().position(|(p, _)| p == path).unwrap_or(0);
-                        let f = plan.render(site, theme, &items, pages[k])?;
-                        rendered += 1;
-                        bytes_of(f.content)
-                    }
+                    // Two listings on one path: the fresh copy went to the first.
+                    None => Arc::from(Vec::new()),
                 },
             };
             new_listing_pages.insert(path.clone(), (*digest, bytes));
@@ -719,6 +720,10 @@ impl Engine {
         state.deny.apply(&mut diagnostics);
 
         state.collided = !collisions.is_empty();
+        if state.collided {
+            // Pages that shared a path kept one digest between them: trust none.
+            state.listing_pages.clear();
+        }
         state.files = files;
         if state.collided {
             // Which file claimed a path first is the build's business: ask it.
