@@ -189,10 +189,16 @@ pub fn pipeline<S: Sink>(
     }
 
     let deny = opts.deny.clone().union(config.check.deny_list());
+    // Bodies stay on disk after loading and are read back one page at a time while
+    // rendering: memory then grows with the number of documents, not with their text.
+    let origin = Arc::new(model::BodyOrigin {
+        root: opts.root.clone(),
+        encoding: opts.encoding,
+    });
     let content = load::load_with(
         &opts.root,
         opts.encoding,
-        model::read_document,
+        |file, out| model::read_document(file, out).map(|d| d.leave_body_on_disk(&origin)),
         progress.as_ref(),
     )?;
     diagnostics.extend(content.diagnostics.iter().cloned());
