@@ -683,7 +683,10 @@ mod body_tests {
         let Body::Text(kept) = &documents[0].body else {
             panic!("loading keeps the body")
         };
-        assert!(kept.contains("第二段。") && !kept.contains('\u{7}'), "{kept:?}");
+        assert!(
+            kept.contains("第二段。") && !kept.contains('\u{7}'),
+            "{kept:?}"
+        );
         let doc = load_one(dir.path());
         assert!(matches!(doc.body, Body::OnDisk(_)));
         assert_eq!(doc.body_text().unwrap(), kept.as_str());
@@ -700,7 +703,10 @@ mod body_tests {
         .unwrap();
         let err = doc.body_text().unwrap_err();
         assert_eq!(err.code, "E0930");
-        assert_eq!(err.file.as_deref(), Some(std::path::Path::new("content/pages/a.md")));
+        assert_eq!(
+            err.file.as_deref(),
+            Some(std::path::Path::new("content/pages/a.md"))
+        );
         std::fs::remove_file(dir.path().join("content/pages/a.md")).unwrap();
         assert_eq!(doc.body_text().unwrap_err().code, "E0930");
     }
