@@ -80,65 +80,18 @@ pub fn load_with<D: Send>(
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
     }
-    let mut diagnostics = Vec::new();
-    let mut document_paths = Vec::new();
-    let mut assets = BTreeSet::new();
     if content_dir.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
-        diagnostics.push(symlink_refused(Path::new("content")));
         return Ok(Content {
             documents: Vec::new(),
-            assets,
-            diagnostics,
+            assets: BTreeSet::new(),
+            diagnostics: vec![symlink_refused(Path::new("content"))],
         });
     }
-    let mut walk = walkdir::WalkDir::new(&content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.clone());
-                return Err(Error::Io {
-                    action: "读取内容目录",
-                    path,
-                    source: e.into(),
-                });
-            }
-        };
-        let rel = relative(root, entry.path());
-        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
-            // The name cannot become a URL, and the lossy form names no file on disk.
-            diagnostics.push(name_not_utf8(&rel));
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
-            }
-            continue;
-        }
-        if entry.path_is_symlink() {
-            diagnostics.push(symlink_refused(&rel));
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let ext = entry
-            .path()
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        match ext.as_str() {
-            "md" | "markdown" | "yaml" | "yml" => document_paths.push(rel),
-            _ => {
-                assets.insert(rel);
-            }
-        }
-    }
+    let Walk {
+        documents: document_paths,
+        assets,
+        mut diagnostics,
+    } = walk(root, &content_dir)?;
 
     progress.start(Stage::Load, Some(document_paths.len()));
     let loaded: Vec<(Option<D>, Vec<Diagnostic>)> = document_paths
@@ -146,7 +99,7 @@ pub fn load_with<D: Send>(
         .map(|rel| {
             progress.advance();
             let mut diags = Vec::new();
-            let doc = load_document(root, rel, encoding, &read, &mut diags);
+            let doc = load_file(root, rel, encoding, &read, &mut diags);
             (doc, diags)
         })
         .collect();
@@ -208,13 +161,127 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     )
 }
 
-fn load_document<D>(
+/// What a walk of (part of) `content/` found, site-root-relative and sorted.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Document files (`.md`, `.markdown`, `.yaml`, `.yml`).
+    pub documents: Vec<PathBuf>,
+    /// Every other file.
+    pub assets: BTreeSet<PathBuf>,
+    /// Entries refused: symbolic links, names that are not UTF-8.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walk `start` (`content/` or a folder or file below it) with the loading rules: sorted,
+/// hidden entries neither listed nor entered, symbolic links refused, names that are not
+/// UTF-8 refused. A preview server walks only what changed, with the same rules.
+pub fn walk(root: &Path, start: &Path) -> Result<Walk> {
+    let mut out = Walk::default();
+    let mut walk = walkdir::WalkDir::new(start)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| start.to_path_buf());
+                return Err(Error::Io {
+                    action: "读取内容目录",
+                    path,
+                    source: e.into(),
+                });
+            }
+        };
+        let rel = relative(root, entry.path());
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // The name cannot become a URL, and the lossy form names no file on disk.
+            out.diagnostics.push(name_not_utf8(&rel));
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            out.diagnostics.push(symlink_refused(&rel));
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if is_document_file(&rel) {
+            out.documents.push(rel);
+        } else {
+            out.assets.insert(rel);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a file under `content/` is a document (by extension) or an asset.
+pub fn is_document_file(rel: &Path) -> bool {
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "md" | "markdown" | "yaml" | "yml")
+}
+
+/// Read, decode and split one document file and hand it to `read` (the model's reader);
+/// problems go into `out`.
+pub fn load_file<D>(
     root: &Path,
     rel: &Path,
     encoding: SourceEncoding,
     read: &impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<D> {
+    with_parts(root, rel, encoding, out, |parts, out| {
+        let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
+            Ok(m) => m,
+            Err(d) => {
+                out.push(d);
+                return None;
+            }
+        };
+        let file = SourceFile {
+            source: rel,
+            map: &map,
+            front: parts.front,
+            front_line: parts.front_line,
+            body: parts.body,
+            body_line: parts.body_line,
+        };
+        read(file, out)
+    })
+    .flatten()
+}
+
+/// Read a document's Markdown body again, exactly as loading read it (same decoding,
+/// control-character removal and line ends). Large sites leave bodies on disk after
+/// loading and read each one back when its page is rendered, so memory does not grow
+/// with the total size of the content. Problems were reported when the file was loaded;
+/// here any problem is only a reason the body cannot be had.
+pub fn read_body(root: &Path, rel: &Path, encoding: SourceEncoding) -> Option<String> {
+    let mut ignored = Vec::new();
+    with_parts(root, rel, encoding, &mut ignored, |parts, _| {
+        parts.body.to_string()
+    })
+}
+
+/// Read, decode and split one document file, then hand its parts to `f`; `None` (with
+/// the reason in `out`) when the file cannot be read or split.
+fn with_parts<R>(
+    root: &Path,
+    rel: &Path,
+    encoding: SourceEncoding,
+    out: &mut Vec<Diagnostic>,
+    f: impl FnOnce(Parts<'_>, &mut Vec<Diagnostic>) -> R,
+) -> Option<R> {
     let size = std::fs::metadata(root.join(rel))
         .map(|m| m.len())
         .unwrap_or(0);
@@ -288,22 +355,7 @@ fn load_document<D>(
             return None;
         }
     };
-    let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
-        Ok(m) => m,
-        Err(d) => {
-            out.push(d);
-            return None;
-        }
-    };
-    let file = SourceFile {
-        source: rel,
-        map: &map,
-        front: parts.front,
-        front_line: parts.front_line,
-        body: parts.body,
-        body_line: parts.body_line,
-    };
-    read(file, out)
+    Some(f(parts, out))
 }
 
 /// Decode file bytes to text. UTF-8 (with or without BOM) passes; text that decodes as
@@ -435,7 +487,7 @@ mod tests {
         let mut diags = Vec::new();
         let rel = Path::new("content/policies/gone.md");
         let read = |_: SourceFile<'_>, _: &mut Vec<Diagnostic>| Some(());
-        let doc = load_document(root.path(), rel, SourceEncoding::Utf8, &read, &mut diags);
+        let doc = load_file(root.path(), rel, SourceEncoding::Utf8, &read, &mut diags);
         assert!(doc.is_none());
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].code, "E0100");
