@@ -240,6 +240,48 @@ pub fn load_file<D>(
     read: &impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<D> {
+    with_parts(root, rel, encoding, out, |parts, out| {
+        let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
+            Ok(m) => m,
+            Err(d) => {
+                out.push(d);
+                return None;
+            }
+        };
+        let file = SourceFile {
+            source: rel,
+            map: &map,
+            front: parts.front,
+            front_line: parts.front_line,
+            body: parts.body,
+            body_line: parts.body_line,
+        };
+        read(file, out)
+    })
+    .flatten()
+}
+
+/// Read a document's Markdown body again, exactly as loading read it (same decoding,
+/// control-character removal and line ends). Large sites leave bodies on disk after
+/// loading and read each one back when its page is rendered, so memory does not grow
+/// with the total size of the content. Problems were reported when the file was loaded;
+/// here any problem is only a reason the body cannot be had.
+pub fn read_body(root: &Path, rel: &Path, encoding: SourceEncoding) -> Option<String> {
+    let mut ignored = Vec::new();
+    with_parts(root, rel, encoding, &mut ignored, |parts, _| {
+        parts.body.to_string()
+    })
+}
+
+/// Read, decode and split one document file, then hand its parts to `f`; `None` (with
+/// the reason in `out`) when the file cannot be read or split.
+fn with_parts<R>(
+    root: &Path,
+    rel: &Path,
+    encoding: SourceEncoding,
+    out: &mut Vec<Diagnostic>,
+    f: impl FnOnce(Parts<'_>, &mut Vec<Diagnostic>) -> R,
+) -> Option<R> {
     let size = std::fs::metadata(root.join(rel))
         .map(|m| m.len())
         .unwrap_or(0);
@@ -313,22 +355,7 @@ pub fn load_file<D>(
             return None;
         }
     };
-    let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
-        Ok(m) => m,
-        Err(d) => {
-            out.push(d);
-            return None;
-        }
-    };
-    let file = SourceFile {
-        source: rel,
-        map: &map,
-        front: parts.front,
-        front_line: parts.front_line,
-        body: parts.body,
-        body_line: parts.body_line,
-    };
-    read(file, out)
+    Some(f(parts, out))
 }
 
 /// Decode file bytes to text. UTF-8 (with or without BOM) passes; text that decodes as
