@@ -118,9 +118,9 @@ pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
         }
         events.push((event, range));
     }
-    cjk::apply(src, &mut events);
+    let rewrites = cjk::rewrites(src, &events);
     let mut r = Renderer::new(src, ctx, events.len());
-    for (event, range) in events {
+    for (event, range) in cjk::splice(events, rewrites) {
         r.event(event, range);
     }
     r.finish()
