@@ -14,7 +14,7 @@ use crate::output::{self, Output, WriteStats};
 use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
 use crate::search;
-use crate::sink::{OutputContent, OutputFile};
+use crate::sink::{OutputContent, OutputFile, Sink};
 use crate::validate::{self, SyncSummary};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -102,12 +102,44 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     run_with(opts, mode, Arc::new(Silent))
 }
 
-/// [`run`], reporting progress (documents read, pages rendered, files written).
-pub fn run_with(
+/// What the pipeline found, whatever its files were handed to.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every diagnostic, sorted, `--deny` applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The 三同步 figures.
+    pub sync: SyncSummary,
+    /// Documents loaded.
+    pub documents: usize,
+    /// Their paths, relative to the site root.
+    pub sources: Vec<PathBuf>,
+    /// Where the output goes.
+    pub output_dir: PathBuf,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The sink already held exactly this build's files (its manifest matched and was
+    /// verified): nothing was rendered or handed over, and nothing needs writing.
+    pub unchanged: bool,
+}
+
+/// Where the site's files would go, for opening a sink: the output folder, and whether
+/// it overlaps the sources (then nothing may be written there, not even a lock).
+pub struct Destination<'a> {
+    /// The output folder.
+    pub dir: &'a Path,
+    /// The output folder overlaps `content/`, `templates/`, `static/` or the theme.
+    pub overlaps: bool,
+}
+
+/// The whole pipeline — config, load, link, validate, render, search, sitemap and feed —
+/// handing every file to the sink `open` returns. `build`, `check` and the preview
+/// server's full builds all run this one function, so they cannot drift apart; only what
+/// happens to the sink afterwards differs.
+pub fn pipeline<S: Sink>(
     opts: &BuildOptions,
-    mode: BuildMode,
     progress: Arc<dyn Progress>,
-) -> Result<BuildReport> {
+    open: impl FnOnce(Destination<'_>) -> Result<S>,
+) -> Result<(Outcome, S)> {
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -179,41 +211,39 @@ pub fn run_with(
     diagnostics.extend(checks);
     lap("validate");
 
-    // A build whose inputs match the published folder's manifest, and whose folder
-    // still holds exactly the files the manifest lists, renders nothing and writes
-    // nothing: the diagnostics rendering gave last time are in the manifest.
-    let writing = mode == BuildMode::Write && overlap.is_none();
-    let fingerprint = if writing {
+    let output = open(Destination {
+        dir: &output_dir,
+        overlaps: overlap.is_some(),
+    })?;
+    // A build whose inputs match the manifest of what the sink already holds (the
+    // output folder), and whose folder still holds exactly the files the manifest lists,
+    // renders nothing and writes nothing: the diagnostics rendering gave last time are
+    // in the manifest.
+    let fingerprint = if output.keeps_manifest() {
         Some(fingerprint(opts, &site, sources_digest)?)
     } else {
         None
     };
-    let output = if writing {
-        Output::to_dir(&opts.root, &output_dir)?
-    } else {
-        Output::discard(&opts.root)
-    }
-    .observed(progress.clone());
-    if let Some(fp) = fingerprint {
+    if let Some(fp) = &fingerprint {
         let mut provisional = diagnostics.clone();
         deny.apply(&mut provisional);
         if diag::error_count(&provisional) == 0 {
-            if let Some(notes) = output.published_matches(fp) {
+            if let Some(notes) = output.already_holds(&fp.0) {
                 diagnostics.extend(notes);
                 diag::sort(&mut diagnostics);
                 diagnostics.dedup();
                 deny.apply(&mut diagnostics);
                 lap("verify (unchanged)");
-                let written = (diag::error_count(&diagnostics) == 0).then(|| output.keep());
-                return Ok(BuildReport {
+                let outcome = Outcome {
                     diagnostics,
                     sync,
                     documents,
                     sources,
-                    written,
                     output_dir,
                     timings,
-                });
+                    unchanged: true,
+                };
+                return Ok((outcome, output));
             }
             lap("verify");
         }
@@ -232,27 +262,61 @@ pub fn run_with(
     }
     lap("search");
     output::finish(&site, &output)?;
-    output.seal(fingerprint, &rendered.diagnostics)?;
+    if let Some(fp) = &fingerprint {
+        output.seal(&fp.0, &rendered.diagnostics)?;
+    }
     lap("finish (sitemap, feed)");
     diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
     deny.apply(&mut diagnostics);
+    let outcome = Outcome {
+        diagnostics,
+        sync,
+        documents,
+        sources,
+        output_dir,
+        timings,
+        unchanged: false,
+    };
+    Ok((outcome, output))
+}
 
-    if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
+/// [`run`], reporting progress (documents read, pages rendered, files written).
+pub fn run_with(
+    opts: &BuildOptions,
+    mode: BuildMode,
+    progress: Arc<dyn Progress>,
+) -> Result<BuildReport> {
+    let observer = progress.clone();
+    let (outcome, output) = pipeline(opts, progress, |dest| {
+        let output = match mode {
+            // An output folder overlapping the sources is not even locked.
+            BuildMode::Write if !dest.overlaps => Output::to_dir(&opts.root, dest.dir)?,
+            _ => Output::discard(&opts.root),
+        };
+        Ok(output.observed(observer))
+    })?;
+    let Outcome {
+        diagnostics,
+        sync,
+        documents,
+        sources,
+        output_dir,
+        mut timings,
+        unchanged,
+    } = outcome;
+    let written = if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
         // Dropping `output` deletes whatever was staged; the output folder is untouched.
-        return Ok(BuildReport {
-            diagnostics,
-            sync,
-            documents,
-            sources,
-            written: None,
-            output_dir,
-            timings,
-        });
-    }
-    let written = Some(output.commit()?);
-    lap("commit");
+        None
+    } else if unchanged {
+        Some(output.keep())
+    } else {
+        let clock = std::time::Instant::now();
+        let stats = output.commit()?;
+        timings.push(("commit", clock.elapsed()));
+        Some(stats)
+    };
     Ok(BuildReport {
         diagnostics,
         sync,

@@ -26,6 +26,7 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod sink;
 pub mod text;
 pub mod validate;

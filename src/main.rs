@@ -69,6 +69,27 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// 本地预览：在内存中生成站点并通过 HTTP 提供，修改文件后自动重新生成并刷新浏览器
+    Serve {
+        /// 端口（0 表示自动选择空闲端口）
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// 监听地址（默认只在本机 127.0.0.1；其他地址会让同一网络中的计算机看到未发布的内容）
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// 计算效力状态所依据的日期（默认今天；预览运行期间固定不变）
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// 同时把最近一次没有错误的站点写入此目录（默认不写入任何文件）
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 源文件编码：utf-8（默认）或 gb18030
+        #[arg(long, value_enum, default_value = "utf-8")]
+        encoding: EncodingArg,
+        /// 把这些警告视为错误（逗号分隔）
+        #[arg(long, value_delimiter = ',')]
+        deny: Vec<String>,
+    },
     /// 新建文件：policy、interpretation、negative-list、annual-report、page
     New {
         /// 类型
@@ -123,11 +144,7 @@ impl ReportArgs {
     }
 
     fn deny(&self) -> Result<Deny, Error> {
-        Deny::parse(&self.deny).map_err(|bad| {
-            Error::Usage(format!(
-                "--deny 中的“{bad}”不是 gongkai 的诊断代码\n  提示：写警告代码（如 --deny W0304,W0305），或 --deny warnings 把全部警告视为错误；代码见检查输出方括号内"
-            ))
-        })
+        parse_deny(&self.deny)
     }
 
     fn progress_mode(&self) -> ProgressMode {
@@ -199,6 +216,14 @@ impl From<EncodingArg> for SourceEncoding {
             EncodingArg::Gb18030 => SourceEncoding::Gb18030,
         }
     }
+}
+
+fn parse_deny(codes: &[String]) -> Result<Deny, Error> {
+    Deny::parse(codes).map_err(|bad| {
+        Error::Usage(format!(
+            "--deny 中的“{bad}”不是 gongkai 的诊断代码\n  提示：写警告代码（如 --deny W0304,W0305），或 --deny warnings 把全部警告视为错误；代码见检查输出方括号内"
+        ))
+    })
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -343,6 +368,31 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Serve {
+            port,
+            bind,
+            as_of,
+            output,
+            encoding,
+            deny,
+        } => {
+            let opts = gongkai::serve::preview::ServeOptions {
+                build: BuildOptions {
+                    root: cli.root,
+                    // Fixed here, once: statuses must not change at midnight.
+                    as_of: as_of.unwrap_or_else(today),
+                    output: None,
+                    base_url: None,
+                    encoding: encoding.into(),
+                    deny: parse_deny(&deny)?,
+                },
+                bind,
+                port,
+                output,
+            };
+            gongkai::serve::preview::serve(opts, console)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { kind, title, date } => {
             let kind = Kind::parse(&kind).ok_or_else(|| {

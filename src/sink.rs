@@ -6,8 +6,9 @@
 //! output stage that comes after it; `output::Output` is the implementation that writes to
 //! disk, and [`Memory`] keeps everything in memory (a server answers requests from it).
 
+use crate::diag::Diagnostic;
 use crate::error::Result;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -29,16 +30,78 @@ pub enum OutputContent {
     Copy(PathBuf),
 }
 
+/// Two output paths that cannot both exist: the same path twice, or one used as a file
+/// and as a folder (`a/b` and `a/b/index.html`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Collision {
+    /// The path handed over later.
+    pub path: String,
+    /// The path it collides with.
+    pub other: String,
+}
+
+/// The path `path` collides with, if any: itself, an ancestor used as a file, or a
+/// descendant that makes it a folder.
+pub fn collision_with(paths: &BTreeSet<String>, path: &str) -> Option<String> {
+    if paths.contains(path) {
+        return Some(path.to_string());
+    }
+    for (i, _) in path.match_indices('/') {
+        if paths.contains(&path[..i]) {
+            return Some(path[..i].to_string());
+        }
+    }
+    let folder = format!("{path}/");
+    paths
+        .range(folder.clone()..)
+        .next()
+        .filter(|p| p.starts_with(&folder))
+        .cloned()
+}
+
 /// Where rendered files go. Called from many threads at once (pages render in parallel).
+///
+/// Every sink keeps the first file of a path and records a later one that collides with
+/// it (same path, or a file where a folder is needed), so a build reports the same
+/// collisions whether it writes to disk or into memory.
 pub trait Sink: Sync {
     /// Hand over one file.
     fn put(&self, file: OutputFile) -> Result<()>;
+    /// Every path produced so far, sorted.
+    fn paths(&self) -> Vec<String>;
+    /// Files that were not kept because their path collided with one handed over
+    /// before, sorted.
+    fn collisions(&self) -> Vec<Collision>;
+    /// Whether the sink keeps a manifest of what it holds (the output folder does, in
+    /// its marker), so a build with unchanged inputs may skip rendering.
+    fn keeps_manifest(&self) -> bool {
+        false
+    }
+    /// When what the sink already holds is exactly what a build of inputs with this
+    /// fingerprint produces (checked, never assumed), the diagnostics rendering gave
+    /// for them; `None` otherwise.
+    fn already_holds(&self, _fingerprint: &[u8; 32]) -> Option<Vec<Diagnostic>> {
+        None
+    }
+    /// Called once, after every other file: record the inputs' fingerprint and
+    /// rendering's diagnostics with the files (the output folder's marker).
+    fn seal(&self, _fingerprint: &[u8; 32], _notes: &[Diagnostic]) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A sink that keeps every file in memory, by path.
 #[derive(Debug, Default)]
 pub struct Memory {
-    files: Mutex<BTreeMap<String, OutputContent>>,
+    files: Mutex<MemoryFiles>,
+}
+
+#[derive(Debug, Default)]
+struct MemoryFiles {
+    files: BTreeMap<String, OutputContent>,
+    /// The same keys as `files`, for [`collision_with`].
+    paths: BTreeSet<String>,
+    collisions: Vec<Collision>,
 }
 
 impl Memory {
@@ -47,21 +110,45 @@ impl Memory {
         Memory::default()
     }
 
-    /// Every file put so far, by path (a later file on the same path replaces the first).
+    /// Every file kept, by path (of colliding files, the first one handed over).
     pub fn into_files(self) -> BTreeMap<String, OutputContent> {
         self.files
             .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .files
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryFiles> {
+        self.files
+            .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Sink for Memory {
     fn put(&self, file: OutputFile) -> Result<()> {
-        self.files
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(file.path, file.content);
+        let mut m = self.lock();
+        if let Some(other) = collision_with(&m.paths, &file.path) {
+            m.collisions.push(Collision {
+                path: file.path,
+                other,
+            });
+            return Ok(());
+        }
+        m.paths.insert(file.path.clone());
+        m.files.insert(file.path, file.content);
         Ok(())
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.lock().paths.iter().cloned().collect()
+    }
+
+    fn collisions(&self) -> Vec<Collision> {
+        let mut c = self.lock().collisions.clone();
+        c.sort();
+        c.dedup();
+        c
     }
 }
 
@@ -86,5 +173,44 @@ mod tests {
         let files = sink.into_files();
         assert_eq!(files.len(), 4);
         assert_eq!(files["p2/index.html"], OutputContent::Bytes(b"2".to_vec()));
+    }
+
+    #[test]
+    fn memory_sink_keeps_the_first_file_and_records_collisions_like_the_disk() {
+        let sink = Memory::new();
+        let put = |path: &str, byte: u8| {
+            sink.put(OutputFile {
+                path: path.into(),
+                content: OutputContent::Bytes(vec![byte]),
+            })
+            .unwrap()
+        };
+        put("a/index.html", 1);
+        put("a/index.html", 2);
+        put("a/index.html/x", 3);
+        put("b", 4);
+        put("b/index.html", 5);
+        assert_eq!(sink.paths(), vec!["a/index.html", "b"]);
+        assert_eq!(
+            sink.collisions(),
+            vec![
+                Collision {
+                    path: "a/index.html".into(),
+                    other: "a/index.html".into()
+                },
+                Collision {
+                    path: "a/index.html/x".into(),
+                    other: "a/index.html".into()
+                },
+                Collision {
+                    path: "b/index.html".into(),
+                    other: "b".into()
+                },
+            ]
+        );
+        assert_eq!(
+            sink.into_files()["a/index.html"],
+            OutputContent::Bytes(vec![1])
+        );
     }
 }

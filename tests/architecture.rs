@@ -35,7 +35,7 @@ const STAGES: &[&str] = &[
 ];
 
 /// Drivers run the stages: they may import anything; only drivers import drivers.
-const DRIVERS: &[&str] = &["build", "scaffold", "lib", "main"];
+const DRIVERS: &[&str] = &["build", "scaffold", "serve", "lib", "main"];
 
 /// Where a module sits: helpers at 0, stages from 1 in order, drivers on top.
 fn rank(module: &str) -> Option<usize> {

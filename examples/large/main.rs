@@ -1,4 +1,4 @@
-//! Generates the large benchmark site (SPEC §7): a complete gongkai site with N policies
+//! Generates the large benchmark site (`scripts/bench`): a complete gongkai site with N policies
 //! (default 10,000), interpretations for about 85% of them and a few pages, and optionally
 //! an equivalent Hugo site with the same documents and Markdown bodies.
 //!
@@ -129,7 +129,7 @@ pub struct Policy {
     pub amends: Vec<usize>,
     /// Its interpretation, if any.
     pub interp: Option<Interp>,
-    /// Front matter written with Chinese keys and dates (SPEC §2: officers write Chinese).
+    /// Front matter written with Chinese keys and dates (officers write Chinese).
     pub chinese_keys: bool,
 }
 
@@ -143,7 +143,7 @@ impl Policy {
         })
     }
 
-    /// 效力状态 at `as_of`, the way SPEC §2.1 defines it (without 部分失效, which this
+    /// 效力状态 at `as_of`, the way gongkai computes it (without 部分失效, which this
     /// corpus never produces).
     pub fn status(&self, as_of: Date) -> &'static str {
         if self.effective > as_of {
@@ -248,7 +248,7 @@ pub fn plan(seed: u64, n: usize) -> Vec<Policy> {
             let policy_ref = match r.below(100) {
                 0..=74 => format!("4305210003/{year}-{seq_no:05}"),
                 75..=94 => doc_no.clone(),
-                // Officers type 【】 for 〔〕; SPEC §2.1 says both must match.
+                // Officers type 【】 for 〔〕; gongkai treats both as the same 发文字号.
                 _ => doc_no.replace('〔', "【").replace('〕', "】"),
             };
             let t = match form {

@@ -373,7 +373,7 @@ pub const MATERIALS: &[&str] = &[
     "其他需要提供的材料",
 ];
 
-/// 解读形式 (SPEC §2.2).
+/// 解读形式.
 pub const FORMS: &[&str] = &[
     "文字解读",
     "图文解读",

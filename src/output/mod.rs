@@ -19,6 +19,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::progress::{Progress, Silent, Stage};
+pub use crate::sink::{collision_with, Collision};
 use crate::sink::{OutputContent, OutputFile, Sink};
 use manifest::{FileRecord, Fingerprint, Manifest};
 use rayon::prelude::*;
@@ -40,16 +41,6 @@ pub struct WriteStats {
     pub written: usize,
     /// Files removed because the build no longer produces them.
     pub removed: usize,
-}
-
-/// Two output paths that cannot both exist: the same path twice, or one used as a file
-/// and as a folder (`a/b` and `a/b/index.html`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Collision {
-    /// The path handed over later.
-    pub path: String,
-    /// The path it collides with.
-    pub other: String,
 }
 
 /// How the published folder is replaced by the next one.
@@ -397,25 +388,6 @@ impl Drop for Output {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The path `path` collides with, if any: itself, an ancestor used as a file, or a
-/// descendant that makes it a folder.
-pub fn collision_with(paths: &BTreeSet<String>, path: &str) -> Option<String> {
-    if paths.contains(path) {
-        return Some(path.to_string());
-    }
-    for (i, _) in path.match_indices('/') {
-        if paths.contains(&path[..i]) {
-            return Some(path[..i].to_string());
-        }
-    }
-    let folder = format!("{path}/");
-    paths
-        .range(folder.clone()..)
-        .next()
-        .filter(|p| p.starts_with(&folder))
-        .cloned()
 }
 
 /// Where an output folder really is: a symbolic link named as the output is followed
@@ -815,11 +787,32 @@ impl Sink for Output {
     fn put(&self, file: OutputFile) -> Result<()> {
         Output::put(self, file)
     }
+
+    fn paths(&self) -> Vec<String> {
+        Output::paths(self)
+    }
+
+    fn collisions(&self) -> Vec<Collision> {
+        Output::collisions(self)
+    }
+
+    fn keeps_manifest(&self) -> bool {
+        self.target.is_some()
+    }
+
+    fn already_holds(&self, fingerprint: &[u8; 32]) -> Option<Vec<Diagnostic>> {
+        self.published_matches(Fingerprint(*fingerprint))
+    }
+
+    fn seal(&self, fingerprint: &[u8; 32], notes: &[Diagnostic]) -> Result<()> {
+        Output::seal(self, Some(Fingerprint(*fingerprint)), notes)
+    }
 }
 
 /// Add sitemap, feed and robots.txt, once every page is in: the sitemap lists the pages
-/// put so far. The marker comes after, from [`Output::seal`].
-pub fn finish(site: &Site, output: &Output) -> Result<()> {
+/// put so far. The marker too, unless the sink keeps a manifest: then it comes last,
+/// from [`Sink::seal`].
+pub fn finish(site: &Site, output: &dyn Sink) -> Result<()> {
     let html_pages: Vec<String> = output
         .paths()
         .into_iter()
@@ -838,6 +831,9 @@ pub fn finish(site: &Site, output: &Output) -> Result<()> {
     ];
     for f in extra {
         output.put(f)?;
+    }
+    if !output.keeps_manifest() {
+        output.put(bytes(MARKER, MARKER_TEXT.to_string()))?;
     }
     Ok(())
 }

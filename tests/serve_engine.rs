@@ -1,0 +1,84 @@
+//! The preview engine driven directly: a first build into memory, a rebuild after an
+//! edit, a broken edit that keeps the last good site, and the fix that recovers.
+
+mod common;
+
+use gongkai::build::BuildOptions;
+use gongkai::date::Date;
+use gongkai::diag::Deny;
+use gongkai::load::SourceEncoding;
+use gongkai::serve::engine::Engine;
+use std::path::{Path, PathBuf};
+
+fn options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        as_of: Date::from_ymd_opt(2026, 11, 22).unwrap(),
+        output: None,
+        base_url: None,
+        encoding: SourceEncoding::Utf8,
+        deny: Deny::default(),
+    }
+}
+
+fn page(engine: &Engine, path: &str) -> String {
+    let bytes = engine.snapshot().get(path).expect(path);
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn engine_builds_in_memory_without_writing_and_rebuilds_after_an_edit() {
+    let site = common::fixture("mini");
+    let mut engine = Engine::new(options(site.path())).unwrap();
+    assert!(
+        !site.path().join("public").exists(),
+        "serve wrote an output folder"
+    );
+    let snap = engine.snapshot();
+    assert_eq!(snap.generation(), 1);
+    assert!(snap.paths().any(|p| p == "sitemap.xml"));
+    let url = "policies/1111111111-2018-00001/index.html";
+    assert!(page(&engine, url).contains("养犬管理暂行办法"));
+
+    let file = site.path().join("content/policies/dog.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("养犬管理暂行办法", "犬只管理办法")).unwrap();
+    let summary = engine
+        .rebuild(&[PathBuf::from("content/policies/dog.md")])
+        .unwrap();
+    assert_eq!(summary.errors, 0);
+    assert!(summary.rendered > 0);
+    assert!(page(&engine, url).contains("<title>关于印发测试市城区犬只管理办法的通知"));
+    assert!(!page(&engine, url).contains("<title>关于印发测试市城区养犬管理暂行办法"));
+    assert_eq!(engine.snapshot().generation(), 2);
+    // The snapshot handed out before the rebuild is unchanged.
+    let old = String::from_utf8(snap.get(url).unwrap().to_vec()).unwrap();
+    assert!(old.contains("养犬管理暂行办法"));
+}
+
+#[test]
+fn engine_keeps_the_last_good_site_while_yaml_is_broken_and_recovers_on_the_fix() {
+    let site = common::fixture("mini");
+    let mut engine = Engine::new(options(site.path())).unwrap();
+    let url = "policies/1111111111-2018-00001/index.html";
+    let good = page(&engine, url);
+    let file = site.path().join("content/policies/dog.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = text.replace("topics: [公共安全]", "topics: [公共安全\ntitle: x: y");
+    std::fs::write(&file, &broken).unwrap();
+    let summary = engine.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert!(summary.errors > 0);
+    assert!(engine
+        .diagnostics()
+        .iter()
+        .any(|d| d.is_error() && d.file.as_deref() == Some(Path::new("content/policies/dog.md"))));
+    assert_eq!(page(&engine, url), good);
+    assert_eq!(engine.snapshot().generation(), 1);
+
+    std::fs::write(&file, text.replace("养犬", "宠物犬")).unwrap();
+    let summary = engine.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(summary.errors, 0);
+    assert!(engine.diagnostics().iter().all(|d| !d.is_error()));
+    assert!(page(&engine, url).contains("宠物犬"));
+    assert_eq!(engine.snapshot().generation(), 2);
+}
