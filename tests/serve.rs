@@ -62,9 +62,10 @@ impl Serve {
             l.starts_with("预览地址：http://")
         });
         let port = url_line
-            .split("http://127.0.0.1:")
+            .split("http://")
             .nth(1)
             .and_then(|r| r.split('/').next())
+            .and_then(|host| host.rsplit(':').next())
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in {url_line}"));
         serve.port = port;
@@ -721,4 +722,41 @@ fn editor_saves_are_one_rebuild_and_hidden_files_none() {
     let lines = s.rebuild_lines();
     assert_eq!(lines.len() - seen, 2, "{}", lines[seen..].join("\n"));
     assert!(s.get(DOG).status == 200, "the junk files broke nothing");
+}
+
+#[test]
+fn as_of_is_announced_and_another_bind_address_warns() {
+    let mut s = Serve::start_with("mini", &["--bind", "0.0.0.0"], |_| {});
+    s.wait_line("the as-of line", |l| {
+        l.contains("效力状态按 2026-11-22 计算") && l.contains("午夜")
+    });
+    s.wait_line("the bind warning", |l| {
+        l.starts_with("警告：预览服务器监听 0.0.0.0") && l.contains("其他计算机")
+    });
+    assert_eq!(s.get("/").status, 200);
+    let local = Serve::start("mini");
+    assert!(
+        !local.terminal().contains("警告：预览服务器监听"),
+        "no warning on the loopback default"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = common::fixture("mini");
+    let out = common::gongkai()
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.path())
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("端口可能已被占用") && err.contains("--port"),
+        "{err}"
+    );
+    assert!(!site.path().join("public").exists());
 }

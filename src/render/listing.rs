@@ -68,6 +68,7 @@ pub(super) fn render_listings(
     site: &Site,
     theme: &Theme,
     views: &[ItemView],
+    item_values: &[tera::Value],
     sink: &dyn Sink,
 ) -> Result<()> {
     let mut listings = Vec::new();
@@ -83,7 +84,7 @@ pub(super) fn render_listings(
 
     let page_size = site.config.listing.page_size;
     listings.par_iter().try_for_each(|l| {
-        for page in render_listing(site, theme, views, l, page_size)? {
+        for page in render_listing(site, theme, item_values, l, page_size)? {
             sink.put(page)?;
         }
         Ok::<(), crate::error::Error>(())
@@ -357,25 +358,27 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
         .collect()
 }
 
+/// What a listing template sees as `listing`, besides the parts every page of the
+/// listing shares (`items`, `facets`, `children`, `category`), which are converted to
+/// template values once and added by reference.
 #[derive(Debug, Serialize)]
 struct ListingView<'a> {
     title: &'a str,
     description: &'a str,
-    items: Vec<&'a ItemView>,
     total: usize,
-    facets: &'a [Facet],
-    children: &'a [FacetLink],
     pagination: Option<Pagination>,
-    category: Option<&'a super::columns::CategoryView>,
 }
 
 fn render_listing(
     site: &Site,
     theme: &Theme,
-    views: &[ItemView],
+    item_values: &[tera::Value],
     l: &Listing,
     page_size: usize,
 ) -> Result<Vec<OutputFile>> {
+    let facets = tera::Value::from_serializable(&l.facets);
+    let children = tera::Value::from_serializable(&l.children);
+    let category = tera::Value::from_serializable(&l.category);
     let chunks: Vec<&[usize]> = if l.items.is_empty() {
         vec![&[][..]]
     } else {
@@ -435,23 +438,31 @@ fn render_listing(
         let view = ListingView {
             title: &title,
             description: &l.description,
-            items: chunk.iter().map(|&i| &views[i]).collect(),
             total: l.items.len(),
-            facets: &l.facets,
-            children: &l.children,
             pagination,
-            category: l.category.as_ref(),
         };
-        ctx.insert("listing", &view);
+        let mut listing = tera::Value::from_serializable(&view)
+            .into_map()
+            .unwrap_or_default();
+        let items: Vec<tera::Value> = chunk.iter().map(|&i| item_values[i].clone()).collect();
+        for (key, value) in [
+            ("items", tera::Value::from(items)),
+            ("facets", facets.clone()),
+            ("children", children.clone()),
+            ("category", category.clone()),
+        ] {
+            listing.insert(tera::value::Key::from(key), value);
+        }
+        ctx.insert_value("listing", tera::Value::from(listing));
         let template = if l.column_type == "信息公开目录" {
             "catalog.html"
         } else {
             "listing.html"
         };
-        let html = theme.render(template, &ctx)?;
+        let html = theme.render_bytes(template, &ctx, 32 * 1024)?;
         files.push(OutputFile {
             path: format!("{url}index.html"),
-            content: OutputContent::Bytes(html.into_bytes()),
+            content: OutputContent::Bytes(html),
         });
     }
     Ok(files)

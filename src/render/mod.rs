@@ -93,6 +93,8 @@ pub fn root_prefix(url: &str) -> String {
 /// What rendering one document produced.
 struct DocOutput {
     item: views::ItemView,
+    /// The item as templates see it, converted once for every listing page that shows it.
+    item_value: tera::Value,
     search: SearchDoc,
     diagnostics: Vec<Diagnostic>,
     assets: Vec<PathBuf>,
@@ -131,10 +133,12 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
             let page = views::render_document(site, theme, i, d, &view)?;
             sink.put(OutputFile {
                 path: format!("{}index.html", d.url),
-                content: OutputContent::Bytes(page.into_bytes()),
+                content: OutputContent::Bytes(page),
             })?;
+            let item = views::ItemView::from(&view);
             Ok(DocOutput {
-                item: views::ItemView::from(&view),
+                item_value: tera::Value::from_serializable(&item),
+                item,
                 search: views::search_doc(d, &view, plain_text),
                 diagnostics,
                 assets,
@@ -142,12 +146,14 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
         })
         .collect();
     let mut items = Vec::with_capacity(outputs.len());
+    let mut item_values = Vec::with_capacity(outputs.len());
     let mut search_docs = Vec::with_capacity(outputs.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut assets: BTreeSet<PathBuf> = BTreeSet::new();
     for o in outputs {
         let o = o?;
         items.push(o.item);
+        item_values.push(o.item_value);
         search_docs.push(o.search);
         diagnostics.extend(o.diagnostics);
         assets.extend(o.assets);
@@ -164,7 +170,7 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
     }
 
     // 2. Listings, catalogue, home, site map, search page, 404, column pages.
-    listing::render_listings(site, theme, &items, sink)?;
+    listing::render_listings(site, theme, &items, &item_values, sink)?;
     for file in columns::render_columns(site, theme)? {
         sink.put(file)?;
     }

@@ -93,6 +93,25 @@ impl Theme {
         Ok(())
     }
 
+    /// Render `template` with `context` straight into bytes, the form the output wants:
+    /// no UTF-8 re-validation of every page (Tera only writes valid UTF-8), and the buffer
+    /// is sized by the caller, who knows roughly how big the page will be.
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(template, context, &mut out)
+            .map_err(|e| Error::Template {
+                template: template.into(),
+                message: error_chain(&e),
+            })?;
+        Ok(out)
+    }
+
     /// Render `template` with `context`.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
         self.tera

@@ -132,15 +132,6 @@ pub struct DocView {
     pub chart_html: Option<String>,
 }
 
-/// What a document template sees as `doc`: the view plus the kind's own data as
-/// `doc.data` (also available as `data`).
-#[derive(Serialize)]
-struct DocContext<'a> {
-    #[serde(flatten)]
-    view: &'a DocView,
-    data: &'a KindData,
-}
-
 /// A document in a list: what listings and the home page show, nothing more.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
@@ -479,14 +470,15 @@ pub fn base_context(url: &str, title: &str, crumbs: &[LinkView], meta: &[Meta]) 
     ctx
 }
 
-/// Render document `i`'s page.
+/// Render document `i`'s page. A document template sees `doc` (the view plus the kind's
+/// own data as `doc.data`) and `data` (the same kind data).
 pub(crate) fn render_document(
     site: &Site,
     theme: &Theme,
     i: usize,
     d: &Document,
     view: &DocView,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     let mut meta_tags = site_meta(site);
     let author = match &d.data {
         KindData::Policy(p) => Some(p.issuer.clone()),
@@ -509,14 +501,15 @@ pub(crate) fn render_document(
         ("Url", Some(format!("{}{}", site.config.base_url, d.url))),
     ]));
     let mut ctx = base_context(&d.url, &d.title, &breadcrumbs(d), &meta_tags);
-    ctx.insert(
-        "doc",
-        &DocContext {
-            view,
-            data: &d.data,
-        },
-    );
-    ctx.insert("data", &d.data);
+    // `doc.data` and `data` are the same value: serialised once, shared (Tera values are
+    // reference-counted), and `doc` is the view's fields plus `data`.
+    let data = tera::Value::from_serializable(&d.data);
+    let mut doc = tera::Value::from_serializable(view)
+        .into_map()
+        .unwrap_or_default();
+    doc.insert(tera::value::Key::from("data"), data.clone());
+    ctx.insert_value("doc", tera::Value::from(doc));
+    ctx.insert_value("data", data);
     if d.kind == Kind::Page {
         if let Some(column) = super::columns::data_for(site, &d.url) {
             ctx.insert("column", &column);
@@ -540,7 +533,10 @@ pub(crate) fn render_document(
             .collect();
         ctx.insert("versions", &versions);
     }
-    theme.render(d.kind.template(), &ctx)
+    // The page is the body plus a few kilobytes of chrome and metadata.
+    let capacity =
+        view.body_html.len() + view.chart_html.as_ref().map_or(0, String::len) + 16 * 1024;
+    theme.render_bytes(d.kind.template(), &ctx, capacity)
 }
 
 /// The search entry of a document.

@@ -20,6 +20,7 @@ use crate::serve::watch::{self, Rescan, Watch};
 use crate::sink::{OutputContent, OutputFile};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 /// What `gongkai serve` was asked for.
@@ -116,15 +117,17 @@ pub fn serve(opts: ServeOptions, console: &Console) -> Result<()> {
     if errors > 0 {
         console.status("站点有错误，浏览器中显示错误列表；改正并保存后自动重新生成。");
     }
-    let mut written_generation = None;
+    // With --output, a thread of its own writes the site, so a slow disk never delays
+    // the preview; it always writes the newest good snapshot and skips the ones between.
+    let writer = opts
+        .output
+        .clone()
+        .map(|out| OutputWriter::start(Console::new(console.format()), root.clone(), out))
+        .transpose()?;
     if built == Built::Yes {
-        write_output(
-            console,
-            &root,
-            opts.output.as_deref(),
-            &snapshot,
-            &mut written_generation,
-        );
+        if let Some(w) = &writer {
+            w.offer(snapshot.clone());
+        }
     }
 
     while let Some(batch) = watcher.next_batch() {
@@ -169,13 +172,9 @@ pub fn serve(opts: ServeOptions, console: &Console) -> Result<()> {
             Err(e) => console.error(&e.to_string()),
         }
         if built == Built::Yes && fatal.is_none() && diag::error_count(engine.diagnostics()) == 0 {
-            write_output(
-                console,
-                &root,
-                opts.output.as_deref(),
-                &snapshot,
-                &mut written_generation,
-            );
+            if let Some(w) = &writer {
+                w.offer(snapshot);
+            }
         }
     }
     Err(Error::Usage(
@@ -220,31 +219,58 @@ fn current_base_path(root: &Path) -> Option<String> {
     Some(http::base_path(&config.base_url))
 }
 
-/// With `--output`: put the last good site into that folder through the output stage
-/// (only changed files written, one atomic switch), once per new snapshot.
-fn write_output(
-    console: &Console,
-    root: &Path,
-    out: Option<&Path>,
-    snapshot: &Snapshot,
-    written: &mut Option<u64>,
-) {
-    let Some(out) = out else { return };
-    if *written == Some(snapshot.generation()) {
-        return;
+/// With `--output`: puts the last good site into that folder through the output stage
+/// (only changed files written, one atomic switch), on its own thread.
+struct OutputWriter {
+    newest: Arc<(Mutex<Option<Arc<Snapshot>>>, Condvar)>,
+}
+
+impl OutputWriter {
+    fn start(console: Console, root: PathBuf, out: PathBuf) -> Result<OutputWriter> {
+        let newest: Arc<(Mutex<Option<Arc<Snapshot>>>, Condvar)> = Arc::default();
+        let shared = newest.clone();
+        std::thread::Builder::new()
+            .name("gongkai-output".into())
+            .spawn(move || {
+                let mut written = None;
+                loop {
+                    let snapshot = {
+                        let (slot, ready) = &*shared;
+                        let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+                        loop {
+                            if let Some(s) = slot.take() {
+                                break s;
+                            }
+                            slot = ready.wait(slot).unwrap_or_else(|p| p.into_inner());
+                        }
+                    };
+                    if written == Some(snapshot.generation()) {
+                        continue;
+                    }
+                    match write_snapshot(&root, &out, &snapshot) {
+                        Ok(stats) => {
+                            written = Some(snapshot.generation());
+                            console.status(&format!(
+                                "已写入 {}：{} 个文件，写入 {} 个、删除 {} 个",
+                                out.display(),
+                                stats.total,
+                                stats.written,
+                                stats.removed
+                            ));
+                        }
+                        Err(e) => console.error(&e.to_string()),
+                    }
+                }
+            })
+            .map_err(|e| Error::Usage(format!("无法启动写入输出目录的线程：{e}")))?;
+        Ok(OutputWriter { newest })
     }
-    match write_snapshot(root, out, snapshot) {
-        Ok(stats) => {
-            *written = Some(snapshot.generation());
-            console.status(&format!(
-                "已写入 {}：{} 个文件，写入 {} 个、删除 {} 个",
-                out.display(),
-                stats.total,
-                stats.written,
-                stats.removed
-            ));
-        }
-        Err(e) => console.error(&e.to_string()),
+
+    /// Write this snapshot next (replacing one not yet started).
+    fn offer(&self, snapshot: Arc<Snapshot>) {
+        let (slot, ready) = &*self.newest;
+        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(snapshot);
+        ready.notify_one();
     }
 }
 
