@@ -102,51 +102,23 @@ pub fn run(opts: &BuildOptions, mode: BuildMode) -> Result<BuildReport> {
     run_with(opts, mode, Arc::new(Silent))
 }
 
-/// What the pipeline found, whatever its files were handed to.
-#[derive(Debug)]
-pub struct Outcome {
-    /// Every diagnostic, sorted, `--deny` applied.
+/// What every run starts from: the configuration and the diagnostics about it, the theme's
+/// sources and the output folder.
+pub struct Prepared {
+    /// The configuration (`--base-url` applied).
+    pub config: Config,
+    /// Problems with the configuration, the output folder or the theme's sources.
     pub diagnostics: Vec<Diagnostic>,
-    /// The 三同步 figures.
-    pub sync: SyncSummary,
-    /// Documents loaded.
-    pub documents: usize,
-    /// Their paths, relative to the site root.
-    pub sources: Vec<PathBuf>,
     /// Where the output goes.
     pub output_dir: PathBuf,
-    /// Wall time of each stage, in pipeline order.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-    /// The sink already held exactly this build's files (its manifest matched and was
-    /// verified): nothing was rendered or handed over, and nothing needs writing.
-    pub unchanged: bool,
-}
-
-/// Where the site's files would go, for opening a sink: the output folder, and whether
-/// it overlaps the sources (then nothing may be written there, not even a lock).
-pub struct Destination<'a> {
-    /// The output folder.
-    pub dir: &'a Path,
-    /// The output folder overlaps `content/`, `templates/`, `static/` or the theme.
+    /// The output folder overlaps the sources.
     pub overlaps: bool,
+    /// Warnings raised to errors (`--deny` and `[check] deny`).
+    pub deny: Deny,
 }
 
-/// The whole pipeline — config, load, link, validate, render, search, sitemap and feed —
-/// handing every file to the sink `open` returns. `build`, `check` and the preview
-/// server's full builds all run this one function, so they cannot drift apart; only what
-/// happens to the sink afterwards differs.
-pub fn pipeline<S: Sink>(
-    opts: &BuildOptions,
-    progress: Arc<dyn Progress>,
-    open: impl FnOnce(Destination<'_>) -> Result<S>,
-) -> Result<(Outcome, S)> {
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
-        let now = std::time::Instant::now();
-        timings.push((name, now - clock));
-        clock = now;
-    };
+/// Read the configuration and check what comes before the content.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared> {
     let (mut config, mut diagnostics) = load_config(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
@@ -193,6 +165,67 @@ pub fn pipeline<S: Sink>(
     }
 
     let deny = opts.deny.clone().union(config.check.deny_list());
+    Ok(Prepared {
+        config,
+        diagnostics,
+        output_dir,
+        overlaps: overlap.is_some(),
+        deny,
+    })
+}
+
+/// What the pipeline found, whatever its files were handed to.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every diagnostic, sorted, `--deny` applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The 三同步 figures.
+    pub sync: SyncSummary,
+    /// Documents loaded.
+    pub documents: usize,
+    /// Their paths, relative to the site root.
+    pub sources: Vec<PathBuf>,
+    /// Where the output goes.
+    pub output_dir: PathBuf,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The sink already held exactly this build's files (its manifest matched and was
+    /// verified): nothing was rendered or handed over, and nothing needs writing.
+    pub unchanged: bool,
+}
+
+/// Where the site's files would go, for opening a sink: the output folder, and whether
+/// it overlaps the sources (then nothing may be written there, not even a lock).
+pub struct Destination<'a> {
+    /// The output folder.
+    pub dir: &'a Path,
+    /// The output folder overlaps `content/`, `templates/`, `static/` or the theme.
+    pub overlaps: bool,
+}
+
+/// The whole pipeline — config, load, link, validate, render, search, sitemap and feed —
+/// handing every file to the sink `open` returns. `build`, `check` and the preview
+/// server's full builds all run this one function, so they cannot drift apart; only what
+/// happens to the sink afterwards differs.
+pub fn pipeline<S: Sink>(
+    opts: &BuildOptions,
+    progress: Arc<dyn Progress>,
+    open: impl FnOnce(Destination<'_>) -> Result<S>,
+) -> Result<(Outcome, S)> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
+    let Prepared {
+        config,
+        mut diagnostics,
+        output_dir,
+        overlaps,
+        deny,
+    } = prepare(opts)?;
     let content = load::load_with(
         &opts.root,
         opts.encoding,
@@ -213,7 +246,7 @@ pub fn pipeline<S: Sink>(
 
     let output = open(Destination {
         dir: &output_dir,
-        overlaps: overlap.is_some(),
+        overlaps,
     })?;
     // A build whose inputs match the manifest of what the sink already holds (the
     // output folder), and whose folder still holds exactly the files the manifest lists,

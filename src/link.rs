@@ -507,3 +507,68 @@ fn at_relation(d: &Document, rel: &Relation, key: &Key, diagnostic: Diagnostic) 
     let line = rel.line.or_else(|| d.line_of(key)).unwrap_or(d.front_line);
     diagnostic.in_file(&d.source).at_line(line)
 }
+
+/// Everything link decided about one document, by position: what a page of that document
+/// can show besides the document itself. The preview server fingerprints these to know
+/// which pages a change reaches.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkFacts<'a> {
+    /// 效力状态 (policies).
+    pub validity: Option<Validity>,
+    /// Its interpretations (policies).
+    pub interpretations_of: &'a [usize],
+    /// The policies it interprets (interpretations).
+    pub policies_of: &'a [usize],
+    /// Who repealed it, when on this site.
+    pub repealed_by: Option<usize>,
+    /// Who amended it, one per amendment as written.
+    pub amended_by: &'a [Option<usize>],
+    /// What it repealed or amended.
+    pub acts_on: &'a [usize],
+    /// Versions of its negative list.
+    pub versions: &'a [usize],
+    /// The 三同步 judgement of each interpretation.
+    pub sync: &'a [Option<SyncStatus>],
+    /// Its attachments, resolved.
+    pub attachments: &'a [Result<PathBuf, String>],
+    /// Its annual-report series.
+    pub report_series: &'a [usize],
+}
+
+impl Site {
+    /// What link decided about document `i`. Every per-document field of [`Site`] is
+    /// named here (the destructuring has no `..`), so a new one cannot be forgotten by
+    /// the pages that record what they read through it.
+    pub fn link_facts(&self, i: usize) -> LinkFacts<'_> {
+        let Site {
+            config: _,
+            as_of: _,
+            docs: _,
+            assets: _,
+            by_source: _,
+            references: _,
+            validity,
+            interpretations_of,
+            policies_of,
+            repealed_by,
+            amended_by,
+            acts_on,
+            versions,
+            sync,
+            attachments,
+            report_series,
+        } = self;
+        LinkFacts {
+            validity: validity[i],
+            interpretations_of: &interpretations_of[i],
+            policies_of: &policies_of[i],
+            repealed_by: repealed_by[i],
+            amended_by: &amended_by[i],
+            acts_on: &acts_on[i],
+            versions: &versions[i],
+            sync: &sync[i],
+            attachments: &attachments[i],
+            report_series: &report_series[i],
+        }
+    }
+}

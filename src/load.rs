@@ -84,66 +84,19 @@ pub fn load_with<D: Send>(
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
     }
-    let mut diagnostics = Vec::new();
-    let mut document_paths = Vec::new();
-    let mut assets = BTreeSet::new();
     if content_dir.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
-        diagnostics.push(symlink_refused(Path::new("content")));
         return Ok(Content {
             documents: Vec::new(),
-            assets,
-            diagnostics,
+            assets: BTreeSet::new(),
+            diagnostics: vec![symlink_refused(Path::new("content"))],
             digest: [0; 32],
         });
     }
-    let mut walk = walkdir::WalkDir::new(&content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.clone());
-                return Err(Error::Io {
-                    action: "读取内容目录",
-                    path,
-                    source: e.into(),
-                });
-            }
-        };
-        let rel = relative(root, entry.path());
-        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
-            // The name cannot become a URL, and the lossy form names no file on disk.
-            diagnostics.push(name_not_utf8(&rel));
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
-            }
-            continue;
-        }
-        if entry.path_is_symlink() {
-            diagnostics.push(symlink_refused(&rel));
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let ext = entry
-            .path()
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        match ext.as_str() {
-            "md" | "markdown" | "yaml" | "yml" => document_paths.push(rel),
-            _ => {
-                assets.insert(rel);
-            }
-        }
-    }
+    let Walk {
+        documents: document_paths,
+        assets,
+        mut diagnostics,
+    } = walk(root, &content_dir)?;
 
     progress.start(Stage::Load, Some(document_paths.len()));
     type Loaded<D> = (Option<D>, Vec<Diagnostic>, Option<(u64, [u8; 32])>);
@@ -153,7 +106,7 @@ pub fn load_with<D: Send>(
             progress.advance();
             let mut diags = Vec::new();
             let mut hash = None;
-            let doc = load_document(root, rel, encoding, &read, &mut diags, &mut hash);
+            let doc = load_file_hashed(root, rel, encoding, &read, &mut diags, &mut hash);
             (doc, diags, hash)
         })
         .collect();
@@ -226,7 +179,91 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     )
 }
 
-fn load_document<D>(
+/// What a walk of (part of) `content/` found, site-root-relative and sorted.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Document files (`.md`, `.markdown`, `.yaml`, `.yml`).
+    pub documents: Vec<PathBuf>,
+    /// Every other file.
+    pub assets: BTreeSet<PathBuf>,
+    /// Entries refused: symbolic links, names that are not UTF-8.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walk `start` (`content/` or a folder or file below it) with the loading rules: sorted,
+/// hidden entries neither listed nor entered, symbolic links refused, names that are not
+/// UTF-8 refused. A preview server walks only what changed, with the same rules.
+pub fn walk(root: &Path, start: &Path) -> Result<Walk> {
+    let mut out = Walk::default();
+    let mut walk = walkdir::WalkDir::new(start)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| start.to_path_buf());
+                return Err(Error::Io {
+                    action: "读取内容目录",
+                    path,
+                    source: e.into(),
+                });
+            }
+        };
+        let rel = relative(root, entry.path());
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // The name cannot become a URL, and the lossy form names no file on disk.
+            out.diagnostics.push(name_not_utf8(&rel));
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            out.diagnostics.push(symlink_refused(&rel));
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if is_document_file(&rel) {
+            out.documents.push(rel);
+        } else {
+            out.assets.insert(rel);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a file under `content/` is a document (by extension) or an asset.
+pub fn is_document_file(rel: &Path) -> bool {
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "md" | "markdown" | "yaml" | "yml")
+}
+
+/// Read, decode and split one document file and hand it to `read` (the model's reader);
+/// problems go into `out`.
+pub fn load_file<D>(
+    root: &Path,
+    rel: &Path,
+    encoding: SourceEncoding,
+    read: &impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<D> {
+    load_file_hashed(root, rel, encoding, read, out, &mut None)
+}
+
+/// [`load_file`], also giving the length and SHA-256 of the bytes read (`None` when the
+/// file could not be read).
+fn load_file_hashed<D>(
     root: &Path,
     rel: &Path,
     encoding: SourceEncoding,
@@ -480,14 +517,7 @@ mod tests {
         let mut diags = Vec::new();
         let rel = Path::new("content/policies/gone.md");
         let read = |_: SourceFile<'_>, _: &mut Vec<Diagnostic>| Some(());
-        let doc = load_document(
-            root.path(),
-            rel,
-            SourceEncoding::Utf8,
-            &read,
-            &mut diags,
-            &mut None,
-        );
+        let doc = load_file(root.path(), rel, SourceEncoding::Utf8, &read, &mut diags);
         assert!(doc.is_none());
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].code, "E0100");

@@ -68,7 +68,7 @@ pub const NORMATIVE_URL: Option<&str> = Some("normative/");
 const PAGE_COLUMNS: [Column; 4] = [GUIDE, SYSTEM, STATUTORY, APPLY];
 
 /// A statutory category as pages show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct CategoryView {
     /// `第二十条第（十）项`.
     pub source: String,
@@ -336,6 +336,12 @@ pub struct ColumnData {
     columns: Vec<LinkView>,
     /// The downloadable form.
     form_file: &'static str,
+}
+
+/// Whether the page at `url` is a column page that gets [`data_for`] (decided without
+/// looking at the site, so other pages need not record that they read it).
+pub fn has_data(url: &str) -> bool {
+    PAGE_COLUMNS.iter().any(|c| c.url == url)
 }
 
 /// The column data for the page at `url`, when `url` is a column.

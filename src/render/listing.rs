@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 struct FacetLink {
     label: String,
     url: String,
@@ -26,7 +26,7 @@ struct FacetLink {
     current: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 struct Facet {
     title: &'static str,
     links: Vec<FacetLink>,
@@ -49,7 +49,7 @@ struct Pagination {
 }
 
 /// One listing to be paginated.
-struct Listing {
+pub(super) struct Listing {
     url: String,
     title: String,
     description: String,
@@ -63,14 +63,8 @@ struct Listing {
     category: Option<super::columns::CategoryView>,
 }
 
-/// Render every column page.
-pub(super) fn render_listings(
-    site: &Site,
-    theme: &Theme,
-    views: &[ItemView],
-    item_values: &[tera::Value],
-    sink: &dyn Sink,
-) -> Result<()> {
+/// Every listing of the site: by kind and facet, and the catalogue.
+pub(super) fn listings(site: &Site) -> Vec<Listing> {
     let mut listings = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| k.listed()) {
         let mut members: Vec<usize> = (0..site.docs.len())
@@ -81,19 +75,139 @@ pub(super) fn render_listings(
         listings.extend(kind_listings(site, kind, &members));
     }
     listings.extend(catalog_listings(site));
+    listings
+}
 
+/// One page of a listing.
+#[derive(Clone, Copy)]
+pub(super) struct ListingPage<'a> {
+    listing: &'a Listing,
+    /// 1-based.
+    number: usize,
+    total_pages: usize,
+    /// Positions of the documents on this page.
+    items: &'a [usize],
+}
+
+/// The pages of a listing (one, empty, when it has no items).
+pub(super) fn pages_of(l: &Listing, page_size: usize) -> Vec<ListingPage<'_>> {
+    let chunks: Vec<&[usize]> = if l.items.is_empty() {
+        vec![&[][..]]
+    } else {
+        l.items.chunks(page_size).collect()
+    };
+    let total_pages = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(idx, items)| ListingPage {
+            listing: l,
+            number: idx + 1,
+            total_pages,
+            items,
+        })
+        .collect()
+}
+
+/// Page `idx` (0-based) of a listing; see [`pages_of`].
+pub(super) fn page_of(l: &Listing, page_size: usize, idx: usize) -> ListingPage<'_> {
+    let total_pages = l.items.len().div_ceil(page_size).max(1);
+    let from = (idx * page_size).min(l.items.len());
+    let to = ((idx + 1) * page_size).min(l.items.len());
+    ListingPage {
+        listing: l,
+        number: idx + 1,
+        total_pages,
+        items: &l.items[from..to],
+    }
+}
+
+/// How many pages a listing has.
+pub(super) fn page_count(l: &Listing, page_size: usize) -> usize {
+    l.items.len().div_ceil(page_size).max(1)
+}
+
+impl ListingPage<'_> {
+    /// Site path of the page.
+    pub(super) fn path(&self) -> String {
+        format!("{}index.html", page_url(self.listing, self.number))
+    }
+
+    /// Positions of the documents shown.
+    pub(super) fn items(&self) -> &[usize] {
+        self.items
+    }
+
+    /// A digest of everything the page is rendered from besides the configuration and
+    /// the theme: the listing (facets, counts, trail, category…), the page number and
+    /// the digests of the items shown (`item_digest`). Equal digests, equal bytes.
+    pub(super) fn digest(&self, item_digest: impl Fn(usize) -> u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        // Every field is named, so a new one cannot be left out of the digest.
+        let Listing {
+            url,
+            title,
+            description,
+            column_type,
+            items,
+            facets,
+            breadcrumbs,
+            children,
+            category,
+        } = self.listing;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (url, title, description, column_type, items.len()).hash(&mut h);
+        (facets, breadcrumbs, children, category).hash(&mut h);
+        (self.number, self.total_pages).hash(&mut h);
+        for &i in self.items {
+            item_digest(i).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+/// Render every column page.
+pub(super) fn render_listings(
+    site: &Site,
+    theme: &Theme,
+    views: &[ItemView],
+    item_values: &[tera::Value],
+    sink: &dyn Sink,
+) -> Result<()> {
+    let listings = listings(site);
     let page_size = site.config.listing.page_size;
     listings.par_iter().try_for_each(|l| {
-        for page in render_listing(site, theme, item_values, l, page_size)? {
-            sink.put(page)?;
+        let shared = shared_values(l);
+        for page in pages_of(l, page_size) {
+            sink.put(render_listing_page(
+                site,
+                theme,
+                item_values,
+                &page,
+                &shared,
+            )?)?;
         }
         Ok::<(), crate::error::Error>(())
     })?;
-    sink.put(render_home(site, theme, views)?)?;
-    sink.put(render_sitemap_page(site, theme)?)?;
-    sink.put(render_search_page(site, theme)?)?;
-    sink.put(render_404(site, theme)?)?;
+    for page in site_pages(site, theme, views)? {
+        sink.put(page)?;
+    }
     Ok(())
+}
+
+/// The pages that list or count across the whole site without being listings: home,
+/// site map, search page and `404.html`.
+pub(super) fn site_pages(
+    site: &Site,
+    theme: &Theme,
+    views: &[ItemView],
+) -> Result<Vec<OutputFile>> {
+    Ok(vec![
+        render_home(site, theme, views)?,
+        render_sitemap_page(site, theme)?,
+        render_search_page(site, theme)?,
+        render_404(site, theme)?,
+    ])
 }
 
 fn sort_newest_first(site: &Site, members: &mut [usize]) {
@@ -361,6 +475,9 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
 /// What a listing template sees as `listing`, besides the parts every page of the
 /// listing shares (`items`, `facets`, `children`, `category`), which are converted to
 /// template values once and added by reference.
+/// What a listing template sees as `listing`, besides the parts every page of the
+/// listing shares (`items`, `facets`, `children`, `category`), which are converted to
+/// template values once and added by reference.
 #[derive(Debug, Serialize)]
 struct ListingView<'a> {
     title: &'a str,
@@ -369,103 +486,112 @@ struct ListingView<'a> {
     pagination: Option<Pagination>,
 }
 
-fn render_listing(
+/// The parts of a listing every one of its pages shows, as template values: converted
+/// once per listing, shared by its pages.
+pub(super) struct SharedValues {
+    facets: tera::Value,
+    children: tera::Value,
+    category: tera::Value,
+}
+
+/// [`SharedValues`] of a listing.
+pub(super) fn shared_values(l: &Listing) -> SharedValues {
+    SharedValues {
+        facets: tera::Value::from_serializable(&l.facets),
+        children: tera::Value::from_serializable(&l.children),
+        category: tera::Value::from_serializable(&l.category),
+    }
+}
+
+/// The directory of page `n` of a listing.
+fn page_url(l: &Listing, n: usize) -> String {
+    if n == 1 {
+        l.url.clone()
+    } else {
+        format!("{}page/{n}/", l.url)
+    }
+}
+
+/// Render one page of a listing; `shared` is [`shared_values`] of its listing.
+pub(super) fn render_listing_page(
     site: &Site,
     theme: &Theme,
     item_values: &[tera::Value],
-    l: &Listing,
-    page_size: usize,
-) -> Result<Vec<OutputFile>> {
-    let facets = tera::Value::from_serializable(&l.facets);
-    let children = tera::Value::from_serializable(&l.children);
-    let category = tera::Value::from_serializable(&l.category);
-    let chunks: Vec<&[usize]> = if l.items.is_empty() {
-        vec![&[][..]]
+    page: &ListingPage<'_>,
+    shared: &SharedValues,
+) -> Result<OutputFile> {
+    let l = page.listing;
+    let (n, total_pages, chunk) = (page.number, page.total_pages, page.items);
+    let page_url = |n: usize| page_url(l, n);
+    let url = page_url(n);
+    let pagination = (total_pages > 1).then(|| Pagination {
+        current: n,
+        total: total_pages,
+        prev: (n > 1).then(|| page_url(n - 1)),
+        next: (n < total_pages).then(|| page_url(n + 1)),
+        pages: page_window(n, total_pages)
+            .into_iter()
+            .map(|p| PageLink {
+                number: p,
+                url: page_url(p),
+                current: p == n,
+            })
+            .collect(),
+    });
+    let title = if n > 1 {
+        format!("{}（第{n}页）", l.title)
     } else {
-        l.items.chunks(page_size).collect()
+        l.title.clone()
     };
-    let total_pages = chunks.len();
-    let page_url = |n: usize| {
-        if n == 1 {
-            l.url.clone()
-        } else {
-            format!("{}page/{n}/", l.url)
-        }
-    };
-    let mut files = Vec::with_capacity(total_pages);
-    for (idx, chunk) in chunks.iter().enumerate() {
-        let n = idx + 1;
-        let url = page_url(n);
-        let pagination = (total_pages > 1).then(|| Pagination {
-            current: n,
-            total: total_pages,
-            prev: (n > 1).then(|| page_url(n - 1)),
-            next: (n < total_pages).then(|| page_url(n + 1)),
-            pages: page_window(n, total_pages)
-                .into_iter()
-                .map(|p| PageLink {
-                    number: p,
-                    url: page_url(p),
-                    current: p == n,
-                })
-                .collect(),
-        });
-        let title = if n > 1 {
-            format!("{}（第{n}页）", l.title)
-        } else {
-            l.title.clone()
-        };
-        let mut meta_tags = site_meta(site);
-        meta_tags.extend(meta(&[
-            ("ColumnName", Some(l.title.clone())),
-            ("ColumnDescription", Some(l.description.clone())),
-            (
-                "ColumnKeywords",
-                Some(format!("{},{}", l.title, site.config.title)),
-            ),
-            ("ColumnType", Some(l.column_type.to_string())),
-        ]));
-        let mut trail = l.breadcrumbs.clone();
-        if n > 1 {
-            trail.push(LinkView {
-                title: l.title.clone(),
-                url: l.url.clone(),
-                date: None,
-                note: None,
-            });
-        }
-        let mut ctx = base_context(&url, &title, &trail, &meta_tags);
-        let view = ListingView {
-            title: &title,
-            description: &l.description,
-            total: l.items.len(),
-            pagination,
-        };
-        let mut listing = tera::Value::from_serializable(&view)
-            .into_map()
-            .unwrap_or_default();
-        let items: Vec<tera::Value> = chunk.iter().map(|&i| item_values[i].clone()).collect();
-        for (key, value) in [
-            ("items", tera::Value::from(items)),
-            ("facets", facets.clone()),
-            ("children", children.clone()),
-            ("category", category.clone()),
-        ] {
-            listing.insert(tera::value::Key::from(key), value);
-        }
-        ctx.insert_value("listing", tera::Value::from(listing));
-        let template = if l.column_type == "信息公开目录" {
-            "catalog.html"
-        } else {
-            "listing.html"
-        };
-        let html = theme.render_bytes(template, &ctx, 32 * 1024)?;
-        files.push(OutputFile {
-            path: format!("{url}index.html"),
-            content: OutputContent::Bytes(html),
+    let mut meta_tags = site_meta(site);
+    meta_tags.extend(meta(&[
+        ("ColumnName", Some(l.title.clone())),
+        ("ColumnDescription", Some(l.description.clone())),
+        (
+            "ColumnKeywords",
+            Some(format!("{},{}", l.title, site.config.title)),
+        ),
+        ("ColumnType", Some(l.column_type.to_string())),
+    ]));
+    let mut trail = l.breadcrumbs.clone();
+    if n > 1 {
+        trail.push(LinkView {
+            title: l.title.clone(),
+            url: l.url.clone(),
+            date: None,
+            note: None,
         });
     }
-    Ok(files)
+    let mut ctx = base_context(&url, &title, &trail, &meta_tags);
+    let view = ListingView {
+        title: &title,
+        description: &l.description,
+        total: l.items.len(),
+        pagination,
+    };
+    let mut listing = tera::Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    let items: Vec<tera::Value> = chunk.iter().map(|&i| item_values[i].clone()).collect();
+    for (key, value) in [
+        ("items", tera::Value::from(items)),
+        ("facets", shared.facets.clone()),
+        ("children", shared.children.clone()),
+        ("category", shared.category.clone()),
+    ] {
+        listing.insert(tera::value::Key::from(key), value);
+    }
+    ctx.insert_value("listing", tera::Value::from(listing));
+    let template = if l.column_type == "信息公开目录" {
+        "catalog.html"
+    } else {
+        "listing.html"
+    };
+    let html = theme.render_bytes(template, &ctx, 32 * 1024)?;
+    Ok(OutputFile {
+        path: format!("{url}index.html"),
+        content: OutputContent::Bytes(html),
+    })
 }
 
 /// Page numbers to show: first, last, and two either side of the current one.

@@ -11,6 +11,7 @@ pub mod annual_report;
 mod columns;
 mod listing;
 pub mod normative;
+pub mod reads;
 pub mod theme;
 mod views;
 
@@ -23,6 +24,7 @@ use crate::markdown::{self, LinkResolution, MarkdownContext, RenderedMarkdown};
 use crate::model::Document;
 use crate::sink::Sink;
 use rayon::prelude::*;
+pub use reads::{Reads, Tracked};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -73,6 +75,8 @@ pub struct Rendered {
 pub(crate) struct DocMarkdown {
     pub(crate) md: RenderedMarkdown,
     pub(crate) assets: Vec<PathBuf>,
+    /// Each relative link and what it resolved to.
+    pub(crate) links: Vec<(String, LinkResolution)>,
 }
 
 /// The site-relative path of a published asset: `content/a/b.pdf` → `files/a/b.pdf`.
@@ -90,73 +94,99 @@ pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// What rendering one document produced.
-struct DocOutput {
-    item: views::ItemView,
-    /// The item as templates see it, converted once for every listing page that shows it.
-    item_value: tera::Value,
-    search: SearchDoc,
-    diagnostics: Vec<Diagnostic>,
-    assets: Vec<PathBuf>,
+/// Whether a document page notes what it read (the preview server) or not (a build).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    /// Record nothing.
+    Off,
+    /// Record the documents and facts read ([`Reads`]).
+    On,
 }
 
-/// Render the whole site.
-pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendered> {
-    let globals = views::globals(site);
-    theme.set_globals(&globals)?;
-    let theme = &*theme;
+/// One document rendered: its page and what the rest of the site needs from it.
+pub struct DocPage {
+    /// `{url}index.html`.
+    pub page: OutputFile,
+    /// The document in lists.
+    pub item: ItemView,
+    /// The item as templates see it, converted once for every listing page that shows it.
+    pub item_value: tera::Value,
+    /// The document for the search index.
+    pub search: SearchDoc,
+    /// Markdown content checks.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files under `content/` its body links to, published with it (none for a
+    /// 依申请公开 document).
+    pub assets: Vec<PathBuf>,
+    /// Every relative link of the body and what it resolved to: the body's HTML is a
+    /// function of the body text and these (see [`links_resolve_as_before`]).
+    pub links: Vec<(String, LinkResolution)>,
+    /// What the page read, when recording.
+    pub reads: Reads,
+}
 
-    // 1. Each document, start to finish, in parallel: Markdown, view, page. Only the
-    //    light listing item and the search text outlive this loop, which keeps memory
-    //    flat on large sites.
-    let outputs: Vec<Result<DocOutput>> = site
-        .docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let DocMarkdown { md, assets } = render_markdown(site, d);
-            let RenderedMarkdown {
-                html,
-                first_paragraph,
-                plain_text,
-                diagnostics,
-                ..
-            } = md;
-            // A 依申请公开 body is still rendered, so its content checks run, but nothing
-            // of it (text, images, linked files) leaves this loop.
-            let (html, plain_text, first_paragraph, assets) = if views::publishes_full_text(d) {
-                (html, plain_text, first_paragraph, assets)
-            } else {
-                (String::new(), String::new(), String::new(), Vec::new())
-            };
-            let view = views::doc_view(site, i, d, html, &plain_text, &first_paragraph);
-            let page = views::render_document(site, theme, i, d, &view)?;
-            sink.put(OutputFile {
-                path: format!("{}index.html", d.url),
-                content: OutputContent::Bytes(page),
-            })?;
-            let item = views::ItemView::from(&view);
-            Ok(DocOutput {
-                item_value: tera::Value::from_serializable(&item),
-                item,
-                search: views::search_doc(d, &view, plain_text),
-                diagnostics,
-                assets,
-            })
-        })
-        .collect();
-    let mut items = Vec::with_capacity(outputs.len());
-    let mut item_values = Vec::with_capacity(outputs.len());
-    let mut search_docs = Vec::with_capacity(outputs.len());
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+/// Render document `i`: Markdown, view, page.
+pub fn render_document(
+    site: &Site,
+    theme: &Theme,
+    i: usize,
+    recording: Recording,
+) -> Result<DocPage> {
+    let d = &site.docs[i];
+    let DocMarkdown { md, assets, links } = render_markdown(site, d);
+    let RenderedMarkdown {
+        html,
+        first_paragraph,
+        plain_text,
+        diagnostics,
+        ..
+    } = md;
+    // A 依申请公开 body is still rendered, so its content checks run, but nothing
+    // of it (text, images, linked files) leaves this function.
+    let (html, plain_text, first_paragraph, assets) = if views::publishes_full_text(d) {
+        (html, plain_text, first_paragraph, assets)
+    } else {
+        (String::new(), String::new(), String::new(), Vec::new())
+    };
+    let tracked = match recording {
+        Recording::Off => Tracked::untracked(site),
+        Recording::On => Tracked::recording(site),
+    };
+    let view = views::doc_view(
+        &tracked,
+        i,
+        tracked.doc(i),
+        html,
+        &plain_text,
+        &first_paragraph,
+    );
+    let page = views::render_document(&tracked, theme, i, tracked.doc(i), &view)?;
+    let item = views::ItemView::from(&view);
+    Ok(DocPage {
+        page: OutputFile {
+            path: format!("{}index.html", d.url),
+            content: OutputContent::Bytes(page),
+        },
+        item_value: tera::Value::from_serializable(&item),
+        item,
+        search: views::search_doc(d, &view, plain_text),
+        diagnostics,
+        assets,
+        links,
+        reads: tracked.into_reads(),
+    })
+}
+
+/// The files under `content/` the site publishes: those the public documents' bodies
+/// link to (`body_assets`, by document position) and the attachments of public documents
+/// that exist.
+pub fn published_assets<'a>(
+    site: &Site,
+    body_assets: impl IntoIterator<Item = &'a [PathBuf]>,
+) -> BTreeSet<PathBuf> {
     let mut assets: BTreeSet<PathBuf> = BTreeSet::new();
-    for o in outputs {
-        let o = o?;
-        items.push(o.item);
-        item_values.push(o.item_value);
-        search_docs.push(o.search);
-        diagnostics.extend(o.diagnostics);
-        assets.extend(o.assets);
+    for a in body_assets {
+        assets.extend(a.iter().cloned());
     }
     for (i, d) in site.docs.iter().enumerate() {
         if !views::publishes_full_text(d) {
@@ -168,6 +198,178 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
             }
         }
     }
+    assets
+}
+
+/// The listing pages of the site (by kind and facet, catalogue), each with its path and
+/// a digest of what it is rendered from.
+pub struct ListingPlan {
+    listings: Vec<listing::Listing>,
+    page_size: usize,
+}
+
+/// One page of a [`ListingPlan`], by listing and page.
+#[derive(Debug, Clone, Copy)]
+pub struct ListingPageId {
+    listing: usize,
+    page: usize,
+}
+
+impl ListingPlan {
+    /// Group the documents into listings.
+    pub fn new(site: &Site) -> ListingPlan {
+        ListingPlan {
+            listings: listing::listings(site),
+            page_size: site.config.listing.page_size,
+        }
+    }
+
+    /// Every page.
+    pub fn pages(&self) -> Vec<ListingPageId> {
+        self.listings
+            .iter()
+            .enumerate()
+            .flat_map(|(k, l)| {
+                (0..listing::page_count(l, self.page_size))
+                    .map(move |page| ListingPageId { listing: k, page })
+            })
+            .collect()
+    }
+
+    fn page(&self, id: ListingPageId) -> listing::ListingPage<'_> {
+        listing::page_of(&self.listings[id.listing], self.page_size, id.page)
+    }
+
+    /// The page's site path.
+    pub fn path(&self, id: ListingPageId) -> String {
+        self.page(id).path()
+    }
+
+    /// Positions of the documents the page shows.
+    pub fn items(&self, id: ListingPageId) -> Vec<usize> {
+        self.page(id).items().to_vec()
+    }
+
+    /// Everything the page is rendered from besides configuration and theme, as one
+    /// number; `item_digest` gives each shown document's [`item_digest`].
+    pub fn digest(&self, id: ListingPageId, item_digest: impl Fn(usize) -> u64) -> u64 {
+        self.page(id).digest(item_digest)
+    }
+
+    /// Render some pages, in parallel by listing; `item_values` are the documents'
+    /// [`DocPage::item_value`]s by position.
+    pub fn render(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        item_values: &[tera::Value],
+        ids: &[ListingPageId],
+    ) -> Result<Vec<OutputFile>> {
+        let mut by_listing: std::collections::BTreeMap<usize, Vec<ListingPageId>> =
+            std::collections::BTreeMap::new();
+        for &id in ids {
+            by_listing.entry(id.listing).or_default().push(id);
+        }
+        let groups: Vec<Result<Vec<OutputFile>>> = by_listing
+            .into_par_iter()
+            .map(|(k, ids)| {
+                let shared = listing::shared_values(&self.listings[k]);
+                ids.iter()
+                    .map(|&id| {
+                        listing::render_listing_page(
+                            site,
+                            theme,
+                            item_values,
+                            &self.page(id),
+                            &shared,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut files = Vec::with_capacity(ids.len());
+        for g in groups {
+            files.extend(g?);
+        }
+        Ok(files)
+    }
+}
+
+/// A digest of a document as lists show it.
+pub fn item_digest(item: &ItemView) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    item.hash(&mut h);
+    h.finish()
+}
+
+/// The pages that count or list across the whole site and are not listings: home, site
+/// map, search page, `404.html`, the column pages and the 现行有效行政规范性文件目录.
+pub fn site_pages(site: &Site, theme: &Theme, items: &[ItemView]) -> Result<Vec<OutputFile>> {
+    let mut files = listing::site_pages(site, theme, items)?;
+    files.extend(columns::render_columns(site, theme)?);
+    files.push(normative::render_page(site, theme)?);
+    Ok(files)
+}
+
+/// The theme's static files, and the generated highlight.css unless the site has its own.
+pub fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = theme
+        .static_files
+        .iter()
+        .map(|(path, bytes)| OutputFile {
+            path: format!("static/{path}"),
+            content: OutputContent::Bytes(bytes.clone()),
+        })
+        .collect();
+    if !theme.static_files.contains_key("css/highlight.css") {
+        files.push(OutputFile {
+            path: "static/css/highlight.css".into(),
+            content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
+        });
+    }
+    files
+}
+
+/// Give the theme the values every page shares (site name, navigation, the build date).
+pub fn set_globals(site: &Site, theme: &mut Theme) -> Result<()> {
+    theme.set_globals(&views::globals(site))
+}
+
+/// Render the whole site.
+pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendered> {
+    set_globals(site, theme)?;
+    let theme = &*theme;
+
+    // 1. Each document, start to finish, in parallel: Markdown, view, page. Only the
+    //    light listing item and the search text outlive this loop, which keeps memory
+    //    flat on large sites.
+    let outputs: Vec<Result<DocPage>> = (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut doc = render_document(site, theme, i, Recording::Off)?;
+            let page = std::mem::replace(&mut doc.page.content, OutputContent::Bytes(Vec::new()));
+            sink.put(OutputFile {
+                path: std::mem::take(&mut doc.page.path),
+                content: page,
+            })?;
+            Ok(doc)
+        })
+        .collect();
+    let mut items = Vec::with_capacity(outputs.len());
+    let mut item_values = Vec::with_capacity(outputs.len());
+    let mut search_docs = Vec::with_capacity(outputs.len());
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut body_assets = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        let o = o?;
+        items.push(o.item);
+        item_values.push(o.item_value);
+        search_docs.push(o.search);
+        diagnostics.extend(o.diagnostics);
+        body_assets.push(o.assets);
+    }
+    let assets = published_assets(site, body_assets.iter().map(Vec::as_slice));
 
     // 2. Listings, catalogue, home, site map, search page, 404, column pages.
     listing::render_listings(site, theme, &items, &item_values, sink)?;
@@ -177,18 +379,8 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
     sink.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.
-    for (path, bytes) in &theme.static_files {
-        sink.put(OutputFile {
-            path: format!("static/{path}"),
-            content: OutputContent::Bytes(bytes.clone()),
-        })?;
-    }
-    // A site may supply its own highlight.css; the generated one is the default.
-    if !theme.static_files.contains_key("css/highlight.css") {
-        sink.put(OutputFile {
-            path: "static/css/highlight.css".into(),
-            content: OutputContent::Bytes(markdown::highlight_css().into_bytes()),
-        })?;
+    for file in static_files(theme) {
+        sink.put(file)?;
     }
     for a in assets {
         sink.put(OutputFile {
@@ -202,38 +394,63 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
     })
 }
 
+/// Whether the relative links of document `d`'s body still resolve as they did when
+/// `links` was recorded: if so, and the body is unchanged, its HTML is unchanged.
+pub fn links_resolve_as_before(
+    site: &Site,
+    d: &Document,
+    links: &[(String, LinkResolution)],
+) -> bool {
+    let root = root_prefix(&d.url);
+    links
+        .iter()
+        .all(|(url, before)| resolve_link(site, d, &root, url).0 == *before)
+}
+
+/// Where a relative link of document `d`'s body points: another document's page, a
+/// published copy of a file under `content/` (returned too, to be published), or refused.
+fn resolve_link(
+    site: &Site,
+    d: &Document,
+    root: &str,
+    url: &str,
+) -> (LinkResolution, Option<PathBuf>) {
+    let (path, fragment) = match url.find(['#', '?']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    if path.is_empty() {
+        return (LinkResolution::Keep, None);
+    }
+    match resolve_relative(&d.source, path) {
+        Err(reason) => (LinkResolution::Reject(reason), None),
+        Ok(target) => {
+            if let Some(&j) = site.by_source.get(&target) {
+                let url = format!("{root}{}index.html{fragment}", site.docs[j].url);
+                (LinkResolution::Rewrite(url), None)
+            } else if site.assets.contains(&target) {
+                let url = format!("{root}{}{fragment}", asset_url(&target));
+                (LinkResolution::Rewrite(url), Some(target))
+            } else {
+                let reason = format!("指向的文件 {} 不存在", target.display());
+                (LinkResolution::Reject(reason), None)
+            }
+        }
+    }
+}
+
 /// Render a document's Markdown, resolving relative links: to another document's page,
 /// to a published copy of a file under `content/`, or refused.
 fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
-    let used = Mutex::new(Vec::new());
+    let used = Mutex::new((Vec::new(), Vec::new()));
     let root = root_prefix(&d.url);
     let resolve = |url: &str| -> LinkResolution {
-        let (path, fragment) = match url.find(['#', '?']) {
-            Some(i) => (&url[..i], &url[i..]),
-            None => (url, ""),
-        };
-        if path.is_empty() {
-            return LinkResolution::Keep;
+        let (resolution, asset) = resolve_link(site, d, &root, url);
+        if let Ok(mut u) = used.lock() {
+            u.0.extend(asset);
+            u.1.push((url.to_string(), resolution.clone()));
         }
-        match resolve_relative(&d.source, path) {
-            Err(reason) => LinkResolution::Reject(reason),
-            Ok(target) => {
-                if let Some(&j) = site.by_source.get(&target) {
-                    LinkResolution::Rewrite(format!(
-                        "{root}{}index.html{fragment}",
-                        site.docs[j].url
-                    ))
-                } else if site.assets.contains(&target) {
-                    let url = format!("{root}{}{fragment}", asset_url(&target));
-                    if let Ok(mut u) = used.lock() {
-                        u.push(target);
-                    }
-                    LinkResolution::Rewrite(url)
-                } else {
-                    LinkResolution::Reject(format!("指向的文件 {} 不存在", target.display()))
-                }
-            }
-        }
+        resolution
     };
     let ctx = MarkdownContext {
         file: &d.source,
@@ -241,8 +458,8 @@ fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
         resolve: &resolve,
     };
     let md = markdown::render(&d.body, &ctx);
-    let assets = used.into_inner().unwrap_or_default();
-    DocMarkdown { md, assets }
+    let (assets, links) = used.into_inner().unwrap_or_default();
+    DocMarkdown { md, assets, links }
 }
 
 /// `2024-04-28 00:00`, the PubDate form government-site meta tags use.

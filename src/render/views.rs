@@ -1,6 +1,7 @@
 //! Views: what templates see. Plain serialisable structs built from the linked site,
 //! so templates never compute anything and every page type gets the same shapes.
 
+use super::reads::Tracked;
 use super::{annual_report, asset_url, pub_date, root_prefix, Theme};
 use crate::date;
 use crate::error::Result;
@@ -9,7 +10,7 @@ use crate::model::{slug, Document, Kind, KindData};
 use serde::Serialize;
 
 /// A link with optional details, the unit of every list on the site.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct LinkView {
     /// Text.
     pub title: String,
@@ -22,7 +23,7 @@ pub struct LinkView {
 }
 
 /// 效力状态 for templates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ValidityView {
     /// 现行有效 …
     pub label: &'static str,
@@ -133,7 +134,7 @@ pub struct DocView {
 }
 
 /// A document in a list: what listings and the home page show, nothing more.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ItemView {
     /// 标题.
     pub title: String,
@@ -229,17 +230,21 @@ pub fn meta(pairs: &[(&'static str, Option<String>)]) -> Vec<Meta> {
 
 /// Site-level meta tags that every page carries.
 pub fn site_meta(site: &Site) -> Vec<Meta> {
-    let domain = site
-        .config
+    config_meta(&site.config)
+}
+
+/// [`site_meta`], from the configuration alone.
+pub fn config_meta(config: &crate::config::Config) -> Vec<Meta> {
+    let domain = config
         .base_url
         .split("://")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .map(str::to_string);
     meta(&[
-        ("SiteName", Some(site.config.title.clone())),
+        ("SiteName", Some(config.title.clone())),
         ("SiteDomain", domain),
-        ("SiteIDCode", Some(site.config.identity.site_code.clone())),
+        ("SiteIDCode", Some(config.identity.site_code.clone())),
     ])
 }
 
@@ -276,8 +281,8 @@ fn link(title: &str, url: &str, date: Option<String>) -> LinkView {
     }
 }
 
-fn validity_view(site: &Site, i: usize) -> Option<ValidityView> {
-    site.validity_of(i).map(|v| ValidityView {
+fn validity_view(validity: Option<crate::link::Validity>) -> Option<ValidityView> {
+    validity.map(|v| ValidityView {
         label: v.status.label(),
         slug: v.status.slug(),
         applies: v.status.applies(),
@@ -299,7 +304,7 @@ pub fn catalog_path(site: &Site, d: &Document) -> Option<String> {
 
 /// Build the view of document `i`.
 pub(crate) fn doc_view(
-    site: &Site,
+    site: &Tracked<'_>,
     i: usize,
     d: &Document,
     body_html: String,
@@ -311,23 +316,26 @@ pub(crate) fn doc_view(
     let relation = |r: &crate::model::policy::Relation, target: Option<usize>| RelationView {
         date: r.date.map(date::iso),
         label: r.by.clone().unwrap_or_default(),
-        url: target.map(|j| site.docs[j].url.clone()),
-        title: target.map(|j| site.docs[j].title.clone()),
-        pending: r.date.is_some_and(|x| x > site.as_of),
+        url: target.map(|j| site.doc(j).url.clone()),
+        title: target.map(|j| site.doc(j).title.clone()),
+        pending: r.date.is_some_and(|x| x > site.as_of()),
     };
     let mut body_html = body_html;
     let mut chart_html = None;
     if let KindData::AnnualReport(r) = &d.data {
         body_html = annual_report::insert_tables(&body_html, &annual_report::tables_html(r));
-        let series: Vec<(i32, &crate::model::AnnualReport)> = site.report_series[i]
+        let series: Vec<(i32, &crate::model::AnnualReport)> = site
+            .links(i)
+            .report_series
             .iter()
-            .filter_map(|&j| site.docs[j].annual_report().map(|r| (r.year, r)))
+            .filter_map(|&j| site.doc(j).annual_report().map(|r| (r.year, r)))
             .collect();
         if !series.is_empty() {
             chart_html = Some(annual_report::chart_html(&series));
         }
     }
-    let catalog = catalog_path(site, d);
+    let catalog = crate::rules::statutory::filed_path(d, site.config().site.level);
+    let links = site.links(i);
     DocView {
         title: d.title.clone(),
         kind: d.kind.name(),
@@ -359,11 +367,12 @@ pub(crate) fn doc_view(
         index_no: policy.and_then(|p| p.index_no.clone()),
         doc_no: policy.and_then(|p| p.doc_no.clone()),
         issued_cn: policy.and_then(|p| p.issued).map(date::chinese),
-        validity: validity_view(site, i),
-        interpretations: site.interpretations_of[i]
+        validity: validity_view(links.validity),
+        interpretations: links
+            .interpretations_of
             .iter()
             .map(|&j| {
-                let interp = &site.docs[j];
+                let interp = site.doc(j);
                 LinkView {
                     title: interp.title.clone(),
                     url: interp.url.clone(),
@@ -372,27 +381,28 @@ pub(crate) fn doc_view(
                 }
             })
             .collect(),
-        policies: site.policies_of[i]
+        policies: links
+            .policies_of
             .iter()
             .map(|&j| {
-                let p = &site.docs[j];
+                let p = site.doc(j);
                 PolicyRefView {
                     title: p.title.clone(),
                     url: p.url.clone(),
                     doc_no: p.policy().and_then(|x| x.doc_no.clone()),
                     index_no: p.policy().and_then(|x| x.index_no.clone()),
-                    validity: validity_view(site, j),
+                    validity: validity_view(site.links(j).validity),
                 }
             })
             .collect(),
         repealed_by: policy
             .and_then(|p| p.repealed.as_ref())
-            .map(|r| relation(r, site.repealed_by[i])),
+            .map(|r| relation(r, links.repealed_by)),
         amended_by: policy
             .map(|p| {
                 p.amended
                     .iter()
-                    .zip(&site.amended_by[i])
+                    .zip(links.amended_by)
                     .map(|(r, &target)| relation(r, target))
                     .collect()
             })
@@ -400,12 +410,13 @@ pub(crate) fn doc_view(
         amended_in_force: policy.is_some_and(|p| {
             p.amended
                 .iter()
-                .any(|r| r.date.is_some_and(|x| x <= site.as_of))
+                .any(|r| r.date.is_some_and(|x| x <= site.as_of()))
         }),
-        acts_on: site.acts_on[i]
+        acts_on: links
+            .acts_on
             .iter()
             .map(|&j| {
-                let o = &site.docs[j];
+                let o = site.doc(j);
                 LinkView {
                     title: o.title.clone(),
                     url: o.url.clone(),
@@ -419,7 +430,7 @@ pub(crate) fn doc_view(
             .map(|p| {
                 p.attachments
                     .iter()
-                    .zip(&site.attachments[i])
+                    .zip(links.attachments)
                     .filter_map(|(a, resolved)| {
                         let path = resolved.as_ref().ok()?;
                         Some(LinkView {
@@ -473,13 +484,13 @@ pub fn base_context(url: &str, title: &str, crumbs: &[LinkView], meta: &[Meta]) 
 /// Render document `i`'s page. A document template sees `doc` (the view plus the kind's
 /// own data as `doc.data`) and `data` (the same kind data).
 pub(crate) fn render_document(
-    site: &Site,
+    site: &Tracked<'_>,
     theme: &Theme,
     i: usize,
     d: &Document,
     view: &DocView,
 ) -> Result<Vec<u8>> {
-    let mut meta_tags = site_meta(site);
+    let mut meta_tags = config_meta(site.config());
     let author = match &d.data {
         KindData::Policy(p) => Some(p.issuer.clone()),
         KindData::Interpretation(x) => x.interpreter.clone().or_else(|| d.department.clone()),
@@ -493,12 +504,12 @@ pub(crate) fn render_document(
             "ContentSource",
             d.department
                 .clone()
-                .or_else(|| Some(site.config.identity.organizer.clone())),
+                .or_else(|| Some(site.config().identity.organizer.clone())),
         ),
         ("Keywords", keywords),
         ("Author", author),
         ("Description", Some(view.summary.clone())),
-        ("Url", Some(format!("{}{}", site.config.base_url, d.url))),
+        ("Url", Some(format!("{}{}", site.config().base_url, d.url))),
     ]));
     let mut ctx = base_context(&d.url, &d.title, &breadcrumbs(d), &meta_tags);
     // `doc.data` and `data` are the same value: serialised once, shared (Tera values are
@@ -510,17 +521,20 @@ pub(crate) fn render_document(
     doc.insert(tera::value::Key::from("data"), data.clone());
     ctx.insert_value("doc", tera::Value::from(doc));
     ctx.insert_value("data", data);
-    if d.kind == Kind::Page {
-        if let Some(column) = super::columns::data_for(site, &d.url) {
+    // Column pages count and list across the whole site; other pages do not ask.
+    if d.kind == Kind::Page && super::columns::has_data(&d.url) {
+        if let Some(column) = super::columns::data_for(site.whole_site(), &d.url) {
             ctx.insert("column", &column);
         }
     }
-    ctx.insert("canonical", &format!("{}{}", site.config.base_url, d.url));
+    ctx.insert("canonical", &format!("{}{}", site.config().base_url, d.url));
     if d.kind == Kind::NegativeList {
-        let versions: Vec<serde_json::Value> = site.versions[i]
+        let versions: Vec<serde_json::Value> = site
+            .links(i)
+            .versions
             .iter()
             .map(|&j| {
-                let v = &site.docs[j];
+                let v = site.doc(j);
                 let reviewed = v.negative_list().and_then(|l| l.reviewed).map(date::iso);
                 serde_json::json!({
                     "title": v.title,

@@ -1,0 +1,155 @@
+//! Times the preview engine's rebuilds on a site: one full build into memory, then
+//! edits of each kind (body, title, 效力 date, new interpretation, deletion), each followed
+//! by a rebuild. Prints per kind the median and maximum milliseconds, files re-parsed and
+//! re-rendered, and the process's peak memory.
+//!
+//! `cargo run --release --example serve_engine -- SITE [EDITS_PER_KIND]` — SITE is
+//! modified (use a copy: `cp -a /dev/shm/gongkai-bench/site /dev/shm/copy`).
+
+use gongkai::build::BuildOptions;
+use gongkai::date::Date;
+use gongkai::diag::Deny;
+use gongkai::load::SourceEncoding;
+use gongkai::serve::engine::{Engine, RebuildSummary};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+fn policies(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content/policies"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().strip_prefix(root).unwrap().to_path_buf())
+        .collect();
+    out.sort();
+    out
+}
+
+fn field(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+        .map(|v| v.trim_matches('"').to_string())
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = PathBuf::from(args.next().expect("usage: serve_engine SITE [EDITS]"));
+    let edits: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
+    let opts = BuildOptions {
+        root: root.clone(),
+        as_of: Date::from_ymd_opt(2026, 11, 22).unwrap(),
+        output: None,
+        base_url: None,
+        encoding: SourceEncoding::Utf8,
+        deny: Deny::default(),
+    };
+    let t = Instant::now();
+    let mut engine = Engine::new(opts).unwrap();
+    let files = engine.snapshot().paths().count();
+    println!(
+        "first build: {} ms, {files} files, {} errors, peak RSS {} MiB",
+        t.elapsed().as_millis(),
+        engine.diagnostics().iter().filter(|d| d.is_error()).count(),
+        peak_rss_mib()
+    );
+    let all = policies(&root);
+    let step = (all.len() / (edits * 5 + 1)).max(1);
+    let mut pick = all.iter().step_by(step).cloned();
+    let report = |kind: &str, runs: Vec<RebuildSummary>| {
+        let mut ms: Vec<f64> = runs.iter().map(|r| r.elapsed.as_secs_f64() * 1e3).collect();
+        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let rendered: Vec<usize> = runs.iter().map(|r| r.rendered).collect();
+        println!(
+            "{kind:<22} median {:>7.1} ms  max {:>7.1} ms  reparsed {:?}  rendered min {} max {}  errors {}",
+            ms[ms.len() / 2],
+            ms[ms.len() - 1],
+            runs.iter().map(|r| r.reparsed).max().unwrap_or(0),
+            rendered.iter().min().unwrap_or(&0),
+            rendered.iter().max().unwrap_or(&0),
+            runs.iter().map(|r| r.errors).sum::<usize>(),
+        );
+    };
+    let edit = |path: &Path, f: &dyn Fn(&str) -> String| {
+        let full = root.join(path);
+        let text = std::fs::read_to_string(&full).unwrap();
+        std::fs::write(&full, f(&text)).unwrap();
+    };
+
+    let mut runs = Vec::new();
+    for k in 0..edits {
+        let p = pick.next().unwrap();
+        edit(&p, &|t| format!("{t}\n补充说明第{k}条。\n"));
+        runs.push(engine.rebuild(&[p]).unwrap());
+    }
+    report("body edit", runs);
+
+    let mut runs = Vec::new();
+    for k in 0..edits {
+        let p = pick.next().unwrap();
+        edit(&p, &|t| {
+            t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1)
+        });
+        runs.push(engine.rebuild(&[p]).unwrap());
+    }
+    report("title edit", runs);
+
+    let mut runs = Vec::new();
+    for _ in 0..edits {
+        let p = pick.next().unwrap();
+        // A policy not yet in force: its 效力状态 changes on its page, its listings'
+        // status facet, and the search index.
+        edit(&p, &|t| {
+            let lines: Vec<String> = t
+                .lines()
+                .map(|l| {
+                    if l.starts_with("effective: ") {
+                        "effective: 2027-01-01".to_string()
+                    } else if l.starts_with("生效日期: ") {
+                        "生效日期: 2027年1月1日".to_string()
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            lines.join("\n") + "\n"
+        });
+        runs.push(engine.rebuild(&[p]).unwrap());
+    }
+    report("效力 date edit", runs);
+
+    let mut runs = Vec::new();
+    for k in 0..edits {
+        let p = pick.next().unwrap();
+        let text = std::fs::read_to_string(root.join(&p)).unwrap();
+        let index_no = field(&text, "index_no")
+            .or_else(|| field(&text, "索引号"))
+            .unwrap();
+        let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
+        std::fs::write(
+            root.join(&new),
+            format!("---\ntitle: \"新解读{k}\"\npublished: 2026-11-20\npolicy: \"{index_no}\"\nform: 文字解读\n---\n\n解读正文。\n"),
+        )
+        .unwrap();
+        runs.push(engine.rebuild(&[new]).unwrap());
+    }
+    report("new interpretation", runs);
+
+    let mut runs = Vec::new();
+    for k in 0..edits {
+        let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
+        std::fs::remove_file(root.join(&new)).unwrap();
+        runs.push(engine.rebuild(&[new]).unwrap());
+    }
+    report("delete interpretation", runs);
+    println!("peak RSS {} MiB", peak_rss_mib());
+}
