@@ -90,6 +90,9 @@ fn main() {
         let p = pick.next().unwrap();
         edit(&p, &|t| format!("{t}\n补充说明第{k}条。\n"));
         runs.push(engine.rebuild(&[p]).unwrap());
+        if k == 0 {
+            println!("  steps of one body edit: {:?}", engine.timings());
+        }
     }
     report("body edit", runs);
 
@@ -125,6 +128,7 @@ fn main() {
         });
         runs.push(engine.rebuild(&[p]).unwrap());
     }
+    println!("  steps of the last 效力 edit: {:?}", engine.timings());
     report("效力 date edit", runs);
 
     let mut runs = Vec::new();
@@ -142,6 +146,10 @@ fn main() {
         .unwrap();
         runs.push(engine.rebuild(&[new]).unwrap());
     }
+    println!(
+        "  steps of the last new interpretation: {:?}",
+        engine.timings()
+    );
     report("new interpretation", runs);
 
     let mut runs = Vec::new();

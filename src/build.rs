@@ -226,10 +226,16 @@ pub fn pipeline<S: Sink>(
         overlaps,
         deny,
     } = prepare(opts)?;
+    // Bodies stay on disk after loading and are read back one page at a time while
+    // rendering: memory then grows with the number of documents, not with their text.
+    let origin = Arc::new(model::BodyOrigin {
+        root: opts.root.clone(),
+        encoding: opts.encoding,
+    });
     let content = load::load_with(
         &opts.root,
         opts.encoding,
-        model::read_document,
+        |file, out| model::read_document(file, out).map(|d| d.leave_body_on_disk(&origin)),
         progress.as_ref(),
     )?;
     diagnostics.extend(content.diagnostics.iter().cloned());

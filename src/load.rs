@@ -271,6 +271,49 @@ fn load_file_hashed<D>(
     out: &mut Vec<Diagnostic>,
     hash: &mut Option<(u64, [u8; 32])>,
 ) -> Option<D> {
+    with_parts(root, rel, encoding, out, hash, |parts, out| {
+        let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
+            Ok(m) => m,
+            Err(d) => {
+                out.push(d);
+                return None;
+            }
+        };
+        let file = SourceFile {
+            source: rel,
+            map: &map,
+            front: parts.front,
+            front_line: parts.front_line,
+            body: parts.body,
+            body_line: parts.body_line,
+        };
+        read(file, out)
+    })
+    .flatten()
+}
+
+/// Read a document's Markdown body again, exactly as loading read it (same decoding,
+/// control-character removal and line ends). Large sites leave bodies on disk after
+/// loading and read each one back when its page is rendered, so memory does not grow
+/// with the total size of the content. Problems were reported when the file was loaded;
+/// here any problem is only a reason the body cannot be had.
+pub fn read_body(root: &Path, rel: &Path, encoding: SourceEncoding) -> Option<String> {
+    let mut ignored = Vec::new();
+    with_parts(root, rel, encoding, &mut ignored, &mut None, |parts, _| {
+        parts.body.to_string()
+    })
+}
+
+/// Read, decode and split one document file, then hand its parts to `f`; `None` (with
+/// the reason in `out`) when the file cannot be read or split.
+fn with_parts<R>(
+    root: &Path,
+    rel: &Path,
+    encoding: SourceEncoding,
+    out: &mut Vec<Diagnostic>,
+    hash: &mut Option<(u64, [u8; 32])>,
+    f: impl FnOnce(Parts<'_>, &mut Vec<Diagnostic>) -> R,
+) -> Option<R> {
     // One open for the size check and the read: a path lookup per file shows in a
     // profile of a site with tens of thousands of documents.
     let opened = std::fs::File::open(root.join(rel));
@@ -358,22 +401,7 @@ fn load_file_hashed<D>(
             return None;
         }
     };
-    let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
-        Ok(m) => m,
-        Err(d) => {
-            out.push(d);
-            return None;
-        }
-    };
-    let file = SourceFile {
-        source: rel,
-        map: &map,
-        front: parts.front,
-        front_line: parts.front_line,
-        body: parts.body,
-        body_line: parts.body_line,
-    };
-    read(file, out)
+    Some(f(parts, out))
 }
 
 /// Decode file bytes to text. UTF-8 (with or without BOM) passes; text that decodes as

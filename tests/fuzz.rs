@@ -232,7 +232,7 @@ fn process(text: &str, kind: &str) {
         first_line: doc.body_line,
         resolve: &resolve,
     };
-    let _ = markdown::render(&doc.body, &ctx);
+    let _ = markdown::render(&doc.body_text().expect("the body is in memory"), &ctx);
 }
 
 fn markdown_only(text: &str) {

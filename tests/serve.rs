@@ -195,6 +195,16 @@ impl Resp {
         })
     }
 
+    /// The site version a served HTML page shows (one more after every rebuild).
+    fn version(&self) -> u64 {
+        let text = self.text();
+        let start = text
+            .find("<meta name=\"gongkai-serve\" content=\"")
+            .expect("a served page")
+            + "<meta name=\"gongkai-serve\" content=\"".len();
+        text[start..].split('"').next().unwrap().parse().unwrap()
+    }
+
     fn has(&self, needle: &str) -> bool {
         self.status == 200 && self.text().contains(needle)
     }
@@ -616,8 +626,9 @@ fn reload_script_is_only_in_serve_responses() {
 fn a_burst_of_500_files_is_one_rebuild() {
     let s = Serve::start("mini");
     let seen = s.rebuild_lines().len();
-    let dir: PathBuf = s.root().join("content/policies/burst");
-    std::fs::create_dir_all(&dir).unwrap();
+    let before = s.get("/").version();
+    // Into a folder that exists, as a checkout does (a new folder alone marks a burst).
+    let dir: PathBuf = s.root().join("content/policies");
     for i in 1..=500 {
         std::fs::write(
             dir.join(format!("p{i:03}.md")),
@@ -629,22 +640,24 @@ fn a_burst_of_500_files_is_one_rebuild() {
     s.wait_page("/policies/1111111111-2025-00500/", "the last policy", |r| {
         r.has("批量政策500")
     });
-    // A marker edit after the burst: its rebuild comes after any the burst caused, so
-    // the count in between is exact without waiting a fixed time.
+    // A marker edit after the burst: its rebuild comes after any the burst caused, and
+    // the page showing it carries the version, one more per rebuild, so the count is
+    // exact without waiting a fixed time.
     s.edit(
         "content/policies/dog.md",
         "topics: [公共安全]",
         "topics: [公共安全, 批量之后]",
     );
-    s.wait_page(DOG, "the marker edit", |r| r.has("批量之后"));
-    let lines = s.rebuild_lines();
+    let after = s
+        .wait_page(DOG, "the marker edit", |r| r.has("批量之后"))
+        .version();
     assert_eq!(
-        lines.len() - seen,
+        after - before,
         2,
         "the burst and the marker edit should be two rebuilds:\n{}",
-        lines[seen..].join("\n")
+        s.terminal()
     );
-    let burst = &lines[seen];
+    let burst = &s.rebuild_lines()[seen];
     let reparsed: usize = burst
         .split("重新读取 ")
         .nth(1)
@@ -693,7 +706,7 @@ fn output_gets_the_last_good_site_only_when_asked() {
 #[test]
 fn editor_saves_are_one_rebuild_and_hidden_files_none() {
     let s = Serve::start("mini");
-    let seen = s.rebuild_lines().len();
+    let before = s.get("/").version();
     // Swap, backup and lock files of editors: never a rebuild.
     s.write("content/policies/.dog.md.swp", "junk: [");
     s.write("content/policies/dog.md~", "junk: [");
@@ -716,11 +729,12 @@ fn editor_saves_are_one_rebuild_and_hidden_files_none() {
         "部分规章和规范性文件的决定",
         "部分规章和规范性文件的决定（标记）",
     );
-    s.wait_page("/policies/1111111111-2021-00001/", "the marker edit", |r| {
-        r.has("（标记）")
-    });
-    let lines = s.rebuild_lines();
-    assert_eq!(lines.len() - seen, 2, "{}", lines[seen..].join("\n"));
+    let after = s
+        .wait_page("/policies/1111111111-2021-00001/", "the marker edit", |r| {
+            r.has("（标记）")
+        })
+        .version();
+    assert_eq!(after - before, 2, "{}", s.terminal());
     assert!(s.get(DOG).status == 200, "the junk files broke nothing");
 }
 

@@ -5,7 +5,7 @@
 //! has errors, the last good site, unchanged.
 //!
 //! The seed is fixed, so `cargo test` runs the same edits every time. The number of
-//! sequences is raised with `GONGKAI_SERVE_FUZZ_EDITS` (edits in total, default 100) and
+//! sequences is raised with `GONGKAI_SERVE_FUZZ_EDITS` (edits in total, default 60) and
 //! the seed changed with `GONGKAI_SERVE_FUZZ_SEED`, for long runs.
 
 mod common;
@@ -633,7 +633,7 @@ fn incremental_rebuilds_equal_a_fresh_full_build_after_random_edits() {
     let edits = std::env::var("GONGKAI_SERVE_FUZZ_EDITS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(60);
     let seed = std::env::var("GONGKAI_SERVE_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -29,9 +29,24 @@ use std::ops::Range;
 /// An event with its byte range in the Markdown source.
 pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
 
+/// The events of one inline scope (`range` of the original event list) as the amended
+/// rules make them.
+pub(crate) type Rewrite<'a> = (Range<usize>, Vec<Ev<'a>>);
+
 /// Rewrite emphasis in `events` (parsed from `src` with offsets) under the CJK-friendly rules.
+#[cfg(test)]
 pub(crate) fn apply<'a>(src: &'a str, events: &mut Vec<Ev<'a>>) {
-    let mut replacements: Vec<(Range<usize>, Vec<Ev<'a>>)> = Vec::new();
+    let rewrites = rewrites(src, events);
+    if !rewrites.is_empty() {
+        let old = std::mem::take(events);
+        events.extend(splice(old, rewrites));
+    }
+}
+
+/// The scopes of `events` (parsed from `src` with offsets) that the CJK-friendly rules
+/// change, in order, each with its new events; see [`splice`] to put them in place.
+pub(crate) fn rewrites<'a>(src: &'a str, events: &[Ev<'a>]) -> Vec<Rewrite<'a>> {
+    let mut replacements: Vec<Rewrite<'a>> = Vec::new();
     let mut scratch = Scratch::default();
     let mut in_code = false;
     let mut i = 0;
@@ -53,23 +68,38 @@ pub(crate) fn apply<'a>(src: &'a str, events: &mut Vec<Ev<'a>>) {
         }
         i += 1;
     }
-    if replacements.is_empty() {
-        return;
-    }
-    let old = std::mem::take(events);
-    let mut old = old.into_iter().enumerate().peekable();
-    for (range, new) in replacements {
-        while old.peek().is_some_and(|(ix, _)| *ix < range.start) {
-            if let Some((_, ev)) = old.next() {
-                events.push(ev);
+    replacements
+}
+
+/// `events` with each rewritten scope replaced by its new events, produced as they are
+/// consumed: a document's event list is not copied into a second one (most Chinese
+/// documents have a rewritten scope, so that copy was paid by nearly every page).
+pub(crate) fn splice<'a>(
+    events: Vec<Ev<'a>>,
+    rewrites: Vec<Rewrite<'a>>,
+) -> impl Iterator<Item = Ev<'a>> {
+    let mut rewrites = rewrites.into_iter().peekable();
+    let mut old = events.into_iter().enumerate();
+    let mut current: std::vec::IntoIter<Ev<'a>> = Vec::new().into_iter();
+    std::iter::from_fn(move || loop {
+        if let Some(ev) = current.next() {
+            return Some(ev);
+        }
+        let (ix, ev) = old.next()?;
+        match rewrites.peek() {
+            Some((range, _)) if range.start == ix => {
+                let Some((range, new)) = rewrites.next() else {
+                    return Some(ev);
+                };
+                // The rest of the replaced scope is skipped; `ev` was its first event.
+                for _ in ix + 1..range.end {
+                    old.next();
+                }
+                current = new.into_iter();
             }
+            _ => return Some(ev),
         }
-        while old.peek().is_some_and(|(ix, _)| *ix < range.end) {
-            old.next();
-        }
-        events.extend(new);
-    }
-    events.extend(old.map(|(_, ev)| ev));
+    })
 }
 
 /// Events that live inside a paragraph-like block rather than delimiting blocks.

@@ -86,6 +86,14 @@ pub struct RenderedMarkdown {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl RenderedMarkdown {
+    /// The same, with one more finding (e.g. that the body could not be read).
+    pub fn with_diagnostic(mut self, d: Diagnostic) -> RenderedMarkdown {
+        self.diagnostics.push(d);
+        self
+    }
+}
+
 /// Render a Markdown body to HTML and collect headings, text and diagnostics.
 pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
     let options =
@@ -110,9 +118,9 @@ pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
         }
         events.push((event, range));
     }
-    cjk::apply(src, &mut events);
+    let rewrites = cjk::rewrites(src, &events);
     let mut r = Renderer::new(src, ctx, events.len());
-    for (event, range) in events {
+    for (event, range) in cjk::splice(events, rewrites) {
         r.event(event, range);
     }
     r.finish()

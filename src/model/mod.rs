@@ -12,10 +12,13 @@ pub mod policy;
 
 use crate::date::Date;
 use crate::diag::{line_of_key, Diagnostic};
-use crate::load::SourceFile;
+use crate::load::{read_body, SourceEncoding, SourceFile};
 use crate::yaml::{key, Fields, Key};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use annual_report::AnnualReport;
 pub use interpretation::Interpretation;
@@ -216,9 +219,9 @@ pub struct Document {
     pub weight: i64,
     /// The site-relative output directory, `/`-terminated: `policies/4305210003-2024-00012/`.
     pub url: String,
-    /// The Markdown body.
+    /// The Markdown body, or where to read it again.
     #[serde(skip)]
-    pub body: String,
+    pub body: Body,
     /// File line on which the body starts.
     #[serde(skip)]
     pub body_line: usize,
@@ -230,6 +233,85 @@ pub struct Document {
     pub front_line: usize,
     /// Kind-specific data.
     pub data: KindData,
+}
+
+/// A document's Markdown body. Loading keeps it ([`Body::Text`]); a build of a large site
+/// may leave it on disk instead ([`Document::leave_body_on_disk`]) and read it again when
+/// the page is rendered, so that the bodies of every document are never in memory at once.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// The body text.
+    Text(String),
+    /// Left in its file; [`Document::body_text`] reads it back and checks it is unchanged.
+    OnDisk(BodyOnDisk),
+}
+
+/// Where a body left on disk is, and what it looked like when it was loaded.
+#[derive(Debug, Clone)]
+pub struct BodyOnDisk {
+    /// The site root and the decoding the load used.
+    pub origin: Arc<BodyOrigin>,
+    /// Length in bytes of the body when loaded.
+    pub len: usize,
+    /// Hash of the body when loaded.
+    pub hash: u64,
+}
+
+/// What reading a body again needs besides the document's own path.
+#[derive(Debug)]
+pub struct BodyOrigin {
+    /// The site root.
+    pub root: PathBuf,
+    /// How non-UTF-8 files were decoded.
+    pub encoding: SourceEncoding,
+}
+
+fn body_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Document {
+    /// Leave the body on disk, to be read again by [`Document::body_text`]. Annual reports
+    /// keep theirs: validation reads their sections, and there are only a few of them.
+    pub fn leave_body_on_disk(mut self, origin: &Arc<BodyOrigin>) -> Document {
+        if self.kind == Kind::AnnualReport {
+            return self;
+        }
+        if let Body::Text(text) = &self.body {
+            self.body = Body::OnDisk(BodyOnDisk {
+                origin: origin.clone(),
+                len: text.len(),
+                hash: body_hash(text),
+            });
+        }
+        self
+    }
+
+    /// The Markdown body: borrowed when in memory, read again when left on disk. An error
+    /// (for the document's file) when the file changed or vanished since it was loaded:
+    /// the page would otherwise show a body that does not match its front matter.
+    pub fn body_text(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        match &self.body {
+            Body::Text(text) => Ok(Cow::Borrowed(text)),
+            Body::OnDisk(on_disk) => {
+                let origin = &on_disk.origin;
+                match read_body(&origin.root, &self.source, origin.encoding) {
+                    Some(text) if text.len() == on_disk.len && body_hash(&text) == on_disk.hash => {
+                        Ok(Cow::Owned(text))
+                    }
+                    _ => Err(Diagnostic::error(
+                        "E0930",
+                        "文件在构建过程中被修改或删除，本次构建未使用它",
+                    )
+                    .in_file(&self.source)
+                    .at_line(self.body_line)
+                    .help("保存完所有文件后重新构建；若正在用脚本批量改写内容，等它结束再构建")),
+                }
+            }
+        }
+    }
 }
 
 /// The part of a document that depends on its kind.
@@ -453,7 +535,7 @@ pub fn build_document(mut raw: RawDocument<'_>, out: &mut Vec<Diagnostic>) -> Do
         summary,
         weight,
         url,
-        body: raw.body.to_string(),
+        body: Body::Text(raw.body.to_string()),
         body_line: raw.body_line,
         front: raw.front.to_string(),
         front_line: raw.front_line,
@@ -560,6 +642,73 @@ mod tests {
             url_for(Path::new("content/index.md"), Kind::Page, &KindData::Page),
             ""
         );
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+    use crate::load::{load, Content};
+
+    fn load_one(root: &std::path::Path) -> Document {
+        let origin = Arc::new(BodyOrigin {
+            root: root.to_path_buf(),
+            encoding: SourceEncoding::Utf8,
+        });
+        let Content { mut documents, .. } = load(root, SourceEncoding::Utf8, |f, out| {
+            read_document(f, out).map(|d| d.leave_body_on_disk(&origin))
+        })
+        .unwrap();
+        documents.pop().unwrap()
+    }
+
+    fn site_with(body: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/pages")).unwrap();
+        std::fs::write(
+            dir.path().join("content/pages/a.md"),
+            format!("---\ntitle: 关于\n---\n{body}"),
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_body_left_on_disk_reads_back_exactly_as_loaded() {
+        // CR-only line ends and a control character: loading cleans both, and the body
+        // read back must be the one loading saw, not the raw file.
+        let dir = site_with("第一段\r\r第二段\u{7}。\r");
+        let Content { documents, .. } =
+            load(dir.path(), SourceEncoding::Utf8, read_document).unwrap();
+        let Body::Text(kept) = &documents[0].body else {
+            panic!("loading keeps the body")
+        };
+        assert!(
+            kept.contains("第二段。") && !kept.contains('\u{7}'),
+            "{kept:?}"
+        );
+        let doc = load_one(dir.path());
+        assert!(matches!(doc.body, Body::OnDisk(_)));
+        assert_eq!(doc.body_text().unwrap(), kept.as_str());
+    }
+
+    #[test]
+    fn a_body_edited_after_loading_is_e0930_not_a_mismatched_page() {
+        let dir = site_with("原来的正文\n");
+        let doc = load_one(dir.path());
+        std::fs::write(
+            dir.path().join("content/pages/a.md"),
+            "---\ntitle: 关于\n---\n改过的正文\n",
+        )
+        .unwrap();
+        let err = doc.body_text().unwrap_err();
+        assert_eq!(err.code, "E0930");
+        assert_eq!(
+            err.file.as_deref(),
+            Some(std::path::Path::new("content/pages/a.md"))
+        );
+        std::fs::remove_file(dir.path().join("content/pages/a.md")).unwrap();
+        assert_eq!(doc.body_text().unwrap_err().code, "E0930");
     }
 }
 

@@ -112,17 +112,24 @@ fn category_view(site: &Site, c: &Category, filed: &[String]) -> CategoryView {
     }
 }
 
-/// The category whose node is `path`, for the catalogue page of that node.
-pub fn category_at(site: &Site, path: &str) -> Option<CategoryView> {
+/// The catalogue path of every document (see [`catalog_path`]), by document position,
+/// worked out once for all the catalogue pages (resolving a path against the law's
+/// categories is not free, and there is one page per node).
+pub fn filed_paths(site: &Site) -> Vec<Option<String>> {
+    use rayon::prelude::*;
+    site.docs
+        .par_iter()
+        .map(|d| catalog_path(site, d))
+        .collect()
+}
+
+/// The category whose node is `path`, for the catalogue page of that node; `filed` is
+/// every document's catalogue path ([`filed_paths`], without the unfiled).
+pub fn category_at(site: &Site, path: &str, filed: &[String]) -> Option<CategoryView> {
     let c = statutory::categories(site.config.site.level)
         .into_iter()
         .find(|c| c.path() == path)?;
-    let filed: Vec<String> = site
-        .docs
-        .iter()
-        .filter_map(|d| catalog_path(site, d))
-        .collect();
-    Some(category_view(site, c, &filed))
+    Some(category_view(site, c, filed))
 }
 
 /// The first-level columns, in the order the navigation and the home page show them,

@@ -5,9 +5,7 @@
 //! Each listing is built by grouping document positions once (a map from facet value to
 //! positions), so the cost is linear in the number of documents.
 
-use super::views::{
-    base_context, catalog_path, catalog_url, meta, short_label, site_meta, ItemView, LinkView,
-};
+use super::views::{base_context, catalog_url, meta, short_label, site_meta, ItemView, LinkView};
 use super::{OutputContent, OutputFile, Theme};
 use crate::error::Result;
 use crate::link::Site;
@@ -74,7 +72,8 @@ pub(super) fn listings(site: &Site) -> Vec<Listing> {
         sort_newest_first(site, &mut members);
         listings.extend(kind_listings(site, kind, &members));
     }
-    listings.extend(catalog_listings(site));
+    let filed = super::columns::filed_paths(site);
+    listings.extend(catalog_listings(site, &filed));
     listings
 }
 
@@ -204,7 +203,7 @@ pub(super) fn site_pages(
 ) -> Result<Vec<OutputFile>> {
     Ok(vec![
         render_home(site, theme, views)?,
-        render_sitemap_page(site, theme)?,
+        render_sitemap_page(site, theme, &super::columns::filed_paths(site))?,
         render_search_page(site, theme)?,
         render_404(site, theme)?,
     ])
@@ -361,8 +360,10 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
     out
 }
 
-/// 信息公开目录: one page per node of the catalogue tree.
-fn catalog_listings(site: &Site) -> Vec<Listing> {
+/// 信息公开目录: one page per node of the catalogue tree; `filed` is every document's
+/// catalogue path, by position.
+fn catalog_listings(site: &Site, filed: &[Option<String>]) -> Vec<Listing> {
+    let filed_only: Vec<String> = filed.iter().flatten().cloned().collect();
     let mut nodes: BTreeMap<String, (Vec<usize>, BTreeMap<String, usize>)> = BTreeMap::new();
     nodes.entry(String::new()).or_default();
     // The statutory skeleton exists whether or not anything is filed in it.
@@ -383,8 +384,8 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
             .or_default();
         nodes.entry(c.path()).or_default();
     }
-    for (i, d) in site.docs.iter().enumerate() {
-        let Some(path) = catalog_path(site, d) else {
+    for (i, path) in filed.iter().enumerate() {
+        let Some(path) = path.clone() else {
             continue;
         };
         let segments: Vec<&str> = path.split('/').collect();
@@ -452,7 +453,7 @@ fn catalog_listings(site: &Site) -> Vec<Listing> {
                     if path.is_empty() { "全部" } else { &path }
                 ),
                 column_type: "信息公开目录",
-                category: super::columns::category_at(site, &path),
+                category: super::columns::category_at(site, &path, &filed_only),
                 children: children
                     .into_iter()
                     .map(|c| FacetLink {
@@ -682,7 +683,7 @@ struct TreeNode {
     children: Vec<TreeNode>,
 }
 
-fn catalog_tree(site: &Site) -> Vec<TreeNode> {
+fn catalog_tree(site: &Site, filed: &[Option<String>]) -> Vec<TreeNode> {
     use crate::rules::statutory::{self, GovLevel};
     let level = site.config.site.level;
     let mut paths: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
@@ -690,12 +691,10 @@ fn catalog_tree(site: &Site) -> Vec<TreeNode> {
         paths.insert(statutory::STATUTORY_ROOT.to_string());
         paths.insert(c.path());
     }
-    for d in &site.docs {
-        if let Some(p) = catalog_path(site, d) {
-            let segs: Vec<&str> = p.split('/').collect();
-            for depth in 1..=segs.len() {
-                paths.insert(segs[..depth].join("/"));
-            }
+    for p in filed.iter().flatten() {
+        let segs: Vec<&str> = p.split('/').collect();
+        for depth in 1..=segs.len() {
+            paths.insert(segs[..depth].join("/"));
         }
     }
     fn build(
@@ -726,7 +725,7 @@ fn catalog_tree(site: &Site) -> Vec<TreeNode> {
     build("", &paths, level)
 }
 
-fn render_sitemap_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
+fn render_sitemap_page(site: &Site, theme: &Theme, filed: &[Option<String>]) -> Result<OutputFile> {
     let url = "sitemap/";
     let mut ctx = base_context(
         url,
@@ -734,7 +733,7 @@ fn render_sitemap_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
         &crumbs(&[]),
         &column_meta(site, "网站地图", "本站栏目一览"),
     );
-    ctx.insert("catalog", &catalog_tree(site));
+    ctx.insert("catalog", &catalog_tree(site, filed));
     ctx.insert("pages", &pages(site));
     let html = theme.render("sitemap.html", &ctx)?;
     Ok(OutputFile {

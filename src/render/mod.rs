@@ -457,7 +457,10 @@ fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
         first_line: d.body_line,
         resolve: &resolve,
     };
-    let md = markdown::render(&d.body, &ctx);
+    let md = match d.body_text() {
+        Ok(body) => markdown::render(&body, &ctx),
+        Err(unreadable) => markdown::render("", &ctx).with_diagnostic(unreadable),
+    };
     let (assets, links) = used.into_inner().unwrap_or_default();
     DocMarkdown { md, assets, links }
 }

@@ -464,18 +464,28 @@ fn breadcrumbs(d: &Document) -> Vec<LinkView> {
     crumbs
 }
 
+/// What every template sees as `page`.
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// The first segment of `url` (`policies`), for marking the current navigation item.
+    section: &'a str,
+    breadcrumbs: &'a [LinkView],
+}
+
 /// A page context with the shared values.
 pub fn base_context(url: &str, title: &str, crumbs: &[LinkView], meta: &[Meta]) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert("root", &root_prefix(url));
     ctx.insert(
         "page",
-        &serde_json::json!({
-            "title": title,
-            "url": url,
-            "section": url.split('/').next().unwrap_or(""),
-            "breadcrumbs": crumbs,
-        }),
+        &PageView {
+            title,
+            url,
+            section: url.split('/').next().unwrap_or(""),
+            breadcrumbs: crumbs,
+        },
     );
     ctx.insert("meta", meta);
     ctx

@@ -109,6 +109,7 @@ pub struct Engine {
     diagnostics: Vec<Diagnostic>,
     /// What the next rebuild can reuse; `None` forces a full one.
     state: Option<State>,
+    timings: Vec<(&'static str, Duration)>,
 }
 
 /// Everything kept between rebuilds. Documents are identified by a stable number per
@@ -210,6 +211,7 @@ impl Engine {
             snapshot: Arc::new(Snapshot::default()),
             diagnostics: Vec::new(),
             state: None,
+            timings: Vec::new(),
         };
         engine.rebuild_full(Instant::now())?;
         Ok(engine)
@@ -219,6 +221,7 @@ impl Engine {
     /// the engine stats them). Returns what was done.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildSummary> {
         let start = Instant::now();
+        self.timings.clear();
         let mut content = BTreeSet::new();
         for path in changed {
             match self.classify(path) {
@@ -251,6 +254,11 @@ impl Engine {
     /// Diagnostics of the last rebuild (errors and warnings, sorted).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// Wall time of each step of the last rebuild, in order (for measurements).
+    pub fn timings(&self) -> &[(&'static str, Duration)] {
+        &self.timings
     }
 
     /// Where a changed path belongs.
@@ -295,6 +303,7 @@ impl Engine {
     /// Start over: configuration, theme, every file.
     fn rebuild_full(&mut self, start: Instant) -> Result<RebuildSummary> {
         self.state = None;
+        self.timings.clear();
         let Prepared {
             config,
             diagnostics: prepared_diagnostics,
@@ -329,6 +338,7 @@ impl Engine {
         let (site, link_diagnostics) =
             link_content(content, &entries, config, self.opts.as_of, &mut pristine);
         render::set_globals(&site, &mut theme)?;
+        self.timings.push(("load, link", start.elapsed()));
         let static_files = render::static_files(&theme)
             .into_iter()
             .map(|f| (f.path, bytes_of(f.content)))
@@ -469,6 +479,7 @@ impl Engine {
         );
         state.site = site;
         state.link_diagnostics = link_diagnostics;
+        self.timings.push(("load, link", start.elapsed()));
 
         let mut summary = self.render(state, changed_docs, files_changed, reparsed, start)?;
         summary.kind = RebuildKind::Incremental;
@@ -485,7 +496,15 @@ impl Engine {
         start: Instant,
     ) -> Result<RebuildSummary> {
         let site = &state.site;
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |timings: &mut Vec<(&'static str, Duration)>, name: &'static str| {
+            let now = Instant::now();
+            timings.push((name, now - clock));
+            clock = now;
+        };
         let (checks, _sync) = validate::validate(site);
+        lap(&mut timings, "validate");
 
         // Ids of the documents now on the site, by position.
         let ids: Vec<u32> = site.docs.iter().map(|d| state.ids.of(&d.source)).collect();
@@ -524,6 +543,7 @@ impl Engine {
             || !changes.links.is_empty()
             || state.files.is_empty();
 
+        lap(&mut timings, "fingerprints");
         // Document pages.
         let stale: Vec<usize> = (0..site.docs.len())
             .into_par_iter()
@@ -568,6 +588,7 @@ impl Engine {
         }
         let doc = |i: usize| &state.docs[&ids[i]];
 
+        lap(&mut timings, "document pages");
         // Listing pages: kept when their digest is unchanged.
         let plan = ListingPlan::new(site);
         let pages = plan.pages();
@@ -615,6 +636,7 @@ impl Engine {
         }
         state.listing_pages = new_listing_pages;
 
+        lap(&mut timings, "listing pages");
         // Pages across the whole site.
         if site_pages_stale {
             state.site_pages = render::site_pages(site, theme, &items)?
@@ -624,6 +646,7 @@ impl Engine {
             rendered += state.site_pages.len();
         }
 
+        lap(&mut timings, "site pages");
         // Published attachments.
         let assets =
             render::published_assets(site, (0..site.docs.len()).map(|i| doc(i).assets.as_slice()));
@@ -638,16 +661,25 @@ impl Engine {
         }
 
         // The search index, from every document's search entry.
+        // (The entries are lent to the index builder, not copied: they hold every text.)
+        // Until the search stage can update its files in place, all of them are
+        // rebuilt whenever an entry changed.
         if search_changed {
-            let search_docs: Vec<SearchDoc> = (0..site.docs.len())
-                .map(|i| doc(i).search.clone())
+            let mut search_docs: Vec<SearchDoc> = ids
+                .iter()
+                .map(|id| std::mem::take(&mut state.docs.get_mut(id).expect("rendered").search))
                 .collect();
             state.search_files = search::build_index(&search_docs)
                 .into_iter()
                 .map(|(p, b)| (p, Arc::from(b)))
                 .collect();
+            for (id, entry) in ids.iter().zip(search_docs.drain(..)) {
+                state.docs.get_mut(id).expect("rendered").search = entry;
+            }
             rendered += state.search_files.len();
         }
+        lap(&mut timings, "search");
+        let doc = |i: usize| &state.docs[&ids[i]];
 
         // Assemble in the order a build hands files over, so collisions are found alike.
         let mut files: BTreeMap<Arc<str>, Arc<[u8]>> = BTreeMap::new();
@@ -705,6 +737,7 @@ impl Engine {
             }
         }
 
+        lap(&mut timings, "assemble, sitemap, feed");
         // Diagnostics, as a build gathers them.
         let mut diagnostics = state.prepared_diagnostics.clone();
         for e in state.entries.values() {
@@ -737,6 +770,8 @@ impl Engine {
         }
         let errors = diag::error_count(&diagnostics);
         let warnings = diagnostics.len() - errors;
+        lap(&mut timings, "diagnostics");
+        self.timings.extend(timings);
         if errors == 0 {
             self.snapshot = Arc::new(Snapshot {
                 files: state.files.clone(),

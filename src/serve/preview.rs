@@ -155,15 +155,8 @@ pub fn serve(opts: ServeOptions, console: &Console) -> Result<()> {
         if let Some(b) = current_base_path(&root) {
             base = b;
         }
-        let snapshot = engine.snapshot();
-        // The pages first, then the terminal: once the line is printed, the browser
-        // already shows what it says.
-        shared.publish(
-            snapshot.clone(),
-            built,
-            http::banner(engine.diagnostics(), fatal.as_deref()),
-            base.clone(),
-        );
+        // The terminal first, then the pages: once a page shows a change, the line
+        // saying what the rebuild did is already printed (scripts and tests rely on it).
         match &result {
             Ok(summary) => {
                 show_diagnostics(console, engine.diagnostics(), &mut printed);
@@ -171,6 +164,13 @@ pub fn serve(opts: ServeOptions, console: &Console) -> Result<()> {
             }
             Err(e) => console.error(&e.to_string()),
         }
+        let snapshot = engine.snapshot();
+        shared.publish(
+            snapshot.clone(),
+            built,
+            http::banner(engine.diagnostics(), fatal.as_deref()),
+            base.clone(),
+        );
         if built == Built::Yes && fatal.is_none() && diag::error_count(engine.diagnostics()) == 0 {
             if let Some(w) = &writer {
                 w.offer(snapshot);

@@ -26,9 +26,13 @@ const TICK: Duration = Duration::from_millis(5);
 /// tick, so paths handed over at successive ticks land in one batch, and short, since a
 /// single saved file is what an officer waits for.
 const QUIET: Duration = Duration::from_millis(25);
-/// The same for a batch of several files or a folder: a checkout or a copy is under way,
-/// and the writer may stall for a moment (a busy disk, a loaded machine) before its next file.
-const QUIET_BURST: Duration = Duration::from_millis(300);
+/// The same once a batch holds a folder or [`BURST_PATHS`] paths: a checkout or a copy is
+/// under way, and its writer may stall (a busy disk throttling writes, a loaded machine)
+/// before its next file; waiting half a second more after a checkout costs little.
+const QUIET_BURST: Duration = Duration::from_millis(500);
+/// Paths that make a batch a burst. Two is still an editor save (Vim writes a probe file
+/// named `4913` beside the one it saves).
+const BURST_PATHS: usize = 3;
 
 /// The folders under the site root that hold sources, watched recursively.
 pub const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
@@ -113,7 +117,7 @@ impl Watch {
         let first = self.events.recv().ok()?;
         self.take(first, &mut batch);
         loop {
-            let quiet = if batch.paths.len() > 1 {
+            let quiet = if batch.paths.len() >= BURST_PATHS || batch.folder {
                 QUIET_BURST
             } else {
                 QUIET

@@ -351,7 +351,8 @@ fn check_deadline(doc: &Document, r: &AnnualReport, out: &mut Vec<Diagnostic>) {
 
 /// 条例第五十条: the report's text covers the template's sections 一、五、六.
 fn check_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
-    for heading in missing_sections(&doc.body) {
+    let body = doc.body_text().unwrap_or_default();
+    for heading in missing_sections(&body) {
         out.push(
             Diagnostic::warning("W0512", format!("年度报告正文缺少“{heading}”部分"))
                 .in_file(&doc.source)

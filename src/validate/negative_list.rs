@@ -188,7 +188,7 @@ mod tests {
             summary: None,
             weight: 0,
             url: "negative-lists/a/".into(),
-            body: String::new(),
+            body: crate::model::Body::Text(String::new()),
             body_line: 1,
             front: text.into(),
             front_line: 2,
