@@ -32,7 +32,10 @@ TIMEOUT_S = 120
 class Serve:
     """A running `gongkai serve`, its terminal lines collected by a thread."""
 
+    started = []
+
     def __init__(self, binary, site, as_of, log_path):
+        Serve.started.append(self)
         self.lines = []
         self.lock = threading.Lock()
         self.log = open(log_path, "w", encoding="utf-8")
@@ -305,4 +308,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        # Never leave a server running, whatever stopped the run.
+        for s in Serve.started:
+            if s.proc.poll() is None:
+                s.proc.kill()
