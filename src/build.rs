@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
 use crate::model;
+use crate::output::manifest::{Fingerprint, Fingerprinter};
 use crate::output::{self, Output, WriteStats};
 use crate::progress::{Progress, Silent, Stage};
 use crate::render::{self, Theme};
@@ -188,6 +189,9 @@ pub struct Outcome {
     pub output_dir: PathBuf,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The sink already held exactly this build's files (its manifest matched and was
+    /// verified): nothing was rendered or handed over, and nothing needs writing.
+    pub unchanged: bool,
 }
 
 /// Where the site's files would go, for opening a sink: the output folder, and whether
@@ -235,6 +239,7 @@ pub fn pipeline<S: Sink>(
         progress.as_ref(),
     )?;
     diagnostics.extend(content.diagnostics.iter().cloned());
+    let sources_digest = content.digest;
     let documents = content.documents.len();
     let sources: Vec<PathBuf> = content.documents.iter().map(|d| d.source.clone()).collect();
     lap("load");
@@ -245,11 +250,45 @@ pub fn pipeline<S: Sink>(
     diagnostics.extend(checks);
     lap("validate");
 
-    let mut theme = Theme::load(&opts.root, &site.config.theme)?;
     let output = open(Destination {
         dir: &output_dir,
         overlaps,
     })?;
+    // A build whose inputs match the manifest of what the sink already holds (the
+    // output folder), and whose folder still holds exactly the files the manifest lists,
+    // renders nothing and writes nothing: the diagnostics rendering gave last time are
+    // in the manifest.
+    let fingerprint = if output.keeps_manifest() {
+        Some(fingerprint(opts, &site, sources_digest)?)
+    } else {
+        None
+    };
+    if let Some(fp) = &fingerprint {
+        let mut provisional = diagnostics.clone();
+        deny.apply(&mut provisional);
+        if diag::error_count(&provisional) == 0 {
+            if let Some(notes) = output.already_holds(&fp.0) {
+                diagnostics.extend(notes);
+                diag::sort(&mut diagnostics);
+                diagnostics.dedup();
+                deny.apply(&mut diagnostics);
+                lap("verify (unchanged)");
+                let outcome = Outcome {
+                    diagnostics,
+                    sync,
+                    documents,
+                    sources,
+                    output_dir,
+                    timings,
+                    unchanged: true,
+                };
+                return Ok((outcome, output));
+            }
+            lap("verify");
+        }
+    }
+
+    let mut theme = Theme::load(&opts.root, &site.config.theme)?;
     progress.start(Stage::Render, None);
     let mut rendered = render::render(&site, &mut theme, &output)?;
     lap("render");
@@ -262,6 +301,9 @@ pub fn pipeline<S: Sink>(
     }
     lap("search");
     output::finish(&site, &output)?;
+    if let Some(fp) = &fingerprint {
+        output.seal(&fp.0, &rendered.diagnostics)?;
+    }
     lap("finish (sitemap, feed)");
     diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
     diag::sort(&mut diagnostics);
@@ -274,6 +316,7 @@ pub fn pipeline<S: Sink>(
         sources,
         output_dir,
         timings,
+        unchanged: false,
     };
     Ok((outcome, output))
 }
@@ -300,10 +343,13 @@ pub fn run_with(
         sources,
         output_dir,
         mut timings,
+        unchanged,
     } = outcome;
     let written = if mode == BuildMode::CheckOnly || diag::error_count(&diagnostics) > 0 {
         // Dropping `output` deletes whatever was staged; the output folder is untouched.
         None
+    } else if unchanged {
+        Some(output.keep())
     } else {
         let clock = std::time::Instant::now();
         let stats = output.commit()?;
@@ -319,6 +365,73 @@ pub fn run_with(
         output_dir,
         timings,
     })
+}
+
+/// Everything the output depends on, as one [`Fingerprint`]: this program (version,
+/// commit, and the executable's size and modification time, so a rebuilt binary counts
+/// as new), `--as-of`, the effective `base_url`, the source encoding, `config.toml`'s
+/// bytes, every document's bytes (hashed while loading), every other file under
+/// `content/`, and every file under `templates/`, `static/` and `themes/`.
+fn fingerprint(opts: &BuildOptions, site: &Site, sources: [u8; 32]) -> Result<Fingerprint> {
+    use rayon::prelude::*;
+    let mut fp = Fingerprinter::new();
+    fp.part("version", env!("CARGO_PKG_VERSION").as_bytes());
+    fp.part("commit", env!("GONGKAI_COMMIT").as_bytes());
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            format!("{} {}", m.len(), modified.as_nanos())
+        })
+        .unwrap_or_default();
+    fp.part("executable", exe.as_bytes());
+    fp.part("as_of", crate::date::iso(opts.as_of).as_bytes());
+    fp.part("base_url", site.config.base_url.as_bytes());
+    fp.part("encoding", format!("{:?}", opts.encoding).as_bytes());
+    let config = root_file(&opts.root.join("config.toml"))?;
+    fp.part("config.toml", &config);
+    fp.part("documents", &sources);
+    let mut files: Vec<PathBuf> = site.assets.iter().cloned().collect();
+    for dir in ["templates", "static", "themes"] {
+        let top = opts.root.join(dir);
+        if !top.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&top)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !load::is_hidden(&e.file_name().to_string_lossy()))
+        {
+            let entry = entry.map_err(|e| Error::io("读取主题目录", &top, e.into()))?;
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(&opts.root)
+                    .unwrap_or(entry.path());
+                files.push(rel.to_path_buf());
+            }
+        }
+    }
+    let hashes: Vec<Result<[u8; 32]>> = files
+        .par_iter()
+        .map(|rel| {
+            use sha2::Digest;
+            Ok(sha2::Sha256::digest(root_file(&opts.root.join(rel))?).into())
+        })
+        .collect();
+    for (rel, hash) in files.iter().zip(hashes) {
+        fp.part(&rel.to_string_lossy(), &hash?);
+    }
+    Ok(fp.finish())
+}
+
+fn root_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io("读取源文件", path, e))
 }
 
 /// The line of a top-level `key = …` in `config.toml`, for diagnostics about it.

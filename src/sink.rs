@@ -6,6 +6,7 @@
 //! output stage that comes after it; `output::Output` is the implementation that writes to
 //! disk, and [`Memory`] keeps everything in memory (a server answers requests from it).
 
+use crate::diag::Diagnostic;
 use crate::error::Result;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -71,6 +72,22 @@ pub trait Sink: Sync {
     /// Files that were not kept because their path collided with one handed over
     /// before, sorted.
     fn collisions(&self) -> Vec<Collision>;
+    /// Whether the sink keeps a manifest of what it holds (the output folder does, in
+    /// its marker), so a build with unchanged inputs may skip rendering.
+    fn keeps_manifest(&self) -> bool {
+        false
+    }
+    /// When what the sink already holds is exactly what a build of inputs with this
+    /// fingerprint produces (checked, never assumed), the diagnostics rendering gave
+    /// for them; `None` otherwise.
+    fn already_holds(&self, _fingerprint: &[u8; 32]) -> Option<Vec<Diagnostic>> {
+        None
+    }
+    /// Called once, after every other file: record the inputs' fingerprint and
+    /// rendering's diagnostics with the files (the output folder's marker).
+    fn seal(&self, _fingerprint: &[u8; 32], _notes: &[Diagnostic]) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A sink that keeps every file in memory, by path.

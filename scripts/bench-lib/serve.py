@@ -32,7 +32,10 @@ TIMEOUT_S = 120
 class Serve:
     """A running `gongkai serve`, its terminal lines collected by a thread."""
 
+    started = []
+
     def __init__(self, binary, site, as_of, log_path):
+        Serve.started.append(self)
         self.lines = []
         self.lock = threading.Lock()
         self.log = open(log_path, "w", encoding="utf-8")
@@ -121,9 +124,18 @@ class Client:
         return 0, ""
 
 
+LABELS = {"index_no": "索引号", "title": "标题", "published": "发布日期", "issued": "成文日期",
+          "effective": "生效日期", "normative": "规范性文件"}
+
+
 def front(text, key):
-    m = re.search(rf'^{key}: "?([^"\n]*)"?$', text, re.M)
-    return m.group(1) if m else None
+    """A front-matter value, under its English key or its Chinese label."""
+    for k in (key, LABELS.get(key)):
+        if k:
+            m = re.search(rf'^{k}: "?([^"\n]*)"?$', text, re.M)
+            if m:
+                return m.group(1)
+    return None
 
 
 def policy_url(index_no):
@@ -163,6 +175,9 @@ def main():
     for root, _dirs, names in os.walk(policies_dir):
         files.extend(os.path.join(root, n) for n in names if n.endswith(".md"))
     files.sort()
+    # Edits rewrite `title:` / `effective:` lines: use the files written with English keys.
+    files = [f for f in files if re.search(r"^index_no: ", open(f, encoding="utf-8").read(), re.M)
+             and re.search(r"^title: ", open(f, encoding="utf-8").read(), re.M)]
     normative = [f for f in files if re.search(r"^normative: true$", open(f, encoding="utf-8").read(), re.M)
                  and re.search(r"^effective: ", open(f, encoding="utf-8").read(), re.M)]
     plain = [f for f in files if f not in set(normative)]
@@ -293,4 +308,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        # Never leave a server running, whatever stopped the run.
+        for s in Serve.started:
+            if s.proc.poll() is None:
+                s.proc.kill()

@@ -12,13 +12,17 @@
 //! symbolic link: deleting someone's files is worse than any build failure.
 
 mod feed;
+pub mod manifest;
 mod sitemap;
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::progress::{Progress, Silent, Stage};
 pub use crate::sink::{collision_with, Collision};
 use crate::sink::{OutputContent, OutputFile, Sink};
+use manifest::{FileRecord, Fingerprint, Manifest};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,6 +65,8 @@ pub struct Output {
     target: Option<Target>,
     produced: Mutex<Produced>,
     staged: Mutex<Vec<String>>,
+    /// Length and hash of every file handed over (not kept for `check`): the manifest.
+    records: Mutex<Vec<(String, FileRecord)>>,
     progress: Arc<dyn Progress>,
 }
 
@@ -130,6 +136,7 @@ impl Output {
             target,
             produced: Mutex::new(Produced::default()),
             staged: Mutex::new(Vec::new()),
+            records: Mutex::new(Vec::new()),
             progress: Arc::new(Silent),
         }
     }
@@ -167,6 +174,10 @@ impl Output {
                     .into()
             }
         };
+        if file.path != MARKER {
+            let record = FileRecord::of(&data);
+            lock(&self.records).push((file.path.clone(), record));
+        }
         if target.unchanged(&file.path, &data) {
             return Ok(());
         }
@@ -190,6 +201,77 @@ impl Output {
         c.sort();
         c.dedup();
         c
+    }
+
+    /// Hand over the marker, last: it names the folder as gongkai's and carries the
+    /// manifest of every file handed over before it (with the build's `fingerprint` and
+    /// the diagnostics rendering produced), which lets the next build with the same
+    /// inputs skip rendering. Without a fingerprint (`check`), the plain marker.
+    pub fn seal(&self, fingerprint: Option<Fingerprint>, notes: &[Diagnostic]) -> Result<()> {
+        let text = match fingerprint {
+            Some(fingerprint) if self.target.is_some() => {
+                let files = std::mem::take(&mut *lock(&self.records))
+                    .into_iter()
+                    .collect();
+                manifest::marker_text(
+                    MARKER_TEXT,
+                    &Manifest {
+                        fingerprint,
+                        notes: notes.to_vec(),
+                        files,
+                    },
+                )
+            }
+            _ => MARKER_TEXT.to_string(),
+        };
+        self.put(bytes(MARKER, text))
+    }
+
+    /// Whether the published folder is exactly what a build with `fingerprint` produces:
+    /// its marker's manifest has that fingerprint, and the folder holds exactly the files
+    /// the manifest lists, each with the recorded length and SHA-256 (every file is read:
+    /// a hand edit that keeps the length and the modification time is still seen). Then
+    /// the diagnostics rendering produced; `None` whenever anything differs or cannot
+    /// be read, and the build renders as usual (repairing what was damaged).
+    pub fn published_matches(&self, fingerprint: Fingerprint) -> Option<Vec<Diagnostic>> {
+        let target = self.target.as_ref()?;
+        if !target.out_exists {
+            return None;
+        }
+        let text = std::fs::read_to_string(target.out_dir.join(MARKER)).ok()?;
+        let manifest = manifest::parse(&text)?;
+        if manifest.fingerprint != fingerprint
+            || target.published.len() != manifest.files.len() + 1
+            || !target.published.contains_key(MARKER)
+        {
+            return None;
+        }
+        let sizes_match = manifest
+            .files
+            .iter()
+            .all(|(path, r)| target.published.get(path) == Some(&r.len));
+        if !sizes_match {
+            return None;
+        }
+        let files: Vec<(&String, &FileRecord)> = manifest.files.iter().collect();
+        let intact = files.par_iter().all(|(path, r)| {
+            std::fs::read(target.out_dir.join(path)).is_ok_and(|data| FileRecord::of(&data) == **r)
+        });
+        intact.then_some(manifest.notes)
+    }
+
+    /// Leave the published folder as it is (it matched, see [`Output::published_matches`]):
+    /// nothing written, nothing removed.
+    pub fn keep(mut self) -> WriteStats {
+        let total = self.target.as_ref().map_or(0, |t| t.published.len());
+        if let Some(t) = self.target.as_mut() {
+            t.committed = true;
+        }
+        WriteStats {
+            total,
+            written: 0,
+            removed: 0,
+        }
     }
 
     /// Switch the published site to the new one, all at once.
@@ -237,10 +319,17 @@ impl Output {
         }
         for path in produced.iter().filter(|p| !staged_set.contains(p)) {
             self.progress.advance();
+            let from = target.out_dir.join(path);
             if path == MARKER {
+                // The next folder has had a plain marker from the start (so it is always
+                // recognisable); the published one carries the manifest: put it in place
+                // in one rename.
+                let tmp = target.staging.join(format!("{MARKER}.next"));
+                link_or_copy(&from, &tmp)?;
+                std::fs::rename(&tmp, target.staging.join(MARKER))
+                    .map_err(|e| Error::io("写入临时文件", &tmp, e))?;
                 continue;
             }
-            let from = target.out_dir.join(path);
             let to = target.staging.join(path);
             link_or_copy(&from, &to)?;
             crash_point();
@@ -706,10 +795,23 @@ impl Sink for Output {
     fn collisions(&self) -> Vec<Collision> {
         Output::collisions(self)
     }
+
+    fn keeps_manifest(&self) -> bool {
+        self.target.is_some()
+    }
+
+    fn already_holds(&self, fingerprint: &[u8; 32]) -> Option<Vec<Diagnostic>> {
+        self.published_matches(Fingerprint(*fingerprint))
+    }
+
+    fn seal(&self, fingerprint: &[u8; 32], notes: &[Diagnostic]) -> Result<()> {
+        Output::seal(self, Some(Fingerprint(*fingerprint)), notes)
+    }
 }
 
-/// Add sitemap, feed, robots.txt and the marker, once every page is in: the sitemap lists
-/// the pages put so far.
+/// Add sitemap, feed and robots.txt, once every page is in: the sitemap lists the pages
+/// put so far. The marker too, unless the sink keeps a manifest: then it comes last,
+/// from [`Sink::seal`].
 pub fn finish(site: &Site, output: &dyn Sink) -> Result<()> {
     let html_pages: Vec<String> = output
         .paths()
@@ -726,10 +828,12 @@ pub fn finish(site: &Site, output: &dyn Sink) -> Result<()> {
                 site.config.base_url
             ),
         ),
-        bytes(MARKER, MARKER_TEXT.to_string()),
     ];
     for f in extra {
         output.put(f)?;
+    }
+    if !output.keeps_manifest() {
+        output.put(bytes(MARKER, MARKER_TEXT.to_string()))?;
     }
     Ok(())
 }

@@ -331,6 +331,8 @@ impl Engine {
             documents: docs,
             assets: BTreeSet::new(),
             diagnostics: Vec::new(),
+            // The input fingerprint is for the output folder's manifest only.
+            digest: [0; 32],
         };
         let mut pristine = HashMap::new();
         let (site, link_diagnostics) =
@@ -465,6 +467,8 @@ impl Engine {
             documents: docs,
             assets: BTreeSet::new(),
             diagnostics: Vec::new(),
+            // The input fingerprint is for the output folder's manifest only.
+            digest: [0; 32],
         };
         let (site, link_diagnostics) = link_content(
             content,
@@ -827,6 +831,8 @@ fn empty_site(site: &Site) -> Site {
         documents: Vec::new(),
         assets: BTreeSet::new(),
         diagnostics: Vec::new(),
+        // The input fingerprint is for the output folder's manifest only.
+        digest: [0; 32],
     };
     link::link(content, site.config.clone(), site.as_of).0
 }
