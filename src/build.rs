@@ -232,10 +232,21 @@ pub fn pipeline<S: Sink>(
         root: opts.root.clone(),
         encoding: opts.encoding,
     });
+    // Opened before loading: only a sink that keeps a manifest needs the sources hashed.
+    let output = open(Destination {
+        dir: &output_dir,
+        overlaps,
+    })?;
+    let source_digest = if output.keeps_manifest() {
+        load::SourceDigest::Compute
+    } else {
+        load::SourceDigest::Skip
+    };
     let content = load::load_with(
         &opts.root,
         opts.encoding,
         |file, out| model::read_document(file, out).map(|d| d.leave_body_on_disk(&origin)),
+        source_digest,
         progress.as_ref(),
     )?;
     diagnostics.extend(content.diagnostics.iter().cloned());
@@ -250,18 +261,13 @@ pub fn pipeline<S: Sink>(
     diagnostics.extend(checks);
     lap("validate");
 
-    let output = open(Destination {
-        dir: &output_dir,
-        overlaps,
-    })?;
     // A build whose inputs match the manifest of what the sink already holds (the
     // output folder), and whose folder still holds exactly the files the manifest lists,
     // renders nothing and writes nothing: the diagnostics rendering gave last time are
     // in the manifest.
-    let fingerprint = if output.keeps_manifest() {
-        Some(fingerprint(opts, &site, sources_digest)?)
-    } else {
-        None
+    let fingerprint = match sources_digest {
+        Some(digest) => Some(fingerprint(opts, &site, digest)?),
+        None => None,
     };
     if let Some(fp) = &fingerprint {
         let mut provisional = diagnostics.clone();

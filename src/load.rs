@@ -38,7 +38,8 @@ pub struct Content<D> {
     pub diagnostics: Vec<Diagnostic>,
     /// SHA-256 over every document file read (path, length, bytes, in path order): what
     /// the build's input fingerprint takes from the documents without reading them twice.
-    pub digest: [u8; 32],
+    /// `None` unless asked for ([`SourceDigest::Compute`]).
+    pub digest: Option<[u8; 32]>,
 }
 
 /// One document file, read, decoded and split into front matter and body: what the model
@@ -59,6 +60,17 @@ pub struct SourceFile<'a> {
     pub body_line: usize,
 }
 
+/// Whether loading hashes every document file it reads. Only a build that keeps a
+/// manifest of its output needs the hash; `check` and the preview would pay for it on
+/// every byte of content for nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceDigest {
+    /// Hash every file read into [`Content::digest`].
+    Compute,
+    /// Do not hash.
+    Skip,
+}
+
 /// Largest document file accepted. Rendering needs a few times a document's size in
 /// memory; past this a single file could take the build past its memory budget.
 pub const MAX_DOCUMENT_BYTES: u64 = 8 * 1024 * 1024;
@@ -70,7 +82,7 @@ pub fn load<D: Send>(
     encoding: SourceEncoding,
     read: impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D> + Sync,
 ) -> Result<Content<D>> {
-    load_with(root, encoding, read, &Silent)
+    load_with(root, encoding, read, SourceDigest::Skip, &Silent)
 }
 
 /// [`load`], counting each document read into `progress`.
@@ -78,6 +90,7 @@ pub fn load_with<D: Send>(
     root: &Path,
     encoding: SourceEncoding,
     read: impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D> + Sync,
+    source_digest: SourceDigest,
     progress: &dyn Progress,
 ) -> Result<Content<D>> {
     let content_dir = root.join("content");
@@ -89,7 +102,7 @@ pub fn load_with<D: Send>(
             documents: Vec::new(),
             assets: BTreeSet::new(),
             diagnostics: vec![symlink_refused(Path::new("content"))],
-            digest: [0; 32],
+            digest: None,
         });
     }
     let Walk {
@@ -106,7 +119,8 @@ pub fn load_with<D: Send>(
             progress.advance();
             let mut diags = Vec::new();
             let mut hash = None;
-            let doc = load_file_hashed(root, rel, encoding, &read, &mut diags, &mut hash);
+            let wanted = (source_digest == SourceDigest::Compute).then_some(&mut hash);
+            let doc = load_file_hashed(root, rel, encoding, &read, &mut diags, wanted);
             (doc, diags, hash)
         })
         .collect();
@@ -115,6 +129,9 @@ pub fn load_with<D: Send>(
     for (rel, (doc, diags, hash)) in document_paths.iter().zip(loaded) {
         diagnostics.extend(diags);
         documents.extend(doc);
+        if source_digest == SourceDigest::Skip {
+            continue;
+        }
         digest.update(rel.to_string_lossy().as_bytes());
         match hash {
             Some((len, h)) => {
@@ -129,7 +146,7 @@ pub fn load_with<D: Send>(
         documents,
         assets,
         diagnostics,
-        digest: digest.finalize().into(),
+        digest: (source_digest == SourceDigest::Compute).then(|| digest.finalize().into()),
     })
 }
 
@@ -258,18 +275,18 @@ pub fn load_file<D>(
     read: &impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<D> {
-    load_file_hashed(root, rel, encoding, read, out, &mut None)
+    load_file_hashed(root, rel, encoding, read, out, None)
 }
 
-/// [`load_file`], also giving the length and SHA-256 of the bytes read (`None` when the
-/// file could not be read).
+/// [`load_file`], also giving the length and SHA-256 of the bytes read when `hash` is
+/// given (left `None` when the file could not be read).
 fn load_file_hashed<D>(
     root: &Path,
     rel: &Path,
     encoding: SourceEncoding,
     read: &impl Fn(SourceFile<'_>, &mut Vec<Diagnostic>) -> Option<D>,
     out: &mut Vec<Diagnostic>,
-    hash: &mut Option<(u64, [u8; 32])>,
+    hash: Option<&mut Option<(u64, [u8; 32])>>,
 ) -> Option<D> {
     with_parts(root, rel, encoding, out, hash, |parts, out| {
         let map = match yaml::parse_mapping(parts.front, rel, parts.front_line) {
@@ -299,7 +316,7 @@ fn load_file_hashed<D>(
 /// here any problem is only a reason the body cannot be had.
 pub fn read_body(root: &Path, rel: &Path, encoding: SourceEncoding) -> Option<String> {
     let mut ignored = Vec::new();
-    with_parts(root, rel, encoding, &mut ignored, &mut None, |parts, _| {
+    with_parts(root, rel, encoding, &mut ignored, None, |parts, _| {
         parts.body.to_string()
     })
 }
@@ -311,7 +328,7 @@ fn with_parts<R>(
     rel: &Path,
     encoding: SourceEncoding,
     out: &mut Vec<Diagnostic>,
-    hash: &mut Option<(u64, [u8; 32])>,
+    hash: Option<&mut Option<(u64, [u8; 32])>>,
     f: impl FnOnce(Parts<'_>, &mut Vec<Diagnostic>) -> R,
 ) -> Option<R> {
     // One open for the size check and the read: a path lookup per file shows in a
@@ -345,7 +362,9 @@ fn with_parts<R>(
     };
     let bytes = match opened.and_then(read_all) {
         Ok(b) => {
-            *hash = Some((b.len() as u64, Sha256::digest(&b).into()));
+            if let Some(hash) = hash {
+                *hash = Some((b.len() as u64, Sha256::digest(&b).into()));
+            }
             b
         }
         Err(e) => {

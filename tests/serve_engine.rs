@@ -3,23 +3,8 @@
 
 mod common;
 
-use gongkai::build::BuildOptions;
-use gongkai::date::Date;
-use gongkai::diag::Deny;
-use gongkai::load::SourceEncoding;
 use gongkai::serve::engine::Engine;
 use std::path::{Path, PathBuf};
-
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        as_of: Date::from_ymd_opt(2026, 11, 22).unwrap(),
-        output: None,
-        base_url: None,
-        encoding: SourceEncoding::Utf8,
-        deny: Deny::default(),
-    }
-}
 
 fn page(engine: &Engine, path: &str) -> String {
     let bytes = engine.snapshot().get(path).expect(path);
@@ -29,7 +14,7 @@ fn page(engine: &Engine, path: &str) -> String {
 #[test]
 fn engine_builds_in_memory_without_writing_and_rebuilds_after_an_edit() {
     let site = common::fixture("mini");
-    let mut engine = Engine::new(options(site.path())).unwrap();
+    let mut engine = Engine::new(common::engine_options(site.path())).unwrap();
     assert!(
         !site.path().join("public").exists(),
         "serve wrote an output folder"
@@ -59,7 +44,7 @@ fn engine_builds_in_memory_without_writing_and_rebuilds_after_an_edit() {
 #[test]
 fn engine_keeps_the_last_good_site_while_yaml_is_broken_and_recovers_on_the_fix() {
     let site = common::fixture("mini");
-    let mut engine = Engine::new(options(site.path())).unwrap();
+    let mut engine = Engine::new(common::engine_options(site.path())).unwrap();
     let url = "policies/1111111111-2018-00001/index.html";
     let good = page(&engine, url);
     let file = site.path().join("content/policies/dog.md");

@@ -10,10 +10,6 @@
 
 mod common;
 
-use gongkai::build::BuildOptions;
-use gongkai::date::Date;
-use gongkai::diag::Deny;
-use gongkai::load::SourceEncoding;
 use gongkai::serve::engine::{full_build, Engine};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -477,17 +473,6 @@ impl Site {
     }
 }
 
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        as_of: Date::from_ymd_opt(2026, 11, 22).unwrap(),
-        output: None,
-        base_url: None,
-        encoding: SourceEncoding::Utf8,
-        deny: Deny::default(),
-    }
-}
-
 fn snapshot_files(engine: &Engine) -> BTreeMap<String, Vec<u8>> {
     let snap = engine.snapshot();
     snap.paths()
@@ -551,7 +536,7 @@ fn run(seed: u64, edits: usize) {
         site.write(&i.file, &i.text());
         site.interps.push(i);
     }
-    let opts = options(&root);
+    let opts = common::engine_options(&root);
     let mut engine = Engine::new(opts.clone()).unwrap();
     let (files, diagnostics) = full_build(&opts).unwrap();
     assert_eq!(engine.diagnostics(), &diagnostics[..]);

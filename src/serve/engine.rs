@@ -332,7 +332,7 @@ impl Engine {
             assets: BTreeSet::new(),
             diagnostics: Vec::new(),
             // The input fingerprint is for the output folder's manifest only.
-            digest: [0; 32],
+            digest: None,
         };
         let mut pristine = HashMap::new();
         let (site, link_diagnostics) =
@@ -468,7 +468,7 @@ impl Engine {
             assets: BTreeSet::new(),
             diagnostics: Vec::new(),
             // The input fingerprint is for the output folder's manifest only.
-            digest: [0; 32],
+            digest: None,
         };
         let (site, link_diagnostics) = link_content(
             content,
@@ -832,7 +832,7 @@ fn empty_site(site: &Site) -> Site {
         assets: BTreeSet::new(),
         diagnostics: Vec::new(),
         // The input fingerprint is for the output folder's manifest only.
-        digest: [0; 32],
+        digest: None,
     };
     link::link(content, site.config.clone(), site.as_of).0
 }

@@ -426,7 +426,7 @@ mod tests {
             documents: docs.to_vec(),
             assets: Default::default(),
             diagnostics: Vec::new(),
-            digest: [0; 32],
+            digest: None,
         };
         let (site, _) = crate::link::link(content, config, date::parse_date("2026-11-22").unwrap());
         super::check_site(&site)

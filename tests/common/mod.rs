@@ -93,3 +93,16 @@ pub fn check_json(root: &Path) -> (i32, serde_json::Value) {
     let v = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
     (o.status.code().unwrap_or(-1), v)
 }
+
+/// Build options for driving the pipeline or the preview engine in-process on the site at
+/// `root`, at the date every fixture is checked against.
+pub fn engine_options(root: &Path) -> gongkai::build::BuildOptions {
+    gongkai::build::BuildOptions {
+        root: root.to_path_buf(),
+        as_of: gongkai::date::Date::from_ymd_opt(2026, 11, 22).unwrap(),
+        output: None,
+        base_url: None,
+        encoding: gongkai::load::SourceEncoding::Utf8,
+        deny: gongkai::diag::Deny::default(),
+    }
+}
