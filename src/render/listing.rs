@@ -194,6 +194,23 @@ pub(super) fn render_listings(
     Ok(())
 }
 
+/// Where [`site_pages`] puts its pages, in its order (the site map's and the search page's
+/// folders are also their pages' `url`).
+const HOME: &str = "index.html";
+const SITEMAP_URL: &str = "sitemap/";
+const SEARCH_URL: &str = "search/";
+const NOT_FOUND: &str = "404.html";
+
+/// The paths of the pages [`site_pages`] renders, in the same order.
+pub(super) fn site_page_paths() -> Vec<String> {
+    vec![
+        HOME.to_string(),
+        format!("{SITEMAP_URL}index.html"),
+        format!("{SEARCH_URL}index.html"),
+        NOT_FOUND.to_string(),
+    ]
+}
+
 /// The pages that list or count across the whole site without being listings: home,
 /// site map, search page and `404.html`.
 pub(super) fn site_pages(
@@ -671,7 +688,7 @@ fn render_home(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<OutputF
     ctx.insert("canonical", &site.config.base_url);
     let html = theme.render("index.html", &ctx)?;
     Ok(OutputFile {
-        path: "index.html".into(),
+        path: HOME.into(),
         content: OutputContent::Bytes(html.into_bytes()),
     })
 }
@@ -726,7 +743,7 @@ fn catalog_tree(site: &Site, filed: &[Option<String>]) -> Vec<TreeNode> {
 }
 
 fn render_sitemap_page(site: &Site, theme: &Theme, filed: &[Option<String>]) -> Result<OutputFile> {
-    let url = "sitemap/";
+    let url = SITEMAP_URL;
     let mut ctx = base_context(
         url,
         "网站地图",
@@ -743,7 +760,7 @@ fn render_sitemap_page(site: &Site, theme: &Theme, filed: &[Option<String>]) -> 
 }
 
 fn render_search_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
-    let url = "search/";
+    let url = SEARCH_URL;
     let mut ctx = base_context(
         url,
         "站内搜索",
@@ -788,7 +805,7 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile> {
     ctx.insert("root", &base_path);
     let html = theme.render("404.html", &ctx)?;
     Ok(OutputFile {
-        path: "404.html".into(),
+        path: NOT_FOUND.into(),
         content: OutputContent::Bytes(html.into_bytes()),
     })
 }

@@ -49,6 +49,11 @@ pub fn in_force(site: &Site) -> Vec<usize> {
     rows
 }
 
+/// The page's path.
+pub fn path() -> String {
+    format!("{URL}index.html")
+}
+
 /// Render `normative/index.html`.
 pub fn render_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let rows: Vec<Row> = in_force(site)
@@ -99,7 +104,7 @@ pub fn render_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     ctx.insert("canonical", &format!("{}{URL}", site.config.base_url));
     let html = theme.render("normative.html", &ctx)?;
     Ok(OutputFile {
-        path: format!("{URL}index.html"),
+        path: path(),
         content: OutputContent::Bytes(html.into_bytes()),
     })
 }
