@@ -268,21 +268,10 @@ pub fn pipeline_for<S: Sink>(
     } else {
         load::SourceDigest::Skip
     };
-    // `check` renders no page, so it keeps the bodies it loaded for its one Markdown pass
-    // instead of reading each file a second time; it holds no more text than a build,
-    // which keeps every document's text for the search index until the index is built.
-    let keep_bodies = pages == Pages::Check;
     let content = load::load_with(
         &opts.root,
         opts.encoding,
-        |file, out| {
-            let doc = model::read_document(file, out)?;
-            Some(if keep_bodies {
-                doc
-            } else {
-                doc.leave_body_on_disk(&origin)
-            })
-        },
+        |file, out| model::read_document(file, out).map(|d| d.leave_body_on_disk(&origin)),
         source_digest,
         progress.as_ref(),
     )?;
@@ -333,7 +322,8 @@ pub fn pipeline_for<S: Sink>(
 
     let mut theme = Theme::load(&opts.root, &site.config.theme)?;
     progress.start(Stage::Render, None);
-    let (render_diagnostics, search_docs) = if pages == Pages::Render || theme.site_templates {
+    let rendering = pages == Pages::Render || theme.site_templates;
+    let (render_diagnostics, search_docs) = if rendering {
         let rendered = render::render(&site, &mut theme, &output)?;
         (rendered.diagnostics, Some(rendered.search_docs))
     } else {
@@ -360,7 +350,11 @@ pub fn pipeline_for<S: Sink>(
         }
     }
     lap("search");
-    output::finish(&site, &output)?;
+    if rendering {
+        output::finish(&site, &output)?;
+    } else {
+        output::finish_paths(&site, &output)?;
+    }
     if let Some(fp) = &fingerprint {
         output.seal(&fp.0, &render_diagnostics)?;
     }

@@ -454,14 +454,31 @@ pub fn check(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Diagnost
         path,
         content: OutputContent::Bytes(Vec::new()),
     };
-    // 1. Each document: its content checks; its page's path.
-    let checks: Vec<DocCheck> = (0..site.docs.len())
-        .into_par_iter()
-        .map(|i| check_document(site, i))
-        .collect();
-    for d in &site.docs {
-        sink.put(empty(format!("{}index.html", d.url)))?;
-    }
+    // 1. Each document's content checks, in parallel with handing over the paths that do
+    //    not depend on them: the documents' pages, then (2.) listings, catalogue and the
+    //    whole-site pages, in `render`'s order.
+    let (checks, handed_over): (Vec<DocCheck>, Result<()>) = rayon::join(
+        || {
+            (0..site.docs.len())
+                .into_par_iter()
+                .map(|i| check_document(site, i))
+                .collect()
+        },
+        || {
+            for d in &site.docs {
+                sink.put(empty(format!("{}index.html", d.url)))?;
+            }
+            let plan = ListingPlan::new(site);
+            for id in plan.pages() {
+                sink.put(empty(plan.path(id)))?;
+            }
+            for path in site_page_paths(site) {
+                sink.put(empty(path))?;
+            }
+            Ok(())
+        },
+    );
+    handed_over?;
     let mut diagnostics = Vec::new();
     let mut body_assets = Vec::with_capacity(checks.len());
     for c in checks {
@@ -469,15 +486,6 @@ pub fn check(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Diagnost
         body_assets.push(c.assets);
     }
     let assets = published_assets(site, body_assets.iter().map(Vec::as_slice));
-
-    // 2. Listings, catalogue and the whole-site pages.
-    let plan = ListingPlan::new(site);
-    for id in plan.pages() {
-        sink.put(empty(plan.path(id)))?;
-    }
-    for path in site_page_paths(site) {
-        sink.put(empty(path))?;
-    }
 
     // 3. Static files and published assets, as `render` hands them over.
     put_static_and_assets(theme, assets, sink)?;
