@@ -461,7 +461,6 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
     }
 }
 
-/// Run the pipeline with a progress line on terminals (cleared before results print).
 /// `--timings`: the wall time of each stage, on stderr.
 fn show_timings(console: &Console, timings: &[(&'static str, std::time::Duration)]) {
     for (stage, took) in timings {
@@ -469,6 +468,7 @@ fn show_timings(console: &Console, timings: &[(&'static str, std::time::Duration
     }
 }
 
+/// Run the pipeline with a progress line on terminals (cleared before results print).
 fn run_pipeline(
     opts: &BuildOptions,
     mode: BuildMode,
