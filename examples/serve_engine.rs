@@ -65,14 +65,24 @@ fn main() {
     let all = policies(&root);
     let step = (all.len() / (edits * 5 + 1)).max(1);
     let mut pick = all.iter().step_by(step).cloned();
-    let report = |kind: &str, runs: Vec<RebuildSummary>| {
+    // Milliseconds of one step of the last rebuild.
+    let step = |engine: &Engine, name: &str| {
+        engine
+            .timings()
+            .iter()
+            .find(|t| t.0 == name)
+            .map_or(0.0, |t| t.1.as_secs_f64() * 1e3)
+    };
+    let report = |kind: &str, runs: Vec<RebuildSummary>, mut searched: Vec<f64>| {
         let mut ms: Vec<f64> = runs.iter().map(|r| r.elapsed.as_secs_f64() * 1e3).collect();
         ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        searched.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let rendered: Vec<usize> = runs.iter().map(|r| r.rendered).collect();
         println!(
-            "{kind:<22} median {:>7.1} ms  max {:>7.1} ms  reparsed {:?}  rendered min {} max {}  errors {}",
+            "{kind:<22} median {:>7.1} ms  max {:>7.1} ms  (search step median {:.1} ms)  reparsed {:?}  rendered min {} max {}  errors {}",
             ms[ms.len() / 2],
             ms[ms.len() - 1],
+            searched[searched.len() / 2],
             runs.iter().map(|r| r.reparsed).max().unwrap_or(0),
             rendered.iter().min().unwrap_or(&0),
             rendered.iter().max().unwrap_or(&0),
@@ -86,27 +96,32 @@ fn main() {
     };
 
     let mut runs = Vec::new();
+    let mut searched = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
         edit(&p, &|t| format!("{t}\n补充说明第{k}条。\n"));
         runs.push(engine.rebuild(&[p]).unwrap());
+        searched.push(step(&engine, "search"));
         if k == 0 {
             println!("  steps of one body edit: {:?}", engine.timings());
         }
     }
-    report("body edit", runs);
+    report("body edit", runs, searched);
 
     let mut runs = Vec::new();
+    let mut searched = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
         edit(&p, &|t| {
             t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1)
         });
         runs.push(engine.rebuild(&[p]).unwrap());
+        searched.push(step(&engine, "search"));
     }
-    report("title edit", runs);
+    report("title edit", runs, searched);
 
     let mut runs = Vec::new();
+    let mut searched = Vec::new();
     for _ in 0..edits {
         let p = pick.next().unwrap();
         // A policy not yet in force: its 效力状态 changes on its page, its listings'
@@ -127,11 +142,13 @@ fn main() {
             lines.join("\n") + "\n"
         });
         runs.push(engine.rebuild(&[p]).unwrap());
+        searched.push(step(&engine, "search"));
     }
     println!("  steps of the last 效力 edit: {:?}", engine.timings());
-    report("效力 date edit", runs);
+    report("效力 date edit", runs, searched);
 
     let mut runs = Vec::new();
+    let mut searched = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
         let text = std::fs::read_to_string(root.join(&p)).unwrap();
@@ -145,19 +162,22 @@ fn main() {
         )
         .unwrap();
         runs.push(engine.rebuild(&[new]).unwrap());
+        searched.push(step(&engine, "search"));
     }
     println!(
         "  steps of the last new interpretation: {:?}",
         engine.timings()
     );
-    report("new interpretation", runs);
+    report("new interpretation", runs, searched);
 
     let mut runs = Vec::new();
+    let mut searched = Vec::new();
     for k in 0..edits {
         let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
         std::fs::remove_file(root.join(&new)).unwrap();
         runs.push(engine.rebuild(&[new]).unwrap());
+        searched.push(step(&engine, "search"));
     }
-    report("delete interpretation", runs);
+    report("delete interpretation", runs, searched);
     println!("peak RSS {} MiB", peak_rss_mib());
 }

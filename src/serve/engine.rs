@@ -25,8 +25,10 @@
 //!   listing with its facets and counts, the page number, the digest of each item shown):
 //!   equal digest, equal bytes, so the page is kept.
 //! - **Whole-site pages** (home, site map, search page, 404, column pages, the normative
-//!   catalogue), the published attachments, `sitemap.xml`, `feed.xml` and the search
-//!   index are produced again from the kept per-document data whenever anything changed.
+//!   catalogue), the published attachments, `sitemap.xml` and `feed.xml` are produced
+//!   again from the kept per-document data whenever anything changed.
+//! - **The search index** is updated in place with the search entries that changed
+//!   (`search::SearchIndex::update`), which rewrites only the files they touch.
 
 use crate::build::{self, BuildOptions, Prepared};
 use crate::diag::{self, Deny, Diagnostic};
@@ -133,7 +135,9 @@ struct State {
     site_pages: Vec<(String, Arc<[u8]>)>,
     static_files: Vec<(String, Arc<[u8]>)>,
     asset_bytes: HashMap<PathBuf, Arc<[u8]>>,
-    search_files: Vec<(String, Arc<[u8]>)>,
+    /// The search index, updated in place from the documents whose search entry changed.
+    search: Option<search::SearchIndex>,
+    search_files: BTreeMap<String, Arc<[u8]>>,
     /// The files of the last rebuild (good or not).
     files: BTreeMap<Arc<str>, Arc<[u8]>>,
     /// The last rebuild's files collided: check every path next time.
@@ -358,7 +362,8 @@ impl Engine {
             site_pages: Vec::new(),
             static_files,
             asset_bytes: HashMap::new(),
-            search_files: Vec::new(),
+            search: None,
+            search_files: BTreeMap::new(),
             files: BTreeMap::new(),
             collided: true,
         };
@@ -536,7 +541,17 @@ impl Engine {
         state.link_fingerprints = new_fingerprints;
         let mut search_changed = state.docs.len() != present.len()
             || state.docs.keys().any(|id| !present.contains(id))
-            || state.search_files.is_empty();
+            || state.search.is_none();
+        // What the search index must forget and learn: documents gone first, then the
+        // new entries (a URL can pass from one document to another).
+        let mut search_gone: Vec<search::DocChange> = Vec::new();
+        let mut search_new: Vec<search::DocChange> = Vec::new();
+        let search_kept = state.search.is_some();
+        for (id, d) in &state.docs {
+            if search_kept && !present.contains(id) {
+                search_gone.push(search::DocChange::Remove(d.search.url.clone()));
+            }
+        }
         state.docs.retain(|id, _| present.contains(id));
         changes.any = files_changed
             || !changes.docs.is_empty()
@@ -580,10 +595,18 @@ impl Engine {
                 read_links: page.reads.links.iter().map(to_id).collect(),
                 whole_site: page.reads.whole_site,
             };
-            search_changed |= state
-                .docs
-                .get(&ids[i])
-                .is_none_or(|old| old.search != doc.search);
+            match state.docs.get(&ids[i]) {
+                Some(old) if old.search == doc.search => {}
+                old => {
+                    search_changed = true;
+                    if search_kept {
+                        if let Some(old) = old {
+                            search_gone.push(search::DocChange::Remove(old.search.url.clone()));
+                        }
+                        search_new.push(search::DocChange::Upsert(Box::new(doc.search.clone())));
+                    }
+                }
+            }
             state.docs.insert(ids[i], doc);
         }
         let doc = |i: usize| &state.docs[&ids[i]];
@@ -660,23 +683,39 @@ impl Engine {
             }
         }
 
-        // The search index, from every document's search entry.
-        // (The entries are lent to the index builder, not copied: they hold every text.)
-        // Until the search stage can update its files in place, all of them are
-        // rebuilt whenever an entry changed.
+        // The search index: updated with the entries that changed; built from every
+        // document's entry the first time, or when URLs are shared (an update replaces
+        // by URL, so the index would not hold every document: such a site has E0121).
         if search_changed {
-            let mut search_docs: Vec<SearchDoc> = ids
-                .iter()
-                .map(|id| std::mem::take(&mut state.docs.get_mut(id).expect("rendered").search))
-                .collect();
-            state.search_files = search::build_index(&search_docs)
-                .into_iter()
-                .map(|(p, b)| (p, Arc::from(b)))
-                .collect();
-            for (id, entry) in ids.iter().zip(search_docs.drain(..)) {
-                state.docs.get_mut(id).expect("rendered").search = entry;
+            let updated = match state.search.as_mut() {
+                Some(index) => {
+                    search_gone.append(&mut search_new);
+                    let changes = index.update(search_gone);
+                    (index.len() == ids.len()).then_some(changes)
+                }
+                None => None,
+            };
+            match updated {
+                Some(changes) => {
+                    rendered += changes.written.len();
+                    for p in &changes.removed {
+                        state.search_files.remove(p);
+                    }
+                    for (p, b) in changes.written {
+                        state.search_files.insert(p, Arc::from(b));
+                    }
+                }
+                None => {
+                    let index =
+                        search::SearchIndex::build(ids.iter().map(|id| &state.docs[id].search));
+                    state.search_files = index
+                        .files()
+                        .map(|(p, b)| (p.to_string(), Arc::from(b)))
+                        .collect();
+                    rendered += state.search_files.len();
+                    state.search = Some(index);
+                }
             }
-            rendered += state.search_files.len();
         }
         lap(&mut timings, "search");
         let doc = |i: usize| &state.docs[&ids[i]];
