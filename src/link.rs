@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A policy's validity as of the build date.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Hash, Serialize)]
 pub struct Validity {
     /// The status.
     pub status: ValidityStatus,
