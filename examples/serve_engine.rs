@@ -64,6 +64,12 @@ fn main() {
         engine.diagnostics().iter().filter(|d| d.is_error()).count(),
         peak_rss_mib()
     );
+    let steps: Vec<String> = engine
+        .timings()
+        .iter()
+        .map(|(n, d)| format!("{n} {:.0}", d.as_secs_f64() * 1e3))
+        .collect();
+    println!("    first build steps (ms): {}", steps.join("; "));
     let all = policies(&root);
     let step = (all.len() / (edits * 5 + 1)).max(1);
     let mut pick = all.iter().step_by(step).cloned();

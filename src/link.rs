@@ -158,7 +158,7 @@ pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, V
         .collect();
 
     // URLs must be unique: two documents writing the same page would silently lose one.
-    let mut by_url: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_url: HashMap<&str, usize> = HashMap::with_capacity(n);
     for (i, d) in docs.iter().enumerate() {
         if let Some(&first) = by_url.get(d.url.as_str()) {
             diagnostics.push(
