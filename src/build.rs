@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::date::Date;
 use crate::diag::{self, Deny, Diagnostic};
+use crate::digest;
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceEncoding};
@@ -378,7 +379,7 @@ pub fn run_with(
 /// as new), `--as-of`, the effective `base_url`, the source encoding, `config.toml`'s
 /// bytes, every document's bytes (hashed while loading), every other file under
 /// `content/`, and every file under `templates/`, `static/` and `themes/`.
-fn fingerprint(opts: &BuildOptions, site: &Site, sources: [u8; 32]) -> Result<Fingerprint> {
+fn fingerprint(opts: &BuildOptions, site: &Site, sources: digest::Digest) -> Result<Fingerprint> {
     use rayon::prelude::*;
     let mut fp = Fingerprinter::new();
     fp.part("version", env!("CARGO_PKG_VERSION").as_bytes());
@@ -423,12 +424,9 @@ fn fingerprint(opts: &BuildOptions, site: &Site, sources: [u8; 32]) -> Result<Fi
             }
         }
     }
-    let hashes: Vec<Result<[u8; 32]>> = files
+    let hashes: Vec<Result<digest::Digest>> = files
         .par_iter()
-        .map(|rel| {
-            use sha2::Digest;
-            Ok(sha2::Sha256::digest(root_file(&opts.root.join(rel))?).into())
-        })
+        .map(|rel| Ok(digest::of(&root_file(&opts.root.join(rel))?)))
         .collect();
     for (rel, hash) in files.iter().zip(hashes) {
         fp.part(&rel.to_string_lossy(), &hash?);

@@ -13,6 +13,7 @@ pub mod config;
 pub mod console;
 pub mod date;
 pub mod diag;
+pub mod digest;
 pub mod error;
 pub mod invisible;
 pub mod link;

@@ -1,6 +1,29 @@
 //! The `gongkai` command line: parses arguments and hands off to the library.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+// The build allocates and frees many small strings on both cores at once (postings,
+// Markdown events, template values); glibc's allocator spent about a fifth of the CPU
+// time of a 10,000-policy build in its own locking and bookkeeping.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay` (the option's position in its `mi_option_t`
+/// enumeration; the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Return freed memory to the system after 50 ms instead of mimalloc's 10 ms × its
+/// arena multiplier: measured on the 10,000-policy site, peak RSS stays near glibc's
+/// (about 285 MiB against 320 MiB with the defaults) while keeping most of the CPU saved.
+/// An explicit `MIMALLOC_PURGE_DELAY` in the environment still wins, for measuring.
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: `mi_option_set` only stores an integer option, and is documented as
+        // safe to call at any time from any thread.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 50) };
+    }
+}
+
 use gongkai::build::{self, BuildMode, BuildOptions, BuildReport};
 use gongkai::console::{Console, Format, ProgressMode};
 use gongkai::date::{self, Date};
@@ -236,6 +259,7 @@ fn today() -> Date {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Check { format, .. } => (*format).into(),

@@ -80,12 +80,12 @@ pub trait Sink: Sync {
     /// When what the sink already holds is exactly what a build of inputs with this
     /// fingerprint produces (checked, never assumed), the diagnostics rendering gave
     /// for them; `None` otherwise.
-    fn already_holds(&self, _fingerprint: &[u8; 32]) -> Option<Vec<Diagnostic>> {
+    fn already_holds(&self, _fingerprint: &crate::digest::Digest) -> Option<Vec<Diagnostic>> {
         None
     }
     /// Called once, after every other file: record the inputs' fingerprint and
     /// rendering's diagnostics with the files (the output folder's marker).
-    fn seal(&self, _fingerprint: &[u8; 32], _notes: &[Diagnostic]) -> Result<()> {
+    fn seal(&self, _fingerprint: &crate::digest::Digest, _notes: &[Diagnostic]) -> Result<()> {
         Ok(())
     }
 }

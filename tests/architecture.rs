@@ -17,6 +17,7 @@ const HELPERS: &[&str] = &[
     "console",   // the one place that prints
     "date",      // date forms and arithmetic
     "diag",      // `Diagnostic`
+    "digest",    // the content hash of the manifest and the input fingerprint
     "error",     // fatal errors
     "invisible", // control and invisible characters in text
     "markdown",  // Markdown → HTML and its content checks

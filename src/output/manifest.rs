@@ -4,7 +4,7 @@
 //! The marker (`.gongkai-output`) records three things: the *fingerprint* of everything
 //! the site was built from (the program, `--as-of`, `base_url`, the configuration and
 //! every source file's bytes), the diagnostics rendering produced (so a build that skips
-//! rendering still shows the same warnings), and the path, length and SHA-256 of every
+//! rendering still shows the same warnings), and the path, length and hash of every
 //! published file. A later build with the same fingerprint skips rendering only when the
 //! published folder still holds exactly those files with exactly those bytes: the
 //! manifest is never trusted on its own, since a file deleted or edited by hand in the
@@ -12,20 +12,20 @@
 //! means an ordinary full build.
 
 use crate::diag::{self, Diagnostic, Severity};
-use sha2::{Digest, Sha256};
+use crate::digest::{self, Digest};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// First line of the manifest part of the marker; a different version is not read.
-const HEADER: &str = "gongkai-manifest 1";
+const HEADER: &str = "gongkai-manifest 2";
 
-/// Length and SHA-256 of one published file.
+/// Length and content hash of one published file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileRecord {
     /// Size in bytes.
     pub len: u64,
-    /// SHA-256 of the bytes.
-    pub hash: [u8; 32],
+    /// [`digest::of`] the bytes.
+    pub hash: Digest,
 }
 
 impl FileRecord {
@@ -33,19 +33,19 @@ impl FileRecord {
     pub fn of(data: &[u8]) -> FileRecord {
         FileRecord {
             len: data.len() as u64,
-            hash: Sha256::digest(data).into(),
+            hash: digest::of(data),
         }
     }
 }
 
-/// What a site was built from, reduced to one SHA-256: equal fingerprints mean the
+/// What a site was built from, reduced to one hash: equal fingerprints mean the
 /// build would produce the same files (the program is part of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint(pub [u8; 32]);
+pub struct Fingerprint(pub Digest);
 
 /// Collects the inputs of a [`Fingerprint`]. Each part is named and length-prefixed, so
 /// moving bytes from one part to the next changes the result.
-pub struct Fingerprinter(Sha256);
+pub struct Fingerprinter(digest::Hasher);
 
 impl Default for Fingerprinter {
     fn default() -> Self {
@@ -56,20 +56,20 @@ impl Default for Fingerprinter {
 impl Fingerprinter {
     /// An empty fingerprint.
     pub fn new() -> Fingerprinter {
-        Fingerprinter(Sha256::new())
+        Fingerprinter(digest::Hasher::new())
     }
 
     /// Add one named part.
     pub fn part(&mut self, name: &str, bytes: &[u8]) {
         for piece in [name.as_bytes(), bytes] {
-            self.0.update((piece.len() as u64).to_le_bytes());
+            self.0.update(&(piece.len() as u64).to_le_bytes());
             self.0.update(piece);
         }
     }
 
     /// The fingerprint of everything added.
     pub fn finish(self) -> Fingerprint {
-        Fingerprint(self.0.finalize().into())
+        Fingerprint(self.0.finish())
     }
 }
 
@@ -178,11 +178,11 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
+fn unhex(s: &str) -> Option<Digest> {
+    let mut out = Digest::default();
+    if s.len() != 2 * out.len() || !s.is_ascii() {
         return None;
     }
-    let mut out = [0u8; 32];
     for (i, o) in out.iter_mut().enumerate() {
         *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
     }

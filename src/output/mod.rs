@@ -229,7 +229,7 @@ impl Output {
 
     /// Whether the published folder is exactly what a build with `fingerprint` produces:
     /// its marker's manifest has that fingerprint, and the folder holds exactly the files
-    /// the manifest lists, each with the recorded length and SHA-256 (every file is read:
+    /// the manifest lists, each with the recorded length and content hash (every file is read:
     /// a hand edit that keeps the length and the modification time is still seen). Then
     /// the diagnostics rendering produced; `None` whenever anything differs or cannot
     /// be read, and the build renders as usual (repairing what was damaged).
@@ -800,11 +800,11 @@ impl Sink for Output {
         self.target.is_some()
     }
 
-    fn already_holds(&self, fingerprint: &[u8; 32]) -> Option<Vec<Diagnostic>> {
+    fn already_holds(&self, fingerprint: &crate::digest::Digest) -> Option<Vec<Diagnostic>> {
         self.published_matches(Fingerprint(*fingerprint))
     }
 
-    fn seal(&self, fingerprint: &[u8; 32], notes: &[Diagnostic]) -> Result<()> {
+    fn seal(&self, fingerprint: &crate::digest::Digest, notes: &[Diagnostic]) -> Result<()> {
         Output::seal(self, Some(Fingerprint(*fingerprint)), notes)
     }
 }
