@@ -113,12 +113,7 @@ pub(super) fn listings(config: &Config, facts: &[ListingFacts]) -> Vec<Listing> 
 
 /// Newest first, then by source path (documents sit in source-path order: the position).
 fn sort_by_publication(facts: &[ListingFacts], members: &mut [usize]) {
-    members.sort_unstable_by(|&a, &b| {
-        facts[b]
-            .published
-            .cmp(&facts[a].published)
-            .then(a.cmp(&b))
-    });
+    members.sort_unstable_by(|&a, &b| facts[b].published.cmp(&facts[a].published).then(a.cmp(&b)));
 }
 
 /// One page of a listing.

@@ -275,8 +275,7 @@ impl ListingPlan {
     /// Everything the page is rendered from besides configuration and theme, as one
     /// number; `item_digest` gives each shown document's [`item_digest`].
     pub fn digest(&self, id: ListingPageId, item_digest: impl Fn(usize) -> u64) -> u64 {
-        self.page(id)
-            .digest(self.digests[id.listing], item_digest)
+        self.page(id).digest(self.digests[id.listing], item_digest)
     }
 
     /// Render some pages, in parallel by listing; `item_value` gives the documents'
@@ -362,8 +361,11 @@ impl PageRenderer for Theme {
 /// theme with fixed globals (the preview server starts over when either changes).
 #[derive(Default)]
 pub struct PageMemo {
-    pages: Mutex<std::collections::HashMap<String, (String, tera::Context, Vec<u8>)>>,
+    pages: Mutex<std::collections::HashMap<String, Memo>>,
 }
+
+/// A page as [`PageMemo`] keeps it: template, context, bytes.
+type Memo = (String, tera::Context, Vec<u8>);
 
 impl PageMemo {
     /// Render through `theme`, reusing the pages whose context did not change.

@@ -516,10 +516,7 @@ impl Engine {
         // Positions of the documents that go (a file that did not parse has none).
         let mut drop: Vec<usize> = gone
             .iter()
-            .filter_map(|p| {
-                docs.binary_search_by(|x| x.source.as_path().cmp(p))
-                    .ok()
-            })
+            .filter_map(|p| docs.binary_search_by(|x| x.source.as_path().cmp(p)).ok())
             .collect();
         drop.sort_unstable();
         drop.dedup();
@@ -568,8 +565,14 @@ impl Engine {
         state.link_diagnostics = link_diagnostics;
         self.timings.push(("link", start.elapsed() - loaded));
 
-        let mut summary =
-            self.render(state, changed_docs, files_changed, same_docs, reparsed, start)?;
+        let mut summary = self.render(
+            state,
+            changed_docs,
+            files_changed,
+            same_docs,
+            reparsed,
+            start,
+        )?;
         summary.kind = RebuildKind::Incremental;
         Ok(summary)
     }
@@ -701,14 +704,14 @@ impl Engine {
             })
             .collect();
         let theme = &state.theme;
-        let rendered_docs: Vec<(usize, Result<(render::DocPage, Arc<[u8]>)>)> = stale
+        // Each page with its packed bytes.
+        type Packed = (render::DocPage, Arc<[u8]>);
+        let rendered_docs: Vec<(usize, Result<Packed>)> = stale
             .par_iter()
             .map(|&i| {
                 let page = render::render_document(site, theme, i, Recording::On).map(|mut p| {
-                    let bytes = std::mem::replace(
-                        &mut p.page.content,
-                        OutputContent::Bytes(Vec::new()),
-                    );
+                    let bytes =
+                        std::mem::replace(&mut p.page.content, OutputContent::Bytes(Vec::new()));
                     (p, bytes_of(bytes))
                 });
                 (i, page)
@@ -755,8 +758,8 @@ impl Engine {
         let item_digest = |i: usize| doc(i).item_digest;
         let mut to_render: Vec<usize> = Vec::new();
         let mut listings_collide = false;
-        let touched =
-            (0..ids.len()).filter(|&i| doc_changed[ids[i] as usize] || links_changed[ids[i] as usize]);
+        let touched = (0..ids.len())
+            .filter(|&i| doc_changed[ids[i] as usize] || links_changed[ids[i] as usize]);
         let plan_fits = order_same
             && state
                 .listings
@@ -825,11 +828,7 @@ impl Engine {
         let mut listing_files: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(to_render.len());
         for slice in ids_to_render.chunks(512) {
             let files = l.plan.render(site, theme, &item_value, slice)?;
-            listing_files.par_extend(
-                files
-                    .into_par_iter()
-                    .map(|f| (f.path, bytes_of(f.content))),
-            );
+            listing_files.par_extend(files.into_par_iter().map(|f| (f.path, bytes_of(f.content))));
         }
         rendered += listing_files.len();
         for ((f_path, bytes), &k) in listing_files.into_iter().zip(&to_render) {
@@ -867,8 +866,7 @@ impl Engine {
                 };
                 pages.push((f.path, bytes));
             }
-            let new: Vec<(&str, &Arc<[u8]>)> =
-                pages.iter().map(|(p, b)| (p.as_str(), b)).collect();
+            let new: Vec<(&str, &Arc<[u8]>)> = pages.iter().map(|(p, b)| (p.as_str(), b)).collect();
             let old_pages: Vec<(&str, &Arc<[u8]>)> = state
                 .site_pages
                 .iter()
