@@ -24,18 +24,20 @@
 //! ## Entry points
 //! - [`build_index`] / [`build_index_owned`]: the files of a whole site (the build uses
 //!   the owned form, which frees each text as soon as it is indexed).
-//! - [`SearchIndex`], for `gongkai serve`: `SearchIndex::build(docs)` keeps the documents
-//!   and the files in memory; `index.update(changes)` applies [`DocChange`]s (a document
-//!   added or replaced, by URL, or removed) and returns only the files whose bytes changed
-//!   and the files that no longer exist ([`FileChanges`]); `index.files()` lists every
-//!   file. After any sequence of updates the files are byte for byte those of
-//!   [`build_index`] over the same documents (tested with random updates). An update
-//!   rebuilds the index (in parallel) and compares; doc ids are ordered newest first, so
-//!   a new or re-dated document renumbers the documents after it and usually changes
-//!   most postings shards.
+//! - [`SearchIndex`], for `gongkai serve`: `SearchIndex::build(docs)` keeps every term's
+//!   doc lists, every document's terms and the files in memory (not the texts);
+//!   `index.update(changes)` applies [`DocChange`]s (a document added or replaced, by URL,
+//!   or removed) and returns only the files whose bytes changed and the files that no
+//!   longer exist ([`FileChanges`]); `index.files()` lists every file. An update changes
+//!   the lists of the terms a document gained or lost and assembles only their shards,
+//!   the changed records' chunk and `search.json` (module `incr`); doc ids are oldest
+//!   first, so a new newest document moves no other id. After any sequence of updates the
+//!   files are byte for byte those of [`build_index`] over the same documents (a property
+//!   test with random updates).
 //!
 #![doc = include_str!("FORMAT.md")]
 
+mod incr;
 mod postings;
 mod records;
 mod shards;
@@ -43,6 +45,7 @@ mod terms;
 pub mod tokenize;
 
 pub use crate::render::SearchDoc;
+pub use incr::SearchIndex;
 pub use tokenize::tokenize;
 
 use postings::{keys, FieldIndex};
@@ -54,7 +57,7 @@ use shards::{object_json, shard_files, Key};
 use terms::index_doc;
 
 /// Version of the file format; `search.js` refuses a different one.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Characters of text kept per document as its default snippet.
 const SNIPPET_CHARS: usize = 120;
@@ -149,59 +152,6 @@ pub struct FileChanges {
     pub removed: Vec<String>,
 }
 
-/// The search index of a site, kept in memory between edits (`gongkai serve`).
-#[derive(Debug, Default)]
-pub struct SearchIndex {
-    docs: Vec<SearchDoc>,
-    files: std::collections::BTreeMap<String, Vec<u8>>,
-}
-
-impl SearchIndex {
-    /// The index of `docs`; its files are those of [`build_index`].
-    pub fn build(docs: Vec<SearchDoc>) -> SearchIndex {
-        let files = build_index(&docs).into_iter().collect();
-        SearchIndex { docs, files }
-    }
-
-    /// Applies `changes` in order and returns the files that differ from before.
-    pub fn update(&mut self, changes: Vec<DocChange>) -> FileChanges {
-        for change in changes {
-            match change {
-                DocChange::Upsert(d) => {
-                    self.docs.retain(|x| x.url != d.url);
-                    self.docs.push(*d);
-                }
-                DocChange::Remove(url) => self.docs.retain(|x| x.url != url),
-            }
-        }
-        let new: std::collections::BTreeMap<String, Vec<u8>> =
-            build_index(&self.docs).into_iter().collect();
-        let removed = self
-            .files
-            .keys()
-            .filter(|p| !new.contains_key(*p))
-            .cloned()
-            .collect();
-        let written = new
-            .iter()
-            .filter(|(p, b)| self.files.get(*p) != Some(*b))
-            .map(|(p, b)| (p.clone(), b.clone()))
-            .collect();
-        self.files = new;
-        FileChanges { written, removed }
-    }
-
-    /// Every search file, by path.
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
-    }
-
-    /// The indexed documents, in no particular order.
-    pub fn docs(&self) -> &[SearchDoc] {
-        &self.docs
-    }
-}
-
 /// A document as the index builder holds it: borrowed, or owned and given up piece by
 /// piece.
 trait Doc: Send + Sync {
@@ -226,9 +176,10 @@ impl Doc for SearchDoc {
     }
 }
 
-/// The index of `order`, documents already in doc-id order.
-fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
-    let (fields, records) = order
+/// The field indexes (body, title, other fields) and display records of `order`,
+/// documents already in doc-id order: indexed in parallel chunks, appended in order.
+fn index_fields<D: Doc>(order: &mut [D]) -> ([FieldIndex; 3], Vec<String>) {
+    order
         .par_chunks_mut(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
@@ -251,7 +202,12 @@ fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
                 ra.extend(rb);
                 (a, ra)
             },
-        );
+        )
+}
+
+/// The index of `order`, documents already in doc-id order.
+fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
+    let (fields, records) = index_fields(order);
     let order: Vec<&SearchDoc> = order.iter().map(Doc::doc).collect();
 
     let count = order.len() as u32;
@@ -264,50 +220,107 @@ fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
     let meta_bytes: usize = records.iter().map(|r| r.len() + 1).sum();
 
     let mut files = Vec::new();
-    let layout = if word_bytes + char_bytes + meta_bytes <= INLINE_MAX_BYTES {
-        let mut all = words;
-        all.extend(chars);
-        Layout::Inline {
-            meta: raw(format!("[{}]", records.join(","))),
-            index: raw(object_json(&mut all, count)),
+    let layout = match Shape::of(word_bytes, char_bytes, meta_bytes, records.len()) {
+        Shape::Inline => {
+            let mut all = words;
+            all.extend(chars);
+            Layout::Inline {
+                meta: raw(format!("[{}]", records.join(","))),
+                index: raw(object_json(&mut all, count)),
+            }
         }
-    } else {
-        let avg = meta_bytes / records.len().max(1) + 1;
-        let mut chunk = 1usize;
-        while chunk < 256 && (chunk * 2) * avg <= META_TARGET_BYTES {
-            chunk *= 2;
-        }
-        let meta_files = records.len().div_ceil(chunk);
-        let shards = word_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
-        let char_shards = char_bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
-        for (i, c) in records.chunks(chunk).enumerate() {
-            files.push((
-                format!("search/meta-{i}.json"),
-                format!("[{}]", c.join(",")).into_bytes(),
-            ));
-        }
-        files.extend(shard_files(words, shards, "search/index", count));
-        files.extend(shard_files(chars, char_shards, "search/char", count));
-        Layout::Split {
-            meta_chunk: chunk,
-            meta_files,
+        Shape::Split {
+            meta_chunk,
             shards,
             char_shards,
+        } => {
+            for (i, c) in records.chunks(meta_chunk).enumerate() {
+                files.push((meta_path(i), format!("[{}]", c.join(",")).into_bytes()));
+            }
+            files.extend(shard_files(words, shards, WORD_SHARD, count));
+            files.extend(shard_files(chars, char_shards, CHAR_SHARD, count));
+            Layout::Split {
+                meta_chunk,
+                meta_files: records.len().div_ceil(meta_chunk),
+                shards,
+                char_shards,
+            }
         }
     };
+    files.push(("search.json".to_string(), entry_json(&order, layout)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Prefix of the postings shards of every token but single characters.
+const WORD_SHARD: &str = "search/index";
+/// Prefix of the postings shards of single CJK characters.
+const CHAR_SHARD: &str = "search/char";
+
+/// The path of display-record chunk `i`.
+fn meta_path(i: usize) -> String {
+    format!("search/meta-{i}.json")
+}
+
+/// `search.json` for the documents `order` (in doc-id order).
+fn entry_json(order: &[&SearchDoc], layout: Layout) -> Vec<u8> {
     let entry = Entry {
         format: "gongkai-search",
         version: FORMAT_VERSION,
-        count,
-        facets: facets(&order),
+        count: order.len() as u32,
+        facets: facets(order),
         snippet_chars: SNIPPET_CHARS,
         layout,
     };
     // Plain strings, numbers and already valid JSON: serialising cannot fail.
-    let entry = serde_json::to_vec(&entry).unwrap_or_default();
-    files.push(("search.json".to_string(), entry));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    serde_json::to_vec(&entry).unwrap_or_default()
+}
+
+/// How the files are laid out. It is decided from the sizes alone, so a full build and an
+/// update of the same documents agree; every count is a power of two that moves only when
+/// a size crosses a doubling, so adding or editing a document rarely renames every file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Everything in `search.json`.
+    Inline,
+    /// Records and postings in files of their own.
+    Split {
+        meta_chunk: usize,
+        shards: usize,
+        char_shards: usize,
+    },
+}
+
+impl Shape {
+    /// The layout for postings of about `word_bytes` and `char_bytes` (see `Key::bytes`)
+    /// and `meta_bytes` of records of `count` documents.
+    fn of(word_bytes: usize, char_bytes: usize, meta_bytes: usize, count: usize) -> Shape {
+        if word_bytes + char_bytes + meta_bytes <= INLINE_MAX_BYTES {
+            return Shape::Inline;
+        }
+        let avg = meta_bytes / count.max(1) + 1;
+        let mut meta_chunk = 1usize;
+        while meta_chunk < 256 && (meta_chunk * 2) * avg <= META_TARGET_BYTES {
+            meta_chunk *= 2;
+        }
+        Shape::Split {
+            meta_chunk,
+            shards: shard_count(word_bytes),
+            char_shards: shard_count(char_bytes),
+        }
+    }
+}
+
+/// Shards for about `bytes` of postings: the power of two nearest (geometrically) to
+/// `bytes / SHARD_TARGET_BYTES`, so shards hold between 0.7 and 1.4 times the target.
+fn shard_count(bytes: usize) -> usize {
+    let n = bytes.div_ceil(SHARD_TARGET_BYTES).max(1);
+    let p = n.next_power_of_two();
+    if 2 * n * n < p * p {
+        p / 2
+    } else {
+        p
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,18 @@ pub(super) struct Postings {
 }
 
 impl Postings {
+    /// The list of `ids`, sorted and distinct.
+    #[cfg(test)]
+    pub(super) fn from_ids(ids: &[u32]) -> Postings {
+        let mut p = Postings {
+            next: 0,
+            count: 0,
+            data: Vec::with_capacity(ids.len()),
+        };
+        ids.iter().for_each(|&id| p.push(id));
+        p
+    }
+
     #[inline]
     pub(super) fn push(&mut self, id: u32) {
         push_varint(&mut self.data, id - self.next);
@@ -88,6 +100,81 @@ impl Postings {
     }
 }
 
+/// A doc list as [`Key`] writes it: the growing lists of a build, or sorted ids (the
+/// index `serve` keeps). Both must write the same strings for the same ids.
+pub(super) trait DocList: Sync {
+    /// The shortest form of this list among `count` documents, and its length.
+    fn form(&self, count: u32) -> (Form, usize);
+    /// Appends the list in `form` (from [`DocList::form`]).
+    fn write_form(&self, out: &mut String, form: Form, count: u32);
+}
+
+impl DocList for Postings {
+    fn form(&self, count: u32) -> (Form, usize) {
+        Postings::form(self, count)
+    }
+    fn write_form(&self, out: &mut String, form: Form, count: u32) {
+        Postings::write_form(self, out, form, count);
+    }
+}
+
+/// Sorted, distinct doc ids: measured and written in a pass each, without decoding.
+impl DocList for [u32] {
+    fn form(&self, count: u32) -> (Form, usize) {
+        let mut delta = 0;
+        let mut next = 0;
+        for &id in self {
+            delta += varint_len(id - next);
+            next = id + 1;
+        }
+        let mut best = (Form::Delta, delta);
+        let bitmap = 1 + (next as usize).div_ceil(6);
+        if bitmap < best.1 {
+            best = (Form::Bitmap, bitmap);
+        }
+        if (self.len() as u64) * 2 > u64::from(count) {
+            let mut len = 1;
+            absent_runs(self, count, |gap, run| {
+                len += varint_len(gap) + run as usize - 1
+            });
+            if len < best.1 {
+                best = (Form::Complement, len);
+            }
+        }
+        best
+    }
+
+    fn write_form(&self, out: &mut String, form: Form, count: u32) {
+        let mut data = Vec::new();
+        match form {
+            Form::Delta => {
+                let mut next = 0;
+                for &id in self {
+                    push_varint(&mut data, id - next);
+                    next = id + 1;
+                }
+            }
+            Form::Bitmap => {
+                let last = self.last().map_or(0, |&l| l as usize + 1);
+                let mut bits = vec![0u8; last.div_ceil(6)];
+                for &id in self {
+                    bits[id as usize / 6] |= 1 << (id % 6);
+                }
+                out.push('!');
+                data.extend(bits.iter().map(|&b| ALPHABET[usize::from(b)]));
+            }
+            Form::Complement => {
+                out.push('~');
+                absent_runs(self, count, |gap, run| {
+                    push_varint(&mut data, gap);
+                    data.extend((1..run).map(|_| ALPHABET[0]));
+                });
+            }
+        }
+        out.extend(data.iter().map(|&b| char::from(b)));
+    }
+}
+
 /// How a doc list is written; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Form {
@@ -109,6 +196,21 @@ pub(super) fn complement(ids: &[u32], count: u32) -> impl Iterator<Item = u32> +
         prev = Some(id);
         Some(gap)
     })
+}
+
+/// The runs of ids in `0..count` that `ids` (sorted) lacks, as the delta-form number of
+/// each run's first id and the run's length: the numbers of the rest of a run are 0. One
+/// step per listed id, where [`complement`] takes one per document.
+fn absent_runs(ids: &[u32], count: u32, mut run: impl FnMut(u32, u32)) {
+    let mut expect = 0u32;
+    let mut last_absent: Option<u32> = None;
+    for &id in ids.iter().chain(std::iter::once(&count)) {
+        if id > expect {
+            run(last_absent.map_or(expect, |p| expect - p - 1), id - expect);
+            last_absent = Some(id - 1);
+        }
+        expect = id + 1;
+    }
 }
 
 /// Characters [`push_varint`] writes for `v`.

@@ -66,16 +66,19 @@ pub(super) fn record_json(d: &SearchDoc) -> String {
     serde_json::to_string(&record).unwrap_or_default()
 }
 
-/// Newest first, undated last, then by URL: the order that defines doc ids.
+/// The order that defines doc ids: oldest first, undated before dated, then by URL and
+/// title descending — exactly the reverse of "newest first, then by URL", so the browser
+/// ranks newer first among equals by taking larger ids first. A new document, usually
+/// the newest, then takes the next id and the others keep theirs.
 pub(super) fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
     match (&a.date, &b.date) {
-        (Some(x), Some(y)) => y.cmp(x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (None, Some(_)) => std::cmp::Ordering::Less,
         (None, None) => std::cmp::Ordering::Equal,
     }
-    .then_with(|| a.url.cmp(&b.url))
-    .then_with(|| a.title.cmp(&b.title))
+    .then_with(|| b.url.cmp(&a.url))
+    .then_with(|| b.title.cmp(&a.title))
 }
 
 /// Base-64 digits of `v`, most significant first, exactly `width` characters.

@@ -1,6 +1,6 @@
 //! Index keys and their shard files: which file a token lives in, and its JSON.
 
-use super::postings::{Form, Postings};
+use super::postings::{DocList, Form, Postings};
 use super::records::json_str;
 use super::tokenize::fnv1a_bytes;
 use rayon::prelude::*;
@@ -50,14 +50,14 @@ impl Token<'_> {
 }
 
 /// One index key on its way to a shard file.
-pub(super) struct Key<'a> {
+pub(super) struct Key<'a, L: DocList + ?Sized = Postings> {
     pub(super) token: Token<'a>,
-    pub(super) lists: [Option<&'a Postings>; 3],
+    pub(super) lists: [Option<&'a L>; 3],
     pub(super) forms: [(Form, usize); 3],
 }
 
-impl<'a> Key<'a> {
-    pub(super) fn new(token: Token<'a>, lists: [Option<&'a Postings>; 3]) -> Self {
+impl<'a, L: DocList + ?Sized> Key<'a, L> {
+    pub(super) fn new(token: Token<'a>, lists: [Option<&'a L>; 3]) -> Self {
         Key {
             token,
             lists,
@@ -86,6 +86,13 @@ impl<'a> Key<'a> {
             Token::Run(r) => r.len(),
         };
         token + 6 + self.forms.iter().map(|f| f.1 + 3).sum::<usize>()
+    }
+
+    /// Writes `"token":value`, the key's entry in its object.
+    pub(super) fn write_entry(&self, out: &mut String, count: u32) {
+        self.token.write_json(out);
+        out.push(':');
+        self.write_value(out, count);
     }
 
     /// Writes the value: the body list alone, or `[body, title, fields]` without trailing
@@ -125,9 +132,7 @@ pub(super) fn object_json(keys: &mut [Key<'_>], count: u32) -> String {
         if i > 0 {
             s.push(',');
         }
-        k.token.write_json(&mut s);
-        s.push(':');
-        k.write_value(&mut s, count);
+        k.write_entry(&mut s, count);
     }
     s.push('}');
     s

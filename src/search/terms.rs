@@ -161,12 +161,17 @@ pub(super) fn index_doc(
     d: &SearchDoc,
     chars: &mut Vec<char>,
 ) {
+    fields.iter_mut().for_each(|f| f.start(id));
+    scan_doc(fields, d, chars);
+}
+
+/// Finds the terms of one document: its body into `fields[0]`, title into `fields[1]`,
+/// other fields (发文字号, 索引号, 发文机关, 关键词 and the exact-number keys) into
+/// `fields[2]`.
+pub(super) fn scan_doc<S: TermSink>(fields: &mut [S; 3], d: &SearchDoc, chars: &mut Vec<char>) {
     let [body, title, other] = fields;
-    body.start(id);
     scan_field(&[&d.text], true, chars, body);
-    title.start(id);
     scan_field(&[&d.title], true, chars, title);
-    other.start(id);
     let mut texts: Vec<&str> = [&d.doc_no, &d.index_no, &d.issuer]
         .into_iter()
         .flatten()

@@ -375,11 +375,11 @@ fn sample() -> Vec<SearchDoc> {
 }
 
 #[test]
-fn index_finds_tokens_by_field_newest_first() {
+fn index_finds_tokens_by_field_oldest_first() {
     let files = build_index(&sample());
-    // Ids: b (2024) = 0, a (2023) = 1, c (2022) = 2.
-    assert_eq!(lookup(&files, "养老"), [vec![0, 1], vec![1], vec![1]]);
-    assert_eq!(lookup(&files, "教育"), [vec![0], vec![0], vec![]]);
+    // Ids: c (2022) = 0, a (2023) = 1, b (2024) = 2.
+    assert_eq!(lookup(&files, "养老"), [vec![1, 2], vec![1], vec![1]]);
+    assert_eq!(lookup(&files, "教育"), [vec![2], vec![2], vec![]]);
     assert_eq!(lookup(&files, "2024"), [vec![], vec![], vec![1]]);
     assert_eq!(
         lookup(&files, "#示政办发〔2024〕11号"),
@@ -391,8 +391,8 @@ fn index_finds_tokens_by_field_newest_first() {
     );
     // Single characters are indexed, including the last of a run and one-char runs.
     assert_eq!(lookup(&files, "号")[2], vec![1]);
-    assert_eq!(lookup(&files, "程")[0], vec![2]);
-    assert_eq!(lookup(&files, "办")[0], vec![2]);
+    assert_eq!(lookup(&files, "程")[0], vec![0]);
+    assert_eq!(lookup(&files, "办")[0], vec![0]);
     assert_eq!(lookup(&files, "不存在")[0], Vec::<u32>::new());
 }
 
@@ -415,8 +415,8 @@ fn entry_holds_facets_and_records() {
             (v % k, (v / k) % st, v / (k * st))
         })
         .collect();
-    // b: policy, 现行有效, 2024; a: policy, 现行有效, 2023; c: page, none, 2022.
-    assert_eq!(decoded, [(1, 1, 1), (1, 1, 2), (0, 0, 3)]);
+    // c: page, none, 2022; a: policy, 现行有效, 2023; b: policy, 现行有效, 2024.
+    assert_eq!(decoded, [(0, 0, 3), (1, 1, 2), (1, 1, 1)]);
     assert_eq!(e["meta"][1][0], "policies/a/");
     assert_eq!(e["meta"][1][2], "示政办发〔2024〕11号");
     assert_eq!(e["meta"][1][6], serde_json::json!(["养老"]));
@@ -476,7 +476,7 @@ fn large_sites_are_split_into_shards() {
     assert_eq!(entry["count"], 400);
     // Every document's title bigram "文件" is found, in id order.
     assert_eq!(lookup(&files, "文件")[1], (0..400).collect::<Vec<u32>>());
-    // Records are in doc-id order: the first chunk starts with the newest document.
+    // Records are in doc-id order: the first chunk starts with the oldest document.
     let m0: Value = serde_json::from_slice(
         &files
             .iter()
@@ -486,7 +486,10 @@ fn large_sites_are_split_into_shards() {
     )
     .unwrap();
     assert_eq!(m0.as_array().unwrap().len(), chunk.min(400));
-    assert!(m0[0][5].as_str().unwrap().starts_with("2019"));
+    assert_eq!(m0[0][5], "2000-01-01");
+    // Among documents of one date, the larger URL (as a string) comes first: the
+    // reverse of newest first, then by URL.
+    assert_eq!(m0[0][0], "p/80/");
     // Each token sits in the shard its hash names: single characters in char- shards.
     for (path, bytes) in files
         .iter()
@@ -582,7 +585,7 @@ fn doc_no_matches_in_references_and_search_alike() {
     }
 }
 
-/// Tiny deterministic generator, so the random updates below are the same on every run.
+/// Tiny deterministic generator, so random documents are the same on every run.
 struct Lcg(u64);
 
 impl Lcg {
@@ -595,10 +598,17 @@ impl Lcg {
     }
 }
 
-fn random_doc(rng: &mut Lcg, url: usize) -> SearchDoc {
+fn random_text(rng: &mut Lcg) -> String {
+    // "示例" in most documents: its lists are written as complements.
+    let common = if rng.next(10) < 7 { "示例。" } else { "" };
     let text: String = (0..rng.next(300) + 20)
         .map(|_| char::from_u32(0x4E00 + rng.next(400) as u32).unwrap())
         .collect();
+    format!("{common}{text}")
+}
+
+fn random_doc(rng: &mut Lcg, url: usize) -> SearchDoc {
+    let text = random_text(rng);
     let mut d = doc(
         &format!("p/{url}/"),
         &format!("文件{}", rng.next(50)),
@@ -613,60 +623,338 @@ fn random_doc(rng: &mut Lcg, url: usize) -> SearchDoc {
     if rng.next(3) == 0 {
         d.doc_no = Some(format!("示政发〔2024〕{}号", rng.next(90)));
     }
+    if rng.next(4) == 0 {
+        d.validity = Some(["已废止", "已修改", "现行有效"][rng.next(3)].into());
+    }
     if rng.next(5) == 0 {
         d.date = None;
         d.year = None;
     }
+    if rng.next(6) == 0 {
+        d.kind = "page".into();
+        d.kind_label = "普通页面".into();
+        d.issuer = Some("示例县人民政府".into());
+        d.keywords = vec!["示例".into()];
+    }
     d
 }
 
-/// Random sequences of added, replaced (re-dated, re-titled, new text) and removed
-/// documents: after each update, the index's files are exactly those of a full build of
-/// the same documents, and the update reported exactly the files that changed.
-#[test]
-fn search_index_updates_equal_full_builds() {
-    let mut rng = Lcg(20_261_122);
-    let docs: Vec<SearchDoc> = (0..300).map(|u| random_doc(&mut rng, u)).collect();
-    let mut index = SearchIndex::build(docs);
-    let mut served: std::collections::BTreeMap<String, Vec<u8>> = index
-        .files()
-        .map(|(p, b)| (p.to_string(), b.to_vec()))
-        .collect();
-    assert!(
-        served.len() > 3,
-        "the test site is split into several files"
-    );
-    for round in 0..12 {
-        let changes: Vec<DocChange> = (0..rng.next(4) + 1)
-            .map(|_| match rng.next(3) {
-                0 => DocChange::Remove(format!("p/{}/", rng.next(400))),
-                _ => {
-                    let url = rng.next(400);
-                    DocChange::Upsert(Box::new(random_doc(&mut rng, url)))
-                }
-            })
-            .collect();
-        let before = served.clone();
+/// The documents an index should hold, by URL, and the files it served so far.
+struct Model {
+    docs: std::collections::BTreeMap<String, SearchDoc>,
+    served: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl Model {
+    fn new(docs: &[SearchDoc], index: &SearchIndex) -> Model {
+        Model {
+            docs: docs.iter().map(|d| (d.url.clone(), d.clone())).collect(),
+            served: files_of(index),
+        }
+    }
+
+    /// Applies `changes` to the model and the index; checks that the update reported
+    /// exactly the files that changed and that the files are those of a full build.
+    fn apply(&mut self, index: &mut SearchIndex, changes: Vec<DocChange>) -> FileChanges {
+        self.apply_then(index, changes, true)
+    }
+
+    /// [`Model::apply`], comparing with a full build only when `check`.
+    fn apply_then(
+        &mut self,
+        index: &mut SearchIndex,
+        changes: Vec<DocChange>,
+        check: bool,
+    ) -> FileChanges {
+        for c in &changes {
+            match c {
+                DocChange::Upsert(d) => self.docs.insert(d.url.clone(), (**d).clone()),
+                DocChange::Remove(u) => self.docs.remove(u),
+            };
+        }
+        let before = self.served.clone();
         let diff = index.update(changes);
         for p in &diff.removed {
             assert!(
-                served.remove(p).is_some(),
-                "round {round}: removed {p} was never there"
+                self.served.remove(p).is_some(),
+                "removed {p} was never there"
             );
         }
         for (p, b) in &diff.written {
-            assert_ne!(
-                before.get(p),
-                Some(b),
-                "round {round}: {p} reported but unchanged"
-            );
-            served.insert(p.clone(), b.clone());
+            assert_ne!(before.get(p), Some(b), "{p} reported but unchanged");
+            self.served.insert(p.clone(), b.clone());
         }
+        if !check {
+            return diff;
+        }
+        let docs: Vec<SearchDoc> = self.docs.values().cloned().collect();
         let full: std::collections::BTreeMap<String, Vec<u8>> =
-            build_index(index.docs()).into_iter().collect();
-        assert_eq!(served, full, "round {round}");
+            build_index(&docs).into_iter().collect();
+        assert_eq!(
+            self.served.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>()
+        );
+        for (p, b) in &full {
+            assert!(self.served[p] == *b, "{p} differs from a full build");
+        }
+        assert_eq!(files_of(index), full, "the index's own files");
+        assert_eq!(index.len(), docs.len());
+        diff
     }
-    let mut reordered = index.docs().to_vec();
-    reordered.reverse();
-    assert_eq!(build_index_owned(reordered), build_index(index.docs()));
+}
+
+fn files_of(index: &SearchIndex) -> std::collections::BTreeMap<String, Vec<u8>> {
+    index
+        .files()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect()
+}
+
+fn entry_of(index: &SearchIndex) -> Value {
+    serde_json::from_slice(index.files().find(|f| f.0 == "search.json").unwrap().1).unwrap()
+}
+
+/// One edit of a random update.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// A new document, with this seed; `newest` dates it after every other.
+    Add { seed: u64, newest: bool },
+    /// The document at this position (of the URLs, sorted) goes.
+    Remove(usize),
+    /// Its text is replaced.
+    Body(usize, u64),
+    /// Its title is replaced.
+    Title(usize, u64),
+    /// It gets another date (and so usually another doc id).
+    Redate(usize, u64),
+}
+
+fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (any::<u64>(), any::<bool>()).prop_map(|(seed, newest)| Edit::Add { seed, newest }),
+        any::<usize>().prop_map(Edit::Remove),
+        (any::<usize>(), any::<u64>()).prop_map(|(p, s)| Edit::Body(p, s)),
+        (any::<usize>(), any::<u64>()).prop_map(|(p, s)| Edit::Title(p, s)),
+        (any::<usize>(), any::<u64>()).prop_map(|(p, s)| Edit::Redate(p, s)),
+    ]
+}
+
+fn change_for(model: &Model, edit: &Edit, next_url: &mut usize) -> Option<DocChange> {
+    let urls: Vec<&String> = model.docs.keys().collect();
+    let pick = |p: usize| {
+        urls.get(p % urls.len().max(1))
+            .map(|u| model.docs[*u].clone())
+    };
+    Some(match *edit {
+        Edit::Add { seed, newest } => {
+            let mut d = random_doc(&mut Lcg(seed), *next_url);
+            *next_url += 1;
+            if newest {
+                d.date = Some("2099-12-31".into());
+                d.year = Some(2099);
+            }
+            DocChange::Upsert(Box::new(d))
+        }
+        Edit::Remove(p) => DocChange::Remove(pick(p)?.url),
+        Edit::Body(p, seed) => {
+            let mut d = pick(p)?;
+            d.text = random_text(&mut Lcg(seed));
+            DocChange::Upsert(Box::new(d))
+        }
+        Edit::Title(p, seed) => {
+            let mut d = pick(p)?;
+            d.title = format!("文件{}", Lcg(seed).next(50));
+            DocChange::Upsert(Box::new(d))
+        }
+        Edit::Redate(p, seed) => {
+            let mut d = pick(p)?;
+            let new = random_doc(&mut Lcg(seed), 0);
+            d.date = new.date;
+            d.year = new.year;
+            DocChange::Upsert(Box::new(d))
+        }
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+    /// Random sequences of added (newest or anywhere), removed, re-texted, re-titled and
+    /// re-dated documents: after each update the index's files are exactly those of a
+    /// full build of the same documents, and the update reported exactly the files that
+    /// changed. Sites from a handful of documents (everything inline) to a few hundred
+    /// (split, several shards), so updates also cross between layouts.
+    #[test]
+    fn search_index_updates_equal_full_builds(
+        seed in proptest::prelude::any::<u64>(),
+        size in 0usize..320,
+        batches in proptest::collection::vec(proptest::collection::vec(edit(), 1..5), 1..6),
+    ) {
+        let mut rng = Lcg(seed);
+        let docs: Vec<SearchDoc> = (0..size).map(|u| random_doc(&mut rng, u)).collect();
+        let mut index = SearchIndex::build(docs.clone());
+        let full: std::collections::BTreeMap<String, Vec<u8>> =
+            build_index(&docs).into_iter().collect();
+        proptest::prop_assert_eq!(&files_of(&index), &full);
+        let mut model = Model::new(&docs, &index);
+        let mut next_url = size;
+        for batch in &batches {
+            let changes: Vec<DocChange> = batch
+                .iter()
+                .filter_map(|e| change_for(&model, e, &mut next_url))
+                .collect();
+            model.apply(&mut index, changes);
+        }
+    }
+}
+
+/// Split across several shards, the common edits touch few files: a body edit its
+/// record chunk, the shards of the terms it gained or lost and nothing else.
+#[test]
+fn body_edit_rewrites_few_files() {
+    let mut rng = Lcg(7);
+    let docs: Vec<SearchDoc> = (0..400).map(|u| random_doc(&mut rng, u)).collect();
+    let mut index = SearchIndex::build(docs.clone());
+    let total = index.files().count();
+    assert!(total > 20, "split into {total} files");
+    let mut model = Model::new(&docs, &index);
+    let mut d = docs[17].clone();
+    d.text.push('丐');
+    d.text.push('丐');
+    let diff = model.apply(&mut index, vec![DocChange::Upsert(Box::new(d))]);
+    assert!(diff.removed.is_empty());
+    assert!(
+        diff.written.len() <= 4,
+        "{:?}",
+        diff.written.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+}
+
+/// A token in more than half of the documents is written as its complement, which
+/// depends on the number of documents: adding a newest document without the token must
+/// write that list again, though the token's documents did not change.
+#[test]
+fn complement_lists_follow_the_document_count() {
+    let docs: Vec<SearchDoc> = (0..40)
+        .map(|i| {
+            let text = if i % 10 == 3 {
+                "其他内容"
+            } else {
+                "示例内容"
+            };
+            doc(&format!("p/{i}/"), "标题", "2024-01-01", text)
+        })
+        .collect();
+    let mut index = SearchIndex::build(docs.clone());
+    let before = files_of(&index);
+    let files: Vec<(String, Vec<u8>)> = before.clone().into_iter().collect();
+    assert_eq!(lookup(&files, "示例")[0].len(), 36);
+    let entry: Value = serde_json::from_slice(&before["search.json"]).unwrap();
+    assert!(
+        entry["index"]["示例"].as_str().unwrap().starts_with('~'),
+        "{}",
+        entry["index"]["示例"]
+    );
+    let mut model = Model::new(&docs, &index);
+    let newest = doc("p/new/", "标题", "2025-01-01", "其他内容");
+    model.apply(&mut index, vec![DocChange::Upsert(Box::new(newest))]);
+    let files: Vec<(String, Vec<u8>)> = files_of(&index).into_iter().collect();
+    assert_eq!(lookup(&files, "示例")[0].len(), 36);
+    assert!(!lookup(&files, "示例")[0].contains(&40));
+    // And back: the newest document has the token after all, then goes.
+    let newest = doc("p/new/", "标题", "2025-01-01", "示例内容");
+    model.apply(&mut index, vec![DocChange::Upsert(Box::new(newest))]);
+    let files: Vec<(String, Vec<u8>)> = files_of(&index).into_iter().collect();
+    assert!(lookup(&files, "示例")[0].contains(&40));
+    model.apply(&mut index, vec![DocChange::Remove("p/new/".into())]);
+    assert_eq!(files_of(&index), before);
+}
+
+#[test]
+fn shard_counts_are_powers_of_two_nearest_the_target() {
+    let t = SHARD_TARGET_BYTES;
+    assert_eq!(shard_count(0), 1);
+    assert_eq!(shard_count(t), 1);
+    assert_eq!(shard_count(t + 1), 2);
+    assert_eq!(shard_count(2 * t), 2);
+    assert_eq!(shard_count(3 * t), 4);
+    assert_eq!(shard_count(5 * t), 4);
+    assert_eq!(shard_count(6 * t), 8);
+    assert_eq!(shard_count(11 * t), 8);
+    assert_eq!(shard_count(12 * t), 16);
+    assert_eq!(shard_count(600 * t), 512);
+    for n in 1..5000 {
+        let s = shard_count(n * t);
+        assert!(s.is_power_of_two());
+        assert!(s * s <= 2 * n * n && n * n <= 2 * s * s, "{n} → {s}");
+    }
+}
+
+/// Growing a site one newest document at a time crosses from everything inline to split
+/// files, and later from one shard count to the next: each crossing renames files, and
+/// the update must write the new ones and remove the old.
+#[test]
+fn updates_cross_layout_boundaries() {
+    let mut rng = Lcg(11);
+    let mut index = SearchIndex::build(Vec::<SearchDoc>::new());
+    let mut model = Model::new(&[], &index);
+    let mut seen: Vec<(u64, u64, u64)> = Vec::new();
+    let shape = |e: &Value| {
+        (
+            e["shards"].as_u64().unwrap_or(0),
+            e["char_shards"].as_u64().unwrap_or(0),
+            e["meta_chunk"].as_u64().unwrap_or(0),
+        )
+    };
+    for i in 0..700 {
+        let mut d = random_doc(&mut rng, i);
+        d.date = Some(format!("2{i:03}-01-01"));
+        d.year = Some(2000 + i as i32);
+        let before = shape(&entry_of(&index));
+        let change = vec![DocChange::Upsert(Box::new(d))];
+        model.apply_then(&mut index, change, false);
+        let after = shape(&entry_of(&index));
+        // Compare with a full build where the layout changed (and every 50th).
+        if after != before || i % 50 == 0 {
+            model.apply(&mut index, Vec::new());
+            seen.push(after);
+        }
+    }
+    seen.dedup();
+    // Inline, then split with more shards as the site grows.
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert_eq!(files_of(&index), model.served);
+}
+
+proptest::proptest! {
+    /// The index `serve` keeps writes sorted ids directly; a build writes its growing
+    /// lists. Same ids, same count: same form, length and string.
+    #[test]
+    fn id_lists_write_like_postings(
+        ids in proptest::collection::btree_set(0u32..3000, 1..400),
+        extra in 0u32..200,
+        dense in proptest::prelude::any::<bool>(),
+    ) {
+        // Dense: every id up to the largest but those drawn, to reach the complement form.
+        let ids: Vec<u32> = if dense {
+            let top = *ids.last().unwrap();
+            (0..=top).filter(|i| *i == top || !ids.contains(i)).collect()
+        } else {
+            ids.into_iter().collect()
+        };
+        let count = ids.last().unwrap() + 1 + extra;
+        let p = Postings::from_ids(&ids);
+        let form = DocList::form(ids.as_slice(), count);
+        proptest::prop_assert_eq!(form, p.form(count));
+        let mut a = String::new();
+        DocList::write_form(ids.as_slice(), &mut a, form.0, count);
+        let mut b = String::new();
+        p.write_form(&mut b, form.0, count);
+        proptest::prop_assert_eq!(&a, &b);
+        proptest::prop_assert_eq!(a.len(), form.1);
+    }
 }

@@ -25,8 +25,10 @@
 //!   listing with its facets and counts, the page number, the digest of each item shown):
 //!   equal digest, equal bytes, so the page is kept.
 //! - **Whole-site pages** (home, site map, search page, 404, column pages, the normative
-//!   catalogue), the published attachments, `sitemap.xml`, `feed.xml` and the search
-//!   index are produced again from the kept per-document data whenever anything changed.
+//!   catalogue), the published attachments, `sitemap.xml` and `feed.xml` are produced
+//!   again from the kept per-document data whenever anything changed.
+//! - **The search index** is updated in place with the search entries that changed
+//!   (`search::SearchIndex::update`), which rewrites only the files they touch.
 
 use crate::build::{self, BuildOptions, Prepared};
 use crate::diag::{self, Deny, Diagnostic};
@@ -151,7 +153,9 @@ struct State {
     asset_bytes: HashMap<PathBuf, Arc<[u8]>>,
     /// The attachments published by the last rebuild.
     published: BTreeSet<PathBuf>,
-    search_files: Vec<(String, Arc<[u8]>)>,
+    /// The search index, updated in place from the documents whose search entry changed.
+    search: Option<search::SearchIndex>,
+    search_files: BTreeMap<String, Arc<[u8]>>,
     /// `sitemap.xml`, `feed.xml`, `robots.txt` (and what else `output::finish` adds).
     finish_files: Vec<(String, Arc<[u8]>)>,
     /// The files of the last rebuild (good or not): patched, not rebuilt, when nothing
@@ -409,7 +413,8 @@ impl Engine {
             static_files,
             asset_bytes: HashMap::new(),
             published: BTreeSet::new(),
-            search_files: Vec::new(),
+            search: None,
+            search_files: BTreeMap::new(),
             finish_files: Vec::new(),
             files: BTreeMap::new(),
             collided: true,
@@ -664,12 +669,20 @@ impl Engine {
 
         let mut search_changed = state.docs.len() != present.len()
             || state.docs.keys().any(|id| !present.contains(id))
-            || state.search_files.is_empty();
+            || state.search.is_none();
+        // What the search index must forget and learn: documents gone first, then the
+        // new entries (a URL can pass from one document to another).
+        let mut search_gone: Vec<search::DocChange> = Vec::new();
+        let mut search_new: Vec<search::DocChange> = Vec::new();
+        let search_kept = state.search.is_some();
         // The files this rebuild takes away and puts in (a changed file is both).
         let mut patch = Patch::default();
         for (id, d) in &state.docs {
             if !present.contains(id) {
                 patch.remove(&d.path);
+                if search_kept {
+                    search_gone.push(search::DocChange::Remove(d.search.url.clone()));
+                }
             }
         }
         state.docs.retain(|id, _| present.contains(id));
@@ -739,7 +752,6 @@ impl Engine {
                 whole_site: page.reads.whole_site,
             };
             let old = state.docs.get(&ids[i]);
-            search_changed |= old.is_none_or(|old| old.search != doc.search);
             if old.is_none_or(|old| old.item_digest != doc.item_digest) {
                 item_changed.push(i);
             }
@@ -747,6 +759,18 @@ impl Engine {
                 patch.remove(&old.path);
             }
             patch.put(path, doc.page.clone());
+            match old {
+                Some(old) if old.search == doc.search => {}
+                old => {
+                    search_changed = true;
+                    if search_kept {
+                        if let Some(old) = old {
+                            search_gone.push(search::DocChange::Remove(old.search.url.clone()));
+                        }
+                        search_new.push(search::DocChange::Upsert(Box::new(doc.search.clone())));
+                    }
+                }
+            }
             state.docs.insert(ids[i], doc);
         }
         let doc = |i: usize| &state.docs[&ids[i]];
@@ -908,50 +932,61 @@ impl Engine {
         }
         state.published = assets;
 
-        let old_search = if search_changed {
-            state.search_files.clone()
-        } else {
-            Vec::new()
-        };
-        // The search index, from every document's search entry.
-        // (The entries are lent to the index builder, not copied: they hold every text.)
-        // Until the search stage can update its files in place, all of them are
-        // rebuilt whenever an entry changed.
+        // The search index: updated with the entries that changed; built from every
+        // document's entry the first time, or when URLs are shared (an update replaces
+        // by URL, so the index would not hold every document: such a site has E0121).
+        // The files it writes are kept packed like every other.
         if search_changed {
-            let mut search_docs: Vec<SearchDoc> = ids
-                .iter()
-                .map(|id| std::mem::take(&mut state.docs.get_mut(id).expect("rendered").search))
-                .collect();
-            state.search_files = search::build_index(&search_docs)
-                .into_iter()
-                .map(|(p, b)| (p, Arc::from(b)))
-                .collect();
-            for (id, entry) in ids.iter().zip(search_docs.drain(..)) {
-                state.docs.get_mut(id).expect("rendered").search = entry;
-            }
-            rendered += state.search_files.len();
-        }
-        if search_changed {
-            // The files the index wrote, kept packed like every other.
-            let before: HashMap<&str, &Arc<[u8]>> =
-                old_search.iter().map(|(p, b)| (p.as_str(), b)).collect();
-            state.search_files.par_iter_mut().for_each(|(p, b)| {
-                if before.get(p.as_str()).is_none_or(|o| !Arc::ptr_eq(o, b)) {
-                    *b = pack(b);
+            let updated = match state.search.as_mut() {
+                Some(index) => {
+                    search_gone.append(&mut search_new);
+                    let changes = index.update(search_gone);
+                    (index.len() == ids.len()).then_some(changes)
                 }
-            });
+                None => None,
+            };
+            match updated {
+                Some(changes) => {
+                    rendered += changes.written.len();
+                    for p in &changes.removed {
+                        if state.search_files.remove(p).is_some() {
+                            patch.remove(p);
+                        }
+                    }
+                    let written: Vec<(String, Arc<[u8]>)> = changes
+                        .written
+                        .into_par_iter()
+                        .map(|(p, b)| (p, pack(&b)))
+                        .collect();
+                    for (p, b) in written {
+                        let path: Arc<str> = Arc::from(p.as_str());
+                        if state.search_files.insert(p, b.clone()).is_some() {
+                            patch.remove(&path);
+                        }
+                        patch.put(path, b);
+                    }
+                }
+                None => {
+                    let index =
+                        search::SearchIndex::build(ids.iter().map(|id| &state.docs[id].search));
+                    let files: Vec<(&str, &[u8])> = index.files().collect();
+                    let files: BTreeMap<String, Arc<[u8]>> = files
+                        .into_par_iter()
+                        .map(|(p, b)| (p.to_string(), pack(b)))
+                        .collect();
+                    for p in state.search_files.keys() {
+                        patch.remove(p);
+                    }
+                    for (p, b) in &files {
+                        patch.put(Arc::from(p.as_str()), b.clone());
+                    }
+                    state.search_files = files;
+                    rendered += state.search_files.len();
+                    state.search = Some(index);
+                }
+            }
         }
         lap(&mut timings, "search");
-        if search_changed {
-            let old: Vec<(&str, &Arc<[u8]>)> =
-                old_search.iter().map(|(p, b)| (p.as_str(), b)).collect();
-            let new: Vec<(&str, &Arc<[u8]>)> = state
-                .search_files
-                .iter()
-                .map(|(p, b)| (p.as_str(), b))
-                .collect();
-            patch.diff(&old, &new);
-        }
         let doc = |i: usize| &state.docs[&ids[i]];
 
         // sitemap.xml lists the pages; it and the feed read the site's shape.

@@ -166,6 +166,21 @@ function findPhrase() {
   return fallback;
 }
 
+// A title bigram shared by several documents: its results are title matches, newest
+// first. Doc ids number documents oldest first, so that is the largest ids first.
+function findSharedTitleWord() {
+  for (const [, rec] of records()) {
+    for (const t of T.tokenize(rec[1])) {
+      if (!/^[\u4e00-\u9fff]{2}$/.test(t)) continue;
+      let v = shardFor(t)[t];
+      if (typeof v === 'string') v = [v];
+      const title = decodeList((v && v[1]) || '');
+      if (title.length >= 3) return { query: t, title };
+    }
+  }
+  return null;
+}
+
 function findByDocNo() {
   for (const [id, rec] of records()) {
     const no = rec[2];
@@ -215,7 +230,7 @@ function xssIndex() {
     index[t] = ['', 'A'];
   }
   return JSON.stringify({
-    format: 'gongkai-search', version: 1, count: 1,
+    format: 'gongkai-search', version: 2, count: 1,
     kinds: [{ value: 'policy', label: '政策文件' }], statuses: ['现行有效'], years: [2024],
     facets: { width: 1, codes: ALPHA[0 + 1 * (1 + 2 * 1)] }, snippet_chars: 120,
     meta: [['xss-doc/', XSS_TITLE, '示测发〔2024〕1号', '', '<b>发文机关</b>', '2024-01-01', ['<i>kw</i>'], '<script>window.__xss = 3</script>正文']],
@@ -344,6 +359,20 @@ try {
     check('the status region is aria-live="polite"', live === 'polite', live);
   } else {
     check('site has a phrase that occurs in only one document', false);
+  }
+
+  const shared = findSharedTitleWord();
+  if (shared) {
+    const r = await results(page, PREFIX, shared.query);
+    const want = shared.title.slice().reverse().slice(0, 10);
+    const dates = want.map((id) => record(id)[5] || '');
+    check(`“${shared.query}” lists its title matches newest first (largest id first)`,
+      JSON.stringify(r.items.map((i) => i.href)) === JSON.stringify(want.map((id) => expectedHref(record(id)[0]))),
+      JSON.stringify(r.items.map((i) => i.href)) + ' want ids ' + JSON.stringify(want));
+    check('…and their dates do not increase',
+      dates.every((d, i) => i === 0 || d === '' || (dates[i - 1] !== '' && dates[i - 1] >= d)), JSON.stringify(dates));
+  } else {
+    check('site has a title word shared by several documents', false);
   }
 
   // The fixture site made by the search scratch crate has a decoy: a newer document holding

@@ -68,7 +68,7 @@
     var self = this;
     if (!this.loading) {
       this.loading = this.getJSON('search.json').then(function (e) {
-        if (e.format !== 'gongkai-search' || e.version !== 1) throw new Error('search.json: unknown format');
+        if (e.format !== 'gongkai-search' || e.version !== 2) throw new Error('search.json: unknown format');
         self.entry = e;
         var n = e.count;
         self.words = Math.ceil(n / 32) || 1;
@@ -235,17 +235,20 @@
     });
   };
 
-  // Candidates in rank order: by tier (the position in `tiers`), then id (newest first).
+  // Candidates in rank order: by tier (the position in `tiers`), then newest first, which
+  // is the larger id first (ids number the documents oldest first).
   function collect(tiers, mask, n, ranked) {
     var list = [];
     tiers.forEach(function (bits, tier) {
-      forEachBit(and(bits, mask), function (id) { if (id < n) list.push({ id: id, tier: ranked ? tier : 2 }); });
+      var ids = [];
+      forEachBit(and(bits, mask), function (id) { if (id < n) ids.push(id); });
+      for (var i = ids.length - 1; i >= 0; i--) list.push({ id: ids[i], tier: ranked ? tier : 2 });
     });
     return list;
   }
 
   function key(r) { return r.tier * 2 + (r.unverified ? 1 : 0); }
-  function before(a, b) { return key(a) !== key(b) ? key(a) < key(b) : a.id < b.id; }
+  function before(a, b) { return key(a) !== key(b) ? key(a) < key(b) : a.id > b.id; }
 
   // Checks phrases: bigrams prove that every token occurs, not that a piece of several
   // tokens (`教育局`, `11号`) occurs as written. Candidates come ranked by what the bigrams

@@ -1,0 +1,883 @@
+//! The search index kept in memory by `gongkai serve`, updated in place.
+//!
+//! A full build takes seconds on a large site; an edit to one document changes the doc
+//! lists of a few terms. So the index keeps every term's doc lists and every document's
+//! terms (to take a document out again), and each term's entry as written. An update
+//! changes only the lists of the terms a document gained or lost, writes those terms'
+//! entries again, and assembles only their shards, the record chunks of the documents that
+//! changed, and `search.json`. The files are by construction those of a full build over
+//! the same documents (the format makes that cheap: doc ids are oldest first, so a new
+//! newest document takes the next id; file counts are powers of two), and the tests check
+//! it against [`super::build_index`] after random updates.
+//!
+//! Two cases redo everything, from the kept lists rather than the texts: a change that
+//! moves doc ids (a document re-dated into the middle, one removed from the middle), and a
+//! change of layout (a file count crossing a power of two).
+
+use super::postings::{decode_deltas, keys, Form, OwnedToken};
+use super::records::{doc_order, record_json};
+use super::shards::{Key, Token};
+use super::terms::{mix, scan_doc, TermSink};
+use super::tokenize::fnv1a_bytes;
+use super::{
+    entry_json, index_fields, meta_path, raw, DocChange, FileChanges, Layout, SearchDoc, Shape,
+    CHAR_SHARD, WORD_SHARD,
+};
+use rayon::prelude::*;
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hashes packed CJK keys with [`mix`]: tens of millions of lookups when a site is first
+/// indexed, where SipHash's protection against chosen keys buys nothing.
+#[derive(Default)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = mix(k);
+    }
+}
+
+/// Documents scanned as one parallel batch while an update applies them.
+const BATCH: usize = 256;
+
+/// Below this many terms or files, work is done on the calling thread.
+const FEW: usize = 64;
+
+/// The search index of a site, kept in memory between edits (`gongkai serve`).
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    /// The documents by doc id.
+    docs: Vec<Indexed>,
+    /// Every term ever seen; a term no document has any more stays, with empty lists.
+    terms: Vec<Term>,
+    /// Term ids of packed CJK tokens.
+    cjk: HashMap<u64, u32, BuildHasherDefault<Mixed>>,
+    /// Term ids of the other tokens.
+    runs: HashMap<Box<str>, u32>,
+    /// Sums of `Term::bytes` over the word terms and the single characters, and the
+    /// records' bytes (each plus a comma): what the layout is chosen from.
+    word_bytes: usize,
+    char_bytes: usize,
+    meta_bytes: usize,
+    /// Terms from this id on are new to the update under way (dirty anyway).
+    fresh: u32,
+    /// The facet codes or tables may have changed in the update under way.
+    facets_stale: bool,
+    /// The layout of `files`; `None` before the first documents.
+    shape: Option<Shape>,
+    /// Term ids per `index-` and per `char-` shard, sorted by token, for `buckets_for`.
+    word_buckets: Vec<Vec<u32>>,
+    char_buckets: Vec<Vec<u32>>,
+    buckets_for: Option<(usize, usize)>,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// A document of the index.
+#[derive(Debug)]
+struct Indexed {
+    /// The document without its text (order, facets).
+    head: SearchDoc,
+    /// Its display record.
+    record: String,
+    /// Its term ids per field (body, title, other fields), sorted.
+    terms: [Vec<u32>; 3],
+}
+
+/// A term with its doc lists and its entry as written.
+#[derive(Debug)]
+struct Term {
+    token: OwnedToken,
+    /// One CJK character: lives in the `char-` shards.
+    single: bool,
+    /// FNV-1a of the token, which picks its shard.
+    hash: u32,
+    /// Sorted doc ids per field.
+    lists: [Vec<u32>; 3],
+    /// `"token":value` as its shard holds it; empty when no document has the term.
+    json: String,
+    /// Its share of the shard as `Key::bytes` estimates it; 0 when empty.
+    bytes: usize,
+    /// A list is written as its complement, which changes with the number of documents.
+    complement: bool,
+}
+
+impl Term {
+    /// Writes the entry again from the lists, for `count` documents: the entry, its
+    /// bytes, and whether a list is written as a complement.
+    fn encode(&self, count: u32) -> (String, usize, bool) {
+        let lists = self
+            .lists
+            .each_ref()
+            .map(|l| (!l.is_empty()).then_some(l.as_slice()));
+        if lists.iter().all(Option::is_none) {
+            return (String::new(), 0, false);
+        }
+        let mut key: Key<'_, [u32]> = Key::new(self.token.as_token(), lists);
+        key.choose(count);
+        let mut json = String::new();
+        key.write_entry(&mut json, count);
+        let complement = key.forms.iter().any(|f| f.0 == Form::Complement);
+        (json, key.bytes(), complement)
+    }
+
+    /// Whether a list may be written as its complement among `count` documents: only a
+    /// list of more than half of them can be.
+    fn dense(&self, count: usize) -> bool {
+        self.lists.iter().any(|l| l.len() * 2 > count)
+    }
+}
+
+/// The distinct terms of one field of a document.
+#[derive(Default)]
+struct Found {
+    cjk: Vec<u64>,
+    runs: Vec<String>,
+}
+
+impl TermSink for Found {
+    fn cjk(&mut self, k: u64) {
+        self.cjk.push(k);
+    }
+    fn run(&mut self, r: &str) {
+        self.runs.push(r.to_string());
+    }
+}
+
+/// A document on its way in: its terms found, its record written, its text dropped.
+struct Scanned {
+    head: SearchDoc,
+    record: String,
+    found: [Found; 3],
+}
+
+fn scan(d: &SearchDoc) -> Scanned {
+    let mut found: [Found; 3] = Default::default();
+    let mut chars = Vec::new();
+    scan_doc(&mut found, d, &mut chars);
+    for f in &mut found {
+        f.cjk.sort_unstable();
+        f.cjk.dedup();
+        f.runs.sort_unstable();
+        f.runs.dedup();
+    }
+    Scanned {
+        head: head_of(d),
+        record: record_json(d),
+        found,
+    }
+}
+
+/// Every field of `d` but the text, which is indexed and no longer needed.
+fn head_of(d: &SearchDoc) -> SearchDoc {
+    let SearchDoc {
+        url,
+        kind,
+        kind_label,
+        title,
+        doc_no,
+        index_no,
+        issuer,
+        date,
+        year,
+        validity,
+        keywords,
+        text: _,
+    } = d;
+    SearchDoc {
+        url: url.clone(),
+        kind: kind.clone(),
+        kind_label: kind_label.clone(),
+        title: title.clone(),
+        doc_no: doc_no.clone(),
+        index_no: index_no.clone(),
+        issuer: issuer.clone(),
+        date: date.clone(),
+        year: *year,
+        validity: validity.clone(),
+        keywords: keywords.clone(),
+        text: String::new(),
+    }
+}
+
+/// Where a document of the new order comes from.
+enum Slot {
+    /// It was already there, with this id.
+    Old(u32),
+    /// It comes with the update (index into the arriving documents).
+    New(usize),
+}
+
+fn insert_id(list: &mut Vec<u32>, id: u32) {
+    if list.last().is_none_or(|&l| l < id) {
+        list.push(id);
+    } else if let Err(at) = list.binary_search(&id) {
+        list.insert(at, id);
+    }
+}
+
+fn remove_id(list: &mut Vec<u32>, id: u32) {
+    if let Ok(at) = list.binary_search(&id) {
+        list.remove(at);
+    }
+}
+
+impl SearchIndex {
+    /// The index of `docs` (owned or borrowed; the index keeps no text); its files are
+    /// those of [`super::build_index`].
+    pub fn build<D: Borrow<SearchDoc> + Send + Sync>(
+        docs: impl IntoIterator<Item = D>,
+    ) -> SearchIndex {
+        // The build's own indexing (parallel, in doc-id order), then its lists taken
+        // apart: per term as ids, per document as term ids.
+        let docs: Vec<D> = docs.into_iter().collect();
+        let mut order: Vec<&SearchDoc> = docs.iter().map(Borrow::borrow).collect();
+        order.sort_by(|a, b| doc_order(a, b));
+        let (fields, records) = index_fields(&mut order);
+        let mut index = SearchIndex::default();
+        let mut doc_terms: Vec<[Vec<u32>; 3]> =
+            (0..order.len()).map(|_| Default::default()).collect();
+        for key in keys(&fields) {
+            let t = index.terms.len() as u32;
+            let owned = match key.token {
+                Token::Cjk(k) => {
+                    index.cjk.insert(k, t);
+                    OwnedToken::Cjk(k)
+                }
+                Token::Run(r) => {
+                    index.runs.insert(r.into(), t);
+                    OwnedToken::Run(r.into())
+                }
+            };
+            let mut term = new_term(owned);
+            for (f, list) in key.lists.iter().enumerate() {
+                if let Some(p) = list {
+                    term.lists[f] = decode_deltas(&p.data);
+                    for &id in &term.lists[f] {
+                        doc_terms[id as usize][f].push(t);
+                    }
+                }
+            }
+            index.terms.push(term);
+        }
+        drop(fields);
+        index.meta_bytes = records.iter().map(|r| r.len() + 1).sum();
+        index.docs = order
+            .iter()
+            .zip(records)
+            .zip(doc_terms)
+            .map(|((d, record), terms)| Indexed {
+                head: head_of(d),
+                record,
+                terms,
+            })
+            .collect();
+        let all: Vec<u32> = (0..index.terms.len() as u32).collect();
+        index.encode(&all);
+        let shape = Shape::of(
+            index.word_bytes,
+            index.char_bytes,
+            index.meta_bytes,
+            index.docs.len(),
+        );
+        index.write(shape, index.terms.len(), &all, &[]);
+        index
+    }
+
+    /// Applies `changes` in order and returns the files that differ from before.
+    pub fn update(&mut self, changes: Vec<DocChange>) -> FileChanges {
+        let mut gone = vec![false; self.docs.len()];
+        let mut coming: Vec<SearchDoc> = Vec::new();
+        let by_url: HashMap<&str, Vec<u32>> = if changes.len() > 16 {
+            let mut m: HashMap<&str, Vec<u32>> = HashMap::with_capacity(self.docs.len());
+            for (i, d) in self.docs.iter().enumerate() {
+                m.entry(d.head.url.as_str()).or_default().push(i as u32);
+            }
+            m
+        } else {
+            HashMap::new()
+        };
+        for change in changes {
+            let url = match &change {
+                DocChange::Upsert(d) => d.url.as_str(),
+                DocChange::Remove(u) => u.as_str(),
+            };
+            coming.retain(|d| d.url != url);
+            if by_url.is_empty() {
+                for (i, d) in self.docs.iter().enumerate() {
+                    if d.head.url == url {
+                        gone[i] = true;
+                    }
+                }
+            } else {
+                for &i in by_url.get(url).into_iter().flatten() {
+                    gone[i as usize] = true;
+                }
+            }
+            if let DocChange::Upsert(d) = change {
+                coming.push(*d);
+            }
+        }
+        drop(by_url);
+        self.apply(gone, coming)
+    }
+
+    /// Every search file, by path.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Number of documents indexed.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether no document is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Takes out the documents marked in `gone` (by id) and adds `coming`.
+    ///
+    /// Up to the first position where a document of the new order is not the one that
+    /// had that id (`moved`), every document keeps its id, and a position that changed
+    /// only trades the terms it lost for those it gained. From there on, the documents
+    /// that go leave their terms' lists, the others are renumbered (they keep their
+    /// relative order, so lists stay sorted) and the arriving ones join: every term with
+    /// a document there is written again. For the usual edits (a text or title changed, a
+    /// new newest document) nothing moves.
+    fn apply<D: Borrow<SearchDoc> + Send + Sync>(
+        &mut self,
+        gone: Vec<bool>,
+        mut coming: Vec<D>,
+    ) -> FileChanges {
+        let old_count = self.docs.len();
+        coming.sort_by(|a, b| doc_order(a.borrow(), b.borrow()));
+        let order = self.merge(&gone, &coming);
+        let count = order.len();
+        let moved = (0..count)
+            .find(|&p| match order[p] {
+                Slot::Old(i) => i as usize != p,
+                Slot::New(_) => p < old_count && !gone[p],
+            })
+            .unwrap_or(count);
+        let terms_before = self.terms.len();
+        self.fresh = terms_before as u32;
+        self.facets_stale = count != old_count || moved < count;
+        let mut dirty: Vec<u32> = Vec::new();
+        let mut coming: Vec<Option<D>> = coming.into_iter().map(Some).collect();
+
+        // In place, before `moved`: the arriving documents take the ids of those that went.
+        let head: Vec<usize> = (0..moved)
+            .filter(|&p| matches!(order[p], Slot::New(_)))
+            .collect();
+        self.arrive(&head, &order, &mut coming, &mut dirty, |index, p, n| {
+            let old = if p < index.docs.len() {
+                index.meta_bytes -= index.docs[p].record.len() + 1;
+                index.facets_stale |= !same_facets(&index.docs[p].head, &n.head);
+                std::mem::take(&mut index.docs[p].terms)
+            } else {
+                Default::default()
+            };
+            index.meta_bytes += n.record.len() + 1;
+            let mut d = Vec::new();
+            index.trade(p as u32, &old, &n.terms, &mut d);
+            if p < index.docs.len() {
+                index.docs[p] = n;
+            } else {
+                index.docs.push(n);
+            }
+            d
+        });
+
+        // From `moved` on: out, renumbered, in.
+        let tail: Vec<Indexed> = if moved < self.docs.len() {
+            self.docs.split_off(moved)
+        } else {
+            Vec::new()
+        };
+        let mut tail: Vec<Option<Indexed>> = tail.into_iter().map(Some).collect();
+        for (k, slot) in tail.iter_mut().enumerate() {
+            let i = moved + k;
+            if gone[i] {
+                if let Some(d) = slot.take() {
+                    self.meta_bytes -= d.record.len() + 1;
+                    self.trade(i as u32, &d.terms, &Default::default(), &mut dirty);
+                }
+            }
+        }
+        let mut renumbered = vec![u32::MAX; old_count.saturating_sub(moved)];
+        for (p, s) in order.iter().enumerate().skip(moved) {
+            if let Slot::Old(i) = *s {
+                renumbered[i as usize - moved] = p as u32;
+            }
+        }
+        let first = moved as u32;
+        // Only a document that moved renumbers anything.
+        if moved < old_count {
+            dirty.par_extend(
+                self.terms
+                    .par_iter_mut()
+                    .enumerate()
+                    .filter_map(|(t, term)| {
+                        let mut any = false;
+                        for l in &mut term.lists {
+                            let at = l.partition_point(|&id| id < first);
+                            any |= at < l.len();
+                            for id in &mut l[at..] {
+                                *id = renumbered[(*id - first) as usize];
+                            }
+                        }
+                        any.then_some(t as u32)
+                    }),
+            );
+        }
+        // The documents that stay go back in order, the arriving ones between them.
+        let put_back = |index: &mut SearchIndex, tail: &mut [Option<Indexed>], upto: usize| {
+            while index.docs.len() < upto {
+                let Slot::Old(i) = order[index.docs.len()] else {
+                    unreachable!("arriving documents are placed in order");
+                };
+                index.docs.extend(tail[i as usize - moved].take());
+            }
+        };
+        let rest: Vec<usize> = (moved..count)
+            .filter(|&p| matches!(order[p], Slot::New(_)))
+            .collect();
+        self.arrive(&rest, &order, &mut coming, &mut dirty, |index, p, n| {
+            put_back(index, &mut tail, p);
+            index.meta_bytes += n.record.len() + 1;
+            let mut d = Vec::new();
+            index.trade(p as u32, &Default::default(), &n.terms, &mut d);
+            index.docs.push(n);
+            d
+        });
+        put_back(self, &mut tail, count);
+        debug_assert_eq!(self.docs.len(), count);
+
+        // The number of documents changes the lists written as complements. More
+        // documents only lengthen a complement (delta and bitmap forms do not depend on
+        // the count), so only lists written as complements change; fewer can make a
+        // complement the shortest form of any list of more than half the documents.
+        let terms = &self.terms;
+        if count > old_count {
+            dirty.par_extend(
+                (0..terms.len() as u32)
+                    .into_par_iter()
+                    .filter(|&t| terms[t as usize].complement),
+            );
+        } else if count < old_count {
+            dirty.par_extend(
+                (0..terms.len() as u32)
+                    .into_par_iter()
+                    .filter(|&t| terms[t as usize].dense(count)),
+            );
+        }
+        dirty.retain(|&t| (t as usize) < terms_before);
+        dirty.sort_unstable();
+        dirty.dedup();
+        dirty.extend(terms_before as u32..self.terms.len() as u32);
+        self.encode(&dirty);
+        let mut changed = head;
+        changed.extend(moved..old_count.max(count));
+        let shape = Shape::of(self.word_bytes, self.char_bytes, self.meta_bytes, count);
+        self.write(shape, terms_before, &dirty, &changed)
+    }
+
+    /// Brings in the arriving documents of `positions` (ascending): scanned in parallel
+    /// batches, then placed one by one, in order, by `place`, which returns the terms it
+    /// made dirty.
+    fn arrive<D: Borrow<SearchDoc> + Send + Sync>(
+        &mut self,
+        positions: &[usize],
+        order: &[Slot],
+        coming: &mut [Option<D>],
+        dirty: &mut Vec<u32>,
+        mut place: impl FnMut(&mut SearchIndex, usize, Indexed) -> Vec<u32>,
+    ) {
+        for batch in positions.chunks(BATCH) {
+            let scanned: Vec<(usize, Option<Scanned>)> = batch
+                .iter()
+                .map(|&p| match order[p] {
+                    Slot::New(j) => (p, coming[j].take()),
+                    Slot::Old(_) => (p, None),
+                })
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|(p, d)| (p, d.map(|d| scan(d.borrow()))))
+                .collect();
+            for (p, s) in scanned {
+                if let Some(s) = s {
+                    let n = self.intern(s);
+                    dirty.extend(place(self, p, n));
+                }
+            }
+        }
+    }
+
+    /// The new order: the documents that stay, in their order, merged with the arriving
+    /// ones (sorted).
+    fn merge<D: Borrow<SearchDoc>>(&self, gone: &[bool], coming: &[D]) -> Vec<Slot> {
+        let mut order = Vec::with_capacity(self.docs.len() + coming.len());
+        let mut stay = (0..self.docs.len()).filter(|&i| !gone[i]).peekable();
+        let mut new = coming.iter().enumerate().peekable();
+        loop {
+            let take_old = match (stay.peek(), new.peek()) {
+                (Some(&i), Some((_, d))) => doc_order(&self.docs[i].head, (*d).borrow()).is_le(),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_old {
+                order.extend(stay.next().map(|i| Slot::Old(i as u32)));
+            } else {
+                order.extend(new.next().map(|(j, _)| Slot::New(j)));
+            }
+        }
+        order
+    }
+
+    /// Gives an arriving document its term ids, creating the terms it is the first to have.
+    fn intern(&mut self, s: Scanned) -> Indexed {
+        let mut terms: [Vec<u32>; 3] = Default::default();
+        for (f, found) in s.found.iter().enumerate() {
+            let ids = &mut terms[f];
+            ids.reserve(found.cjk.len() + found.runs.len());
+            for &k in &found.cjk {
+                let next = self.terms.len() as u32;
+                let id = *self.cjk.entry(k).or_insert(next);
+                if id == next {
+                    self.terms.push(new_term(OwnedToken::Cjk(k)));
+                }
+                ids.push(id);
+            }
+            for r in &found.runs {
+                let id = match self.runs.get(r.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.terms.len() as u32;
+                        self.runs.insert(r.as_str().into(), id);
+                        self.terms
+                            .push(new_term(OwnedToken::Run(r.as_str().into())));
+                        id
+                    }
+                };
+                ids.push(id);
+            }
+            ids.sort_unstable();
+        }
+        Indexed {
+            head: s.head,
+            record: s.record,
+            terms,
+        }
+    }
+
+    /// Doc `id` had the terms `old` and now has `new` (per field, sorted): it leaves the
+    /// lists of the terms it lost and joins those it gained, which become dirty.
+    fn trade(&mut self, id: u32, old: &[Vec<u32>; 3], new: &[Vec<u32>; 3], dirty: &mut Vec<u32>) {
+        for f in 0..3 {
+            let (mut a, mut b) = (old[f].iter().peekable(), new[f].iter().peekable());
+            loop {
+                match (a.peek(), b.peek()) {
+                    (Some(&&x), Some(&&y)) if x == y => {
+                        a.next();
+                        b.next();
+                    }
+                    (Some(&&x), Some(&&y)) if x < y => {
+                        remove_id(&mut self.terms[x as usize].lists[f], id);
+                        if x < self.fresh {
+                            dirty.push(x);
+                        }
+                        a.next();
+                    }
+                    (Some(&&x), None) => {
+                        remove_id(&mut self.terms[x as usize].lists[f], id);
+                        if x < self.fresh {
+                            dirty.push(x);
+                        }
+                        a.next();
+                    }
+                    (_, Some(&&y)) => {
+                        insert_id(&mut self.terms[y as usize].lists[f], id);
+                        if y < self.fresh {
+                            dirty.push(y);
+                        }
+                        b.next();
+                    }
+                    (None, None) => break,
+                }
+            }
+        }
+    }
+
+    /// Writes the entries of the `dirty` terms again (in parallel) and keeps the sums of
+    /// their bytes.
+    fn encode(&mut self, dirty: &[u32]) {
+        let count = self.docs.len() as u32;
+        let terms = &self.terms;
+        let encode = |&t: &u32| terms[t as usize].encode(count);
+        // A few terms (an edit's): not worth waking other threads.
+        let fresh: Vec<(String, usize, bool)> = if dirty.len() < FEW {
+            dirty.iter().map(encode).collect()
+        } else {
+            dirty.par_iter().map(encode).collect()
+        };
+        for (&t, (json, bytes, complement)) in dirty.iter().zip(fresh) {
+            let term = &mut self.terms[t as usize];
+            let sum = if term.single {
+                &mut self.char_bytes
+            } else {
+                &mut self.word_bytes
+            };
+            *sum = *sum - term.bytes + bytes;
+            term.json = json;
+            term.bytes = bytes;
+            term.complement = complement;
+        }
+    }
+
+    /// Assembles the files that may have changed and reports those that did. With the
+    /// same layout and ids in place that is `search.json`, the shards of the `dirty`
+    /// terms and the record chunks of the `changed` doc ids; otherwise every file.
+    fn write(
+        &mut self,
+        shape: Shape,
+        terms_before: usize,
+        dirty: &[u32],
+        changed: &[usize],
+    ) -> FileChanges {
+        let all = self.shape != Some(shape);
+        let mut fresh: Vec<(String, Vec<u8>)> = Vec::new();
+        let count = self.docs.len();
+        let layout = match shape {
+            Shape::Inline => {
+                self.word_buckets = Vec::new();
+                self.char_buckets = Vec::new();
+                self.buckets_for = None;
+                let mut used: Vec<u32> = (0..self.terms.len() as u32)
+                    .filter(|&t| !self.terms[t as usize].json.is_empty())
+                    .collect();
+                used.sort_unstable_by(|&a, &b| self.token(a).cmp(&self.token(b)));
+                let records: Vec<&str> = self.docs.iter().map(|d| d.record.as_str()).collect();
+                Layout::Inline {
+                    meta: raw(format!("[{}]", records.join(","))),
+                    index: raw(self.object(&used)),
+                }
+            }
+            Shape::Split {
+                meta_chunk,
+                shards,
+                char_shards,
+            } => {
+                let mut words: Vec<usize> = Vec::new();
+                let mut chars: Vec<usize> = Vec::new();
+                if self.buckets_for != Some((shards, char_shards)) {
+                    self.bucket(shards, char_shards);
+                    words.extend(0..shards);
+                    chars.extend(0..char_shards);
+                } else {
+                    for t in terms_before..self.terms.len() {
+                        self.put_in_bucket(t as u32);
+                    }
+                    if all {
+                        words.extend(0..shards);
+                        chars.extend(0..char_shards);
+                    } else {
+                        for &t in dirty {
+                            let term = &self.terms[t as usize];
+                            if term.single {
+                                chars.push(term.hash as usize % char_shards);
+                            } else {
+                                words.push(term.hash as usize % shards);
+                            }
+                        }
+                        words.sort_unstable();
+                        words.dedup();
+                        chars.sort_unstable();
+                        chars.dedup();
+                    }
+                }
+                let meta_files = count.div_ceil(meta_chunk);
+                let mut metas: Vec<usize> = if all {
+                    (0..meta_files).collect()
+                } else {
+                    changed
+                        .iter()
+                        .map(|&p| p / meta_chunk)
+                        .filter(|&c| c < meta_files)
+                        .collect()
+                };
+                metas.dedup();
+                let meta = |c: usize| {
+                    let records: Vec<&str> = self.docs
+                        [c * meta_chunk..((c + 1) * meta_chunk).min(count)]
+                        .iter()
+                        .map(|d| d.record.as_str())
+                        .collect();
+                    (
+                        meta_path(c),
+                        format!("[{}]", records.join(",")).into_bytes(),
+                    )
+                };
+                let word = |s: usize| {
+                    (
+                        format!("{WORD_SHARD}-{s}.json"),
+                        self.object(&self.word_buckets[s]).into_bytes(),
+                    )
+                };
+                let char = |s: usize| {
+                    (
+                        format!("{CHAR_SHARD}-{s}.json"),
+                        self.object(&self.char_buckets[s]).into_bytes(),
+                    )
+                };
+                if metas.len() + words.len() + chars.len() < FEW {
+                    fresh.extend(metas.into_iter().map(meta));
+                    fresh.extend(words.into_iter().map(word));
+                    fresh.extend(chars.into_iter().map(char));
+                } else {
+                    fresh.par_extend(metas.into_par_iter().map(meta));
+                    fresh.par_extend(words.into_par_iter().map(word));
+                    fresh.par_extend(chars.into_par_iter().map(char));
+                }
+                Layout::Split {
+                    meta_chunk,
+                    meta_files,
+                    shards,
+                    char_shards,
+                }
+            }
+        };
+        // Split, `search.json` holds the counts (from the layout) and the facets.
+        if all || self.facets_stale || shape == Shape::Inline {
+            let heads: Vec<&SearchDoc> = self.docs.iter().map(|d| &d.head).collect();
+            fresh.push(("search.json".to_string(), entry_json(&heads, layout)));
+        }
+
+        let mut changes = FileChanges::default();
+        if all {
+            let now: std::collections::HashSet<&str> =
+                fresh.iter().map(|(p, _)| p.as_str()).collect();
+            changes.removed = self
+                .files
+                .keys()
+                .filter(|p| !now.contains(p.as_str()))
+                .cloned()
+                .collect();
+        } else if let Shape::Split { meta_chunk, .. } = shape {
+            let old = self
+                .files
+                .range("search/meta-".to_string().."search/meta.".to_string())
+                .count();
+            changes.removed = (count.div_ceil(meta_chunk)..old).map(meta_path).collect();
+        }
+        for p in &changes.removed {
+            self.files.remove(p);
+        }
+        changes.removed.sort();
+        for (path, bytes) in fresh {
+            if self.files.get(&path) != Some(&bytes) {
+                changes.written.push((path.clone(), bytes.clone()));
+                self.files.insert(path, bytes);
+            }
+        }
+        changes.written.sort_by(|a, b| a.0.cmp(&b.0));
+        self.shape = Some(shape);
+        changes
+    }
+
+    fn token(&self, t: u32) -> Token<'_> {
+        self.terms[t as usize].token.as_token()
+    }
+
+    /// The JSON object of the terms `ids` (sorted by token), empty ones left out.
+    fn object(&self, ids: &[u32]) -> String {
+        let entries: Vec<&str> = ids
+            .iter()
+            .map(|&t| self.terms[t as usize].json.as_str())
+            .filter(|j| !j.is_empty())
+            .collect();
+        let mut s = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+        s.push('{');
+        for (i, e) in entries.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(e);
+        }
+        s.push('}');
+        s
+    }
+
+    /// Distributes every term over `shards` word and `char_shards` character shards.
+    fn bucket(&mut self, shards: usize, char_shards: usize) {
+        let mut words: Vec<Vec<u32>> = vec![Vec::new(); shards];
+        let mut chars: Vec<Vec<u32>> = vec![Vec::new(); char_shards];
+        for (t, term) in self.terms.iter().enumerate() {
+            if term.single {
+                chars[term.hash as usize % char_shards].push(t as u32);
+            } else {
+                words[term.hash as usize % shards].push(t as u32);
+            }
+        }
+        let terms = &self.terms;
+        words
+            .par_iter_mut()
+            .chain(chars.par_iter_mut())
+            .for_each(|b| {
+                b.sort_unstable_by(|&x, &y| {
+                    terms[x as usize]
+                        .token
+                        .as_token()
+                        .cmp(&terms[y as usize].token.as_token())
+                })
+            });
+        self.word_buckets = words;
+        self.char_buckets = chars;
+        self.buckets_for = Some((shards, char_shards));
+    }
+
+    /// Puts a new term into its shard, in token order.
+    fn put_in_bucket(&mut self, t: u32) {
+        let term = &self.terms[t as usize];
+        let bucket = if term.single {
+            let n = self.char_buckets.len();
+            &mut self.char_buckets[term.hash as usize % n]
+        } else {
+            let n = self.word_buckets.len();
+            &mut self.word_buckets[term.hash as usize % n]
+        };
+        let token = term.token.as_token();
+        let terms = &self.terms;
+        let at = bucket.partition_point(|&x| terms[x as usize].token.as_token() < token);
+        bucket.insert(at, t);
+    }
+}
+
+/// Whether two documents have the same facet code (kind, 效力状态, year) and tables.
+fn same_facets(a: &SearchDoc, b: &SearchDoc) -> bool {
+    (&a.kind, &a.kind_label, &a.validity, a.year) == (&b.kind, &b.kind_label, &b.validity, b.year)
+}
+
+fn new_term(token: OwnedToken) -> Term {
+    let t = token.as_token();
+    Term {
+        single: matches!(t, Token::Cjk(k) if k & 0x1F_FFFF == 0),
+        hash: t.with_bytes(fnv1a_bytes),
+        token,
+        lists: Default::default(),
+        json: String::new(),
+        bytes: 0,
+        complement: false,
+    }
+}
