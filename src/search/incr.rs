@@ -601,8 +601,7 @@ impl SearchIndex {
     fn intern(&mut self, s: Scanned) -> Indexed {
         let mut terms: [TermIds; 3] = Default::default();
         for (f, found) in s.found.iter().enumerate() {
-            let mut ids = Vec::new();
-            ids.reserve(found.cjk.len() + found.runs.len());
+            let mut ids = Vec::with_capacity(found.cjk.len() + found.runs.len());
             for &k in &found.cjk {
                 let next = self.terms.len() as u32;
                 let id = *self.cjk.entry(k).or_insert(next);
