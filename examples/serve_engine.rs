@@ -12,7 +12,9 @@ use gongkai::diag::Deny;
 use gongkai::load::SourceEncoding;
 use gongkai::serve::engine::{Engine, RebuildSummary};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+type Steps = Vec<(&'static str, Duration)>;
 
 fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -62,32 +64,65 @@ fn main() {
         engine.diagnostics().iter().filter(|d| d.is_error()).count(),
         peak_rss_mib()
     );
+    let steps: Vec<String> = engine
+        .timings()
+        .iter()
+        .map(|(n, d)| format!("{n} {:.0}", d.as_secs_f64() * 1e3))
+        .collect();
+    println!("    first build steps (ms): {}", steps.join("; "));
     let all = policies(&root);
     let step = (all.len() / (edits * 5 + 1)).max(1);
     let mut pick = all.iter().step_by(step).cloned();
-    // Milliseconds of one step of the last rebuild.
-    let step = |engine: &Engine, name: &str| {
-        engine
-            .timings()
+    let report = |kind: &str, runs: Vec<(RebuildSummary, Steps)>| {
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            v[v.len() / 2]
+        };
+        let ms: Vec<f64> = runs
             .iter()
-            .find(|t| t.0 == name)
-            .map_or(0.0, |t| t.1.as_secs_f64() * 1e3)
-    };
-    let report = |kind: &str, runs: Vec<RebuildSummary>, mut searched: Vec<f64>| {
-        let mut ms: Vec<f64> = runs.iter().map(|r| r.elapsed.as_secs_f64() * 1e3).collect();
-        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        searched.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let rendered: Vec<usize> = runs.iter().map(|r| r.rendered).collect();
+            .map(|(r, _)| r.elapsed.as_secs_f64() * 1e3)
+            .collect();
+        let search = |steps: &Steps| {
+            steps
+                .iter()
+                .filter(|(n, _)| *n == "search")
+                .map(|(_, d)| d.as_secs_f64() * 1e3)
+                .sum::<f64>()
+        };
+        let without: Vec<f64> = runs
+            .iter()
+            .map(|(r, s)| r.elapsed.as_secs_f64() * 1e3 - search(s))
+            .collect();
+        let rendered: Vec<usize> = runs.iter().map(|(r, _)| r.rendered).collect();
         println!(
-            "{kind:<22} median {:>7.1} ms  max {:>7.1} ms  (search step median {:.1} ms)  reparsed {:?}  rendered min {} max {}  errors {}",
-            ms[ms.len() / 2],
-            ms[ms.len() - 1],
-            searched[searched.len() / 2],
-            runs.iter().map(|r| r.reparsed).max().unwrap_or(0),
+            "{kind:<22} median {:>7.1} ms  max {:>7.1} ms  excluding search: median {:>6.1} ms max {:>6.1} ms  reparsed {:?}  rendered min {} max {}  errors {}",
+            median(ms.clone()),
+            ms.iter().cloned().fold(0.0, f64::max),
+            median(without.clone()),
+            without.iter().cloned().fold(0.0, f64::max),
+            runs.iter().map(|(r, _)| r.reparsed).max().unwrap_or(0),
             rendered.iter().min().unwrap_or(&0),
             rendered.iter().max().unwrap_or(&0),
-            runs.iter().map(|r| r.errors).sum::<usize>(),
+            runs.iter().map(|(r, _)| r.errors).sum::<usize>(),
         );
+        // Median of each step over the runs.
+        let names: Vec<&str> = runs[0].1.iter().map(|(n, _)| *n).collect();
+        let steps: Vec<String> = names
+            .iter()
+            .map(|name| {
+                let v: Vec<f64> = runs
+                    .iter()
+                    .map(|(_, s)| {
+                        s.iter()
+                            .filter(|(n, _)| n == name)
+                            .map(|(_, d)| d.as_secs_f64() * 1e3)
+                            .sum()
+                    })
+                    .collect();
+                format!("{name} {:.1}", median(v))
+            })
+            .collect();
+        println!("    step medians (ms): {}", steps.join("; "));
     };
     let edit = |path: &Path, f: &dyn Fn(&str) -> String| {
         let full = root.join(path);
@@ -96,32 +131,24 @@ fn main() {
     };
 
     let mut runs = Vec::new();
-    let mut searched = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
         edit(&p, &|t| format!("{t}\n补充说明第{k}条。\n"));
-        runs.push(engine.rebuild(&[p]).unwrap());
-        searched.push(step(&engine, "search"));
-        if k == 0 {
-            println!("  steps of one body edit: {:?}", engine.timings());
-        }
+        runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
     }
-    report("body edit", runs, searched);
+    report("body edit", runs);
 
     let mut runs = Vec::new();
-    let mut searched = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
         edit(&p, &|t| {
             t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1)
         });
-        runs.push(engine.rebuild(&[p]).unwrap());
-        searched.push(step(&engine, "search"));
+        runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
     }
-    report("title edit", runs, searched);
+    report("title edit", runs);
 
     let mut runs = Vec::new();
-    let mut searched = Vec::new();
     for _ in 0..edits {
         let p = pick.next().unwrap();
         // A policy not yet in force: its 效力状态 changes on its page, its listings'
@@ -141,14 +168,11 @@ fn main() {
                 .collect();
             lines.join("\n") + "\n"
         });
-        runs.push(engine.rebuild(&[p]).unwrap());
-        searched.push(step(&engine, "search"));
+        runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
     }
-    println!("  steps of the last 效力 edit: {:?}", engine.timings());
-    report("效力 date edit", runs, searched);
+    report("效力 date edit", runs);
 
     let mut runs = Vec::new();
-    let mut searched = Vec::new();
     for k in 0..edits {
         let p = pick.next().unwrap();
         let text = std::fs::read_to_string(root.join(&p)).unwrap();
@@ -161,23 +185,16 @@ fn main() {
             format!("---\ntitle: \"新解读{k}\"\npublished: 2026-11-20\npolicy: \"{index_no}\"\nform: 文字解读\n---\n\n解读正文。\n"),
         )
         .unwrap();
-        runs.push(engine.rebuild(&[new]).unwrap());
-        searched.push(step(&engine, "search"));
+        runs.push((engine.rebuild(&[new]).unwrap(), engine.timings().to_vec()));
     }
-    println!(
-        "  steps of the last new interpretation: {:?}",
-        engine.timings()
-    );
-    report("new interpretation", runs, searched);
+    report("new interpretation", runs);
 
     let mut runs = Vec::new();
-    let mut searched = Vec::new();
     for k in 0..edits {
         let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
         std::fs::remove_file(root.join(&new)).unwrap();
-        runs.push(engine.rebuild(&[new]).unwrap());
-        searched.push(step(&engine, "search"));
+        runs.push((engine.rebuild(&[new]).unwrap(), engine.timings().to_vec()));
     }
-    report("delete interpretation", runs, searched);
+    report("delete interpretation", runs);
     println!("peak RSS {} MiB", peak_rss_mib());
 }

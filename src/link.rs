@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A policy's validity as of the build date.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Hash, Serialize)]
 pub struct Validity {
     /// The status.
     pub status: ValidityStatus,
@@ -158,7 +158,7 @@ pub fn link(content: Content<Document>, config: Config, as_of: Date) -> (Site, V
         .collect();
 
     // URLs must be unique: two documents writing the same page would silently lose one.
-    let mut by_url: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_url: HashMap<&str, usize> = HashMap::with_capacity(n);
     for (i, d) in docs.iter().enumerate() {
         if let Some(&first) = by_url.get(d.url.as_str()) {
             diagnostics.push(

@@ -67,3 +67,36 @@ fn engine_keeps_the_last_good_site_while_yaml_is_broken_and_recovers_on_the_fix(
     assert!(page(&engine, url).contains("宠物犬"));
     assert_eq!(engine.snapshot().generation(), 2);
 }
+
+/// The engine keeps listings, whole-site pages, the sitemap and the feed while no
+/// document's serialised fields (or link facts) changed: a body edit leaves them alone.
+/// That holds only while their code reads nothing `Document`'s serialisation leaves out
+/// — the body, the front matter and the lines kept for diagnostics.
+#[test]
+fn pages_kept_across_body_edits_never_read_what_serialisation_leaves_out() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        "src/render/listing.rs",
+        "src/render/columns.rs",
+        "src/render/normative.rs",
+        "src/output/sitemap.rs",
+        "src/output/feed.rs",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for field in [
+            "body_text",
+            ".body",
+            ".front",
+            "body_line",
+            "front_line",
+            "given_total",
+            "basis_line",
+            "results_line",
+        ] {
+            assert!(
+                !text.contains(field),
+                "{file} reads `{field}`, which the serve engine's meta digest does not see"
+            );
+        }
+    }
+}

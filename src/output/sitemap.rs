@@ -5,13 +5,11 @@ use crate::link::Site;
 
 /// The sitemap of the given HTML pages (`…/index.html`; 404 is not among them). Document pages carry `lastmod`.
 pub fn sitemap_xml(site: &Site, pages: &[String]) -> String {
-    let lastmod: std::collections::HashMap<String, String> = site
+    // By page directory: a document's page is `{url}index.html`.
+    let lastmod: std::collections::HashMap<&str, crate::date::Date> = site
         .docs
         .iter()
-        .filter_map(|d| {
-            d.published
-                .map(|p| (format!("{}index.html", d.url), crate::date::iso(p)))
-        })
+        .filter_map(|d| d.published.map(|p| (d.url.as_str(), p)))
         .collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages {
@@ -23,9 +21,12 @@ pub fn sitemap_xml(site: &Site, pages: &[String]) -> String {
             encode_path(dir)
         )));
         out.push_str("</loc>");
-        if let Some(m) = lastmod.get(page) {
+        if let Some(m) = page
+            .strip_suffix("index.html")
+            .and_then(|dir| lastmod.get(dir))
+        {
             out.push_str("<lastmod>");
-            out.push_str(m);
+            out.push_str(&crate::date::iso(*m));
             out.push_str("</lastmod>");
         }
         out.push_str("</url>\n");

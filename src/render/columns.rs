@@ -9,7 +9,8 @@
 //! printable application form and the same form as a downloadable file.
 
 use super::views::{base_context, catalog_path, catalog_url, meta, site_meta, LinkView};
-use super::{OutputContent, OutputFile, Theme};
+use super::{OutputContent, OutputFile, PageRenderer};
+use crate::config::Config;
 use crate::date;
 use crate::error::Result;
 use crate::link::Site;
@@ -94,11 +95,11 @@ pub fn category_views(site: &Site) -> Vec<CategoryView> {
         .collect();
     statutory::categories(level)
         .into_iter()
-        .map(|c| category_view(site, c, &filed))
+        .map(|c| category_view(&site.config, c, &filed))
         .collect()
 }
 
-fn category_view(site: &Site, c: &Category, filed: &[String]) -> CategoryView {
+fn category_view(config: &Config, c: &Category, filed: &[String]) -> CategoryView {
     let path = c.path();
     let count = filed.iter().filter(|p| is_under(p, &path)).count();
     CategoryView {
@@ -107,7 +108,7 @@ fn category_view(site: &Site, c: &Category, filed: &[String]) -> CategoryView {
         wording: c.wording,
         url: catalog_url(&path),
         count,
-        not_applicable: statutory::not_applicable_reason(&site.config.catalog.not_applicable, c)
+        not_applicable: statutory::not_applicable_reason(&config.catalog.not_applicable, c)
             .map(str::to_string),
     }
 }
@@ -125,11 +126,11 @@ pub fn filed_paths(site: &Site) -> Vec<Option<String>> {
 
 /// The category whose node is `path`, for the catalogue page of that node; `filed` is
 /// every document's catalogue path ([`filed_paths`], without the unfiled).
-pub fn category_at(site: &Site, path: &str, filed: &[String]) -> Option<CategoryView> {
-    let c = statutory::categories(site.config.site.level)
+pub fn category_at(config: &Config, path: &str, filed: &[String]) -> Option<CategoryView> {
+    let c = statutory::categories(config.site.level)
         .into_iter()
         .find(|c| c.path() == path)?;
-    Some(category_view(site, c, filed))
+    Some(category_view(config, c, filed))
 }
 
 /// The first-level columns, in the order the navigation and the home page show them,
@@ -489,7 +490,7 @@ fn home_crumb() -> Vec<LinkView> {
 
 /// Generate the column pages `content/` does not provide, the printable form and the
 /// downloadable form.
-pub(super) fn render_columns(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
+pub(super) fn render_columns(site: &Site, theme: &dyn PageRenderer) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for col in PAGE_COLUMNS {
         if site.docs.iter().any(|d| d.url == col.url) {
@@ -501,11 +502,7 @@ pub(super) fn render_columns(site: &Site, theme: &Theme) -> Result<Vec<OutputFil
         let mut ctx = base_context(col.url, col.name, &home_crumb(), &column_meta(site, &col));
         ctx.insert("column", &data);
         ctx.insert("generated", &true);
-        let html = theme.render("column.html", &ctx)?;
-        files.push(OutputFile {
-            path: format!("{}index.html", col.url),
-            content: OutputContent::Bytes(html.into_bytes()),
-        });
+        files.push(theme.page(format!("{}index.html", col.url), "column.html", &ctx)?);
     }
     let form_url = "apply/form/";
     let form_col = Column {
@@ -523,11 +520,7 @@ pub(super) fn render_columns(site: &Site, theme: &Theme) -> Result<Vec<OutputFil
     ctx.insert("organ", &site.config.identity.organizer);
     ctx.insert("office", &site.config.office);
     ctx.insert("form_file", FORM_FILE);
-    let html = theme.render("apply_form.html", &ctx)?;
-    files.push(OutputFile {
-        path: format!("{form_url}index.html"),
-        content: OutputContent::Bytes(html.into_bytes()),
-    });
+    files.push(theme.page(format!("{form_url}index.html"), "apply_form.html", &ctx)?);
     files.push(OutputFile {
         path: FORM_FILE.into(),
         content: OutputContent::Bytes(form_rtf(&site.config.identity.organizer).into_bytes()),

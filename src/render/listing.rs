@@ -6,7 +6,8 @@
 //! positions), so the cost is linear in the number of documents.
 
 use super::views::{base_context, catalog_url, meta, short_label, site_meta, ItemView, LinkView};
-use super::{OutputContent, OutputFile, Theme};
+use super::{OutputContent, OutputFile, PageRenderer, Theme};
+use crate::config::Config;
 use crate::error::Result;
 use crate::link::Site;
 use crate::model::{slug, Kind};
@@ -61,20 +62,58 @@ pub(super) struct Listing {
     category: Option<super::columns::CategoryView>,
 }
 
-/// Every listing of the site: by kind and facet, and the catalogue.
-pub(super) fn listings(site: &Site) -> Vec<Listing> {
+/// All the listings read of one document (with the configuration, nothing else of the
+/// site reaches them): documents that agree on these, in the same order, give the same
+/// listings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingFacts {
+    kind: Kind,
+    published: Option<crate::date::Date>,
+    year: Option<i32>,
+    department: Option<String>,
+    topics: Vec<String>,
+    /// 效力状态, as its label.
+    status: Option<&'static str>,
+    /// 解读形式.
+    form: Option<String>,
+    /// Catalogue path ([`super::views::catalog_path`]).
+    filed: Option<String>,
+}
+
+/// [`ListingFacts`] of document `i`.
+pub(super) fn listing_facts(site: &Site, i: usize) -> ListingFacts {
+    let d = &site.docs[i];
+    ListingFacts {
+        kind: d.kind,
+        published: d.published,
+        year: d.year(),
+        department: d.department.clone(),
+        topics: d.topics.clone(),
+        status: site.validity_of(i).map(|v| v.status.label()),
+        form: d.interpretation().map(|x| x.form.clone()),
+        filed: super::views::catalog_path(site, d),
+    }
+}
+
+/// Every listing of the site: by kind and facet, and the catalogue; `facts` by position.
+pub(super) fn listings(config: &Config, facts: &[ListingFacts]) -> Vec<Listing> {
     let mut listings = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| k.listed()) {
-        let mut members: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| site.docs[i].kind == kind)
+        let mut members: Vec<usize> = (0..facts.len())
+            .filter(|&i| facts[i].kind == kind)
             .collect();
         // Every kind keeps its column, even before its first document.
-        sort_newest_first(site, &mut members);
-        listings.extend(kind_listings(site, kind, &members));
+        sort_by_publication(facts, &mut members);
+        listings.extend(kind_listings(facts, kind, &members));
     }
-    let filed = super::columns::filed_paths(site);
-    listings.extend(catalog_listings(site, &filed));
+    let filed: Vec<Option<String>> = facts.iter().map(|f| f.filed.clone()).collect();
+    listings.extend(catalog_listings(config, facts, &filed));
     listings
+}
+
+/// Newest first, then by source path (documents sit in source-path order: the position).
+fn sort_by_publication(facts: &[ListingFacts], members: &mut [usize]) {
+    members.sort_unstable_by(|&a, &b| facts[b].published.cmp(&facts[a].published).then(a.cmp(&b)));
 }
 
 /// One page of a listing.
@@ -138,31 +177,39 @@ impl ListingPage<'_> {
     }
 
     /// A digest of everything the page is rendered from besides the configuration and
-    /// the theme: the listing (facets, counts, trail, category…), the page number and
-    /// the digests of the items shown (`item_digest`). Equal digests, equal bytes.
-    pub(super) fn digest(&self, item_digest: impl Fn(usize) -> u64) -> u64 {
+    /// the theme: the listing's [`listing_digest`] (`listing`), the page number and the
+    /// digests of the items shown (`item_digest`). Equal digests, equal bytes.
+    pub(super) fn digest(&self, listing: u64, item_digest: impl Fn(usize) -> u64) -> u64 {
         use std::hash::{Hash, Hasher};
-        // Every field is named, so a new one cannot be left out of the digest.
-        let Listing {
-            url,
-            title,
-            description,
-            column_type,
-            items,
-            facets,
-            breadcrumbs,
-            children,
-            category,
-        } = self.listing;
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (url, title, description, column_type, items.len()).hash(&mut h);
-        (facets, breadcrumbs, children, category).hash(&mut h);
-        (self.number, self.total_pages).hash(&mut h);
+        (listing, self.number, self.total_pages).hash(&mut h);
         for &i in self.items {
             item_digest(i).hash(&mut h);
         }
         h.finish()
     }
+}
+
+/// A digest of what every page of a listing shows of it (facets, counts, trail,
+/// category…): computed once per listing, not once per page.
+pub(super) fn listing_digest(l: &Listing) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Every field is named, so a new one cannot be left out of the digest.
+    let Listing {
+        url,
+        title,
+        description,
+        column_type,
+        items,
+        facets,
+        breadcrumbs,
+        children,
+        category,
+    } = l;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (url, title, description, column_type, items.len()).hash(&mut h);
+    (facets, breadcrumbs, children, category).hash(&mut h);
+    h.finish()
 }
 
 /// Render every column page.
@@ -173,7 +220,12 @@ pub(super) fn render_listings(
     item_values: &[tera::Value],
     sink: &dyn Sink,
 ) -> Result<()> {
-    let listings = listings(site);
+    let item_value = |i: usize| &item_values[i];
+    let facts: Vec<ListingFacts> = (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| listing_facts(site, i))
+        .collect();
+    let listings = listings(&site.config, &facts);
     let page_size = site.config.listing.page_size;
     listings.par_iter().try_for_each(|l| {
         let shared = shared_values(l);
@@ -181,14 +233,14 @@ pub(super) fn render_listings(
             sink.put(render_listing_page(
                 site,
                 theme,
-                item_values,
+                &item_value,
                 &page,
                 &shared,
             )?)?;
         }
         Ok::<(), crate::error::Error>(())
     })?;
-    for page in site_pages(site, theme, views)? {
+    for page in site_pages(site, theme, &|i| &views[i])? {
         sink.put(page)?;
     }
     Ok(())
@@ -196,10 +248,10 @@ pub(super) fn render_listings(
 
 /// The pages that list or count across the whole site without being listings: home,
 /// site map, search page and `404.html`.
-pub(super) fn site_pages(
+pub(super) fn site_pages<'a>(
     site: &Site,
-    theme: &Theme,
-    views: &[ItemView],
+    theme: &dyn PageRenderer,
+    views: &dyn Fn(usize) -> &'a ItemView,
 ) -> Result<Vec<OutputFile>> {
     Ok(vec![
         render_home(site, theme, views)?,
@@ -209,12 +261,14 @@ pub(super) fn site_pages(
     ])
 }
 
+/// Newest first, then by source path. Documents sit in source-path order, so the
+/// position orders them by path without comparing paths (which is slow).
 fn sort_newest_first(site: &Site, members: &mut [usize]) {
-    members.sort_by(|&a, &b| {
-        let (da, db) = (&site.docs[a], &site.docs[b]);
-        db.published
-            .cmp(&da.published)
-            .then_with(|| da.source.cmp(&db.source))
+    members.sort_unstable_by(|&a, &b| {
+        site.docs[b]
+            .published
+            .cmp(&site.docs[a].published)
+            .then(a.cmp(&b))
     });
 }
 
@@ -234,14 +288,14 @@ fn crumbs(extra: &[(&str, &str)]) -> Vec<LinkView> {
 type FacetGroup = (&'static str, &'static str, BTreeMap<String, Vec<usize>>);
 
 /// The main listing of a kind plus one per facet value.
-fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
+fn kind_listings(facts: &[ListingFacts], kind: Kind, members: &[usize]) -> Vec<Listing> {
     let base = format!("{}/", kind.folder());
     let label = short_label(kind);
     // Facet value → members (kept newest-first since `members` is).
     let mut groups: Vec<FacetGroup> = Vec::new();
     let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &i in members {
-        if let Some(y) = site.docs[i].year() {
+        if let Some(y) = facts[i].year {
             by_year.entry(y.to_string()).or_default().push(i);
         }
     }
@@ -252,18 +306,15 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
             let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             let mut by_status: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for &i in members {
-                let d = &site.docs[i];
+                let d = &facts[i];
                 if let Some(dept) = &d.department {
                     by_dept.entry(dept.clone()).or_default().push(i);
                 }
                 for t in &d.topics {
                     by_topic.entry(t.clone()).or_default().push(i);
                 }
-                if let Some(v) = site.validity_of(i) {
-                    by_status
-                        .entry(v.status.label().to_string())
-                        .or_default()
-                        .push(i);
+                if let Some(status) = d.status {
+                    by_status.entry(status.to_string()).or_default().push(i);
                 }
             }
             groups.push(("department", "按部门", by_dept));
@@ -273,8 +324,8 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
         Kind::Interpretation => {
             let mut by_form: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for &i in members {
-                if let Some(x) = site.docs[i].interpretation() {
-                    by_form.entry(x.form.clone()).or_default().push(i);
+                if let Some(form) = &facts[i].form {
+                    by_form.entry(form.clone()).or_default().push(i);
                 }
             }
             groups.push(("form", "按解读形式", by_form));
@@ -362,12 +413,16 @@ fn kind_listings(site: &Site, kind: Kind, members: &[usize]) -> Vec<Listing> {
 
 /// 信息公开目录: one page per node of the catalogue tree; `filed` is every document's
 /// catalogue path, by position.
-fn catalog_listings(site: &Site, filed: &[Option<String>]) -> Vec<Listing> {
+fn catalog_listings(
+    config: &Config,
+    facts: &[ListingFacts],
+    filed: &[Option<String>],
+) -> Vec<Listing> {
     let filed_only: Vec<String> = filed.iter().flatten().cloned().collect();
     let mut nodes: BTreeMap<String, (Vec<usize>, BTreeMap<String, usize>)> = BTreeMap::new();
     nodes.entry(String::new()).or_default();
     // The statutory skeleton exists whether or not anything is filed in it.
-    let level = site.config.site.level;
+    let level = config.site.level;
     let root = crate::rules::statutory::STATUTORY_ROOT.to_string();
     for c in crate::rules::statutory::categories(level) {
         nodes
@@ -417,7 +472,7 @@ fn catalog_listings(site: &Site, filed: &[Option<String>]) -> Vec<Listing> {
     nodes
         .into_iter()
         .map(|(path, (mut items, children))| {
-            sort_newest_first(site, &mut items);
+            sort_by_publication(facts, &mut items);
             let url = if path.is_empty() {
                 "catalog/".to_string()
             } else {
@@ -453,7 +508,7 @@ fn catalog_listings(site: &Site, filed: &[Option<String>]) -> Vec<Listing> {
                     if path.is_empty() { "全部" } else { &path }
                 ),
                 column_type: "信息公开目录",
-                category: super::columns::category_at(site, &path, &filed_only),
+                category: super::columns::category_at(config, &path, &filed_only),
                 children: children
                     .into_iter()
                     .map(|c| FacetLink {
@@ -513,11 +568,14 @@ fn page_url(l: &Listing, n: usize) -> String {
     }
 }
 
+/// A document's item as templates see it, by position.
+pub(super) type ItemValue<'a> = dyn Fn(usize) -> &'a tera::Value + Sync + 'a;
+
 /// Render one page of a listing; `shared` is [`shared_values`] of its listing.
 pub(super) fn render_listing_page(
     site: &Site,
     theme: &Theme,
-    item_values: &[tera::Value],
+    item_value: &ItemValue<'_>,
     page: &ListingPage<'_>,
     shared: &SharedValues,
 ) -> Result<OutputFile> {
@@ -573,7 +631,7 @@ pub(super) fn render_listing_page(
     let mut listing = tera::Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
-    let items: Vec<tera::Value> = chunk.iter().map(|&i| item_values[i].clone()).collect();
+    let items: Vec<tera::Value> = chunk.iter().map(|&i| item_value(i).clone()).collect();
     for (key, value) in [
         ("items", tera::Value::from(items)),
         ("facets", shared.facets.clone()),
@@ -603,7 +661,12 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
 }
 
 /// The newest `n` documents of a kind; of a negative list, only its current version.
-fn latest(site: &Site, views: &[ItemView], kind: Kind, n: usize) -> Vec<ItemView> {
+fn latest<'a>(
+    site: &Site,
+    views: &dyn Fn(usize) -> &'a ItemView,
+    kind: Kind,
+    n: usize,
+) -> Vec<ItemView> {
     let mut members: Vec<usize> = (0..site.docs.len())
         .filter(|&i| site.docs[i].kind == kind)
         .filter(|&i| kind != Kind::NegativeList || site.versions[i].first() == Some(&i))
@@ -612,7 +675,7 @@ fn latest(site: &Site, views: &[ItemView], kind: Kind, n: usize) -> Vec<ItemView
     members
         .into_iter()
         .take(n)
-        .map(|i| views[i].clone())
+        .map(|i| views(i).clone())
         .collect()
 }
 
@@ -645,7 +708,11 @@ fn column_meta(site: &Site, name: &str, description: &str) -> Vec<super::views::
     m
 }
 
-fn render_home(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<OutputFile> {
+fn render_home<'a>(
+    site: &Site,
+    theme: &dyn PageRenderer,
+    views: &dyn Fn(usize) -> &'a ItemView,
+) -> Result<OutputFile> {
     let description = if site.config.description.is_empty() {
         site.config.title.clone()
     } else {
@@ -669,11 +736,7 @@ fn render_home(site: &Site, theme: &Theme, views: &[ItemView]) -> Result<OutputF
     );
     ctx.insert("pages", &pages(site));
     ctx.insert("canonical", &site.config.base_url);
-    let html = theme.render("index.html", &ctx)?;
-    Ok(OutputFile {
-        path: "index.html".into(),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    theme.page("index.html".into(), "index.html", &ctx)
 }
 
 #[derive(Debug, Serialize)]
@@ -725,7 +788,11 @@ fn catalog_tree(site: &Site, filed: &[Option<String>]) -> Vec<TreeNode> {
     build("", &paths, level)
 }
 
-fn render_sitemap_page(site: &Site, theme: &Theme, filed: &[Option<String>]) -> Result<OutputFile> {
+fn render_sitemap_page(
+    site: &Site,
+    theme: &dyn PageRenderer,
+    filed: &[Option<String>],
+) -> Result<OutputFile> {
     let url = "sitemap/";
     let mut ctx = base_context(
         url,
@@ -735,14 +802,10 @@ fn render_sitemap_page(site: &Site, theme: &Theme, filed: &[Option<String>]) -> 
     );
     ctx.insert("catalog", &catalog_tree(site, filed));
     ctx.insert("pages", &pages(site));
-    let html = theme.render("sitemap.html", &ctx)?;
-    Ok(OutputFile {
-        path: format!("{url}index.html"),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    theme.page(format!("{url}index.html"), "sitemap.html", &ctx)
 }
 
-fn render_search_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
+fn render_search_page(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> {
     let url = "search/";
     let mut ctx = base_context(
         url,
@@ -763,16 +826,12 @@ fn render_search_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
         "search_filters",
         &serde_json::json!({"kinds": kinds, "years": years, "statuses": statuses}),
     );
-    let html = theme.render("search.html", &ctx)?;
-    Ok(OutputFile {
-        path: format!("{url}index.html"),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    theme.page(format!("{url}index.html"), "search.html", &ctx)
 }
 
 /// `404.html` is served for any missing path at any depth, so relative links cannot
 /// work there; it alone links from the site's absolute path (taken from `base_url`).
-fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile> {
+fn render_404(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> {
     let base_path = site
         .config
         .base_url
@@ -786,9 +845,5 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile> {
         .unwrap_or_else(|| "/".into());
     let mut ctx = base_context("", "页面不存在", &crumbs(&[]), &site_meta(site));
     ctx.insert("root", &base_path);
-    let html = theme.render("404.html", &ctx)?;
-    Ok(OutputFile {
-        path: "404.html".into(),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    theme.page("404.html".into(), "404.html", &ctx)
 }

@@ -204,7 +204,11 @@ pub fn published_assets<'a>(
 /// The listing pages of the site (by kind and facet, catalogue), each with its path and
 /// a digest of what it is rendered from.
 pub struct ListingPlan {
+    /// What the listings were made from, by document position.
+    facts: Vec<listing::ListingFacts>,
     listings: Vec<listing::Listing>,
+    /// [`listing::listing_digest`] of each listing.
+    digests: Vec<u64>,
     page_size: usize,
 }
 
@@ -218,10 +222,28 @@ pub struct ListingPageId {
 impl ListingPlan {
     /// Group the documents into listings.
     pub fn new(site: &Site) -> ListingPlan {
+        let facts: Vec<listing::ListingFacts> = (0..site.docs.len())
+            .into_par_iter()
+            .map(|i| listing::listing_facts(site, i))
+            .collect();
+        let listings = listing::listings(&site.config, &facts);
         ListingPlan {
-            listings: listing::listings(site),
+            digests: listings.par_iter().map(listing::listing_digest).collect(),
+            facts,
+            listings,
             page_size: site.config.listing.page_size,
         }
+    }
+
+    /// Whether this plan is still the plan of `site`, given that only the documents at
+    /// `positions` (the same documents in the same order otherwise) can have changed in
+    /// what listings read of them. Listings read nothing else of the site but its
+    /// configuration, which the preview server never changes under a plan.
+    pub fn still_fits(&self, site: &Site, positions: impl IntoIterator<Item = usize>) -> bool {
+        self.facts.len() == site.docs.len()
+            && positions
+                .into_iter()
+                .all(|i| i < self.facts.len() && listing::listing_facts(site, i) == self.facts[i])
     }
 
     /// Every page.
@@ -253,16 +275,16 @@ impl ListingPlan {
     /// Everything the page is rendered from besides configuration and theme, as one
     /// number; `item_digest` gives each shown document's [`item_digest`].
     pub fn digest(&self, id: ListingPageId, item_digest: impl Fn(usize) -> u64) -> u64 {
-        self.page(id).digest(item_digest)
+        self.page(id).digest(self.digests[id.listing], item_digest)
     }
 
-    /// Render some pages, in parallel by listing; `item_values` are the documents'
+    /// Render some pages, in parallel by listing; `item_value` gives the documents'
     /// [`DocPage::item_value`]s by position.
-    pub fn render(
+    pub fn render<'a>(
         &self,
         site: &Site,
         theme: &Theme,
-        item_values: &[tera::Value],
+        item_value: &(dyn Fn(usize) -> &'a tera::Value + Sync + 'a),
         ids: &[ListingPageId],
     ) -> Result<Vec<OutputFile>> {
         let mut by_listing: std::collections::BTreeMap<usize, Vec<ListingPageId>> =
@@ -279,7 +301,7 @@ impl ListingPlan {
                         listing::render_listing_page(
                             site,
                             theme,
-                            item_values,
+                            item_value,
                             &self.page(id),
                             &shared,
                         )
@@ -305,11 +327,83 @@ pub fn item_digest(item: &ItemView) -> u64 {
 
 /// The pages that count or list across the whole site and are not listings: home, site
 /// map, search page, `404.html`, the column pages and the 现行有效行政规范性文件目录.
-pub fn site_pages(site: &Site, theme: &Theme, items: &[ItemView]) -> Result<Vec<OutputFile>> {
-    let mut files = listing::site_pages(site, theme, items)?;
-    files.extend(columns::render_columns(site, theme)?);
-    files.push(normative::render_page(site, theme)?);
+/// `item` gives each document's [`ItemView`] by position.
+pub fn site_pages<'a>(
+    site: &Site,
+    pages: &dyn PageRenderer,
+    item: &dyn Fn(usize) -> &'a ItemView,
+) -> Result<Vec<OutputFile>> {
+    let mut files = listing::site_pages(site, pages, item)?;
+    files.extend(columns::render_columns(site, pages)?);
+    files.push(normative::render_page(site, pages)?);
     Ok(files)
+}
+
+/// What turns a template and its context into a page: the theme itself, or a
+/// [`PageMemo`] in front of it. A page's bytes are a function of its template and its
+/// context (the theme and its globals stay fixed), which is what lets the memo keep one.
+pub trait PageRenderer {
+    /// The page at site path `path`, rendered by `template` from `ctx`.
+    fn page(&self, path: String, template: &str, ctx: &tera::Context) -> Result<OutputFile>;
+}
+
+impl PageRenderer for Theme {
+    fn page(&self, path: String, template: &str, ctx: &tera::Context) -> Result<OutputFile> {
+        Ok(OutputFile {
+            path,
+            content: OutputContent::Bytes(self.render(template, ctx)?.into_bytes()),
+        })
+    }
+}
+
+/// The site pages of the last rendering, by path, each with the template and context it
+/// was rendered from: a page whose context is equal is not rendered again. Only for one
+/// theme with fixed globals (the preview server starts over when either changes).
+#[derive(Default)]
+pub struct PageMemo {
+    pages: Mutex<std::collections::HashMap<String, Memo>>,
+}
+
+/// A page as [`PageMemo`] keeps it: template, context, bytes.
+type Memo = (String, tera::Context, Vec<u8>);
+
+impl PageMemo {
+    /// Render through `theme`, reusing the pages whose context did not change.
+    pub fn with<'a>(&'a self, theme: &'a Theme) -> impl PageRenderer + 'a {
+        Memoised { memo: self, theme }
+    }
+}
+
+struct Memoised<'a> {
+    memo: &'a PageMemo,
+    theme: &'a Theme,
+}
+
+impl PageRenderer for Memoised<'_> {
+    fn page(&self, path: String, template: &str, ctx: &tera::Context) -> Result<OutputFile> {
+        let mut pages = self
+            .memo
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((t, c, bytes)) = pages.get(&path) {
+            if t == template && c == ctx {
+                return Ok(OutputFile {
+                    path,
+                    content: OutputContent::Bytes(bytes.clone()),
+                });
+            }
+        }
+        let bytes = self.theme.render(template, ctx)?.into_bytes();
+        pages.insert(
+            path.clone(),
+            (template.to_string(), ctx.clone(), bytes.clone()),
+        );
+        Ok(OutputFile {
+            path,
+            content: OutputContent::Bytes(bytes),
+        })
+    }
 }
 
 /// The theme's static files, and the generated highlight.css unless the site has its own.

@@ -5,7 +5,7 @@
 //! 行政规范性文件 are never counted.
 
 use super::views::{base_context, meta, site_meta, LinkView};
-use super::{OutputContent, OutputFile, Theme};
+use super::{OutputFile, PageRenderer};
 use crate::date;
 use crate::error::Result;
 use crate::link::Site;
@@ -40,17 +40,16 @@ pub fn in_force(site: &Site) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect();
-    rows.sort_by(|&a, &b| {
+    // Documents sit in source-path order: the position breaks ties by path.
+    rows.sort_unstable_by(|&a, &b| {
         let issued = |i: usize| site.docs[i].policy().and_then(|p| p.issued);
-        issued(b)
-            .cmp(&issued(a))
-            .then_with(|| site.docs[a].source.cmp(&site.docs[b].source))
+        issued(b).cmp(&issued(a)).then(a.cmp(&b))
     });
     rows
 }
 
 /// Render `normative/index.html`.
-pub fn render_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
+pub fn render_page(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> {
     let rows: Vec<Row> = in_force(site)
         .into_iter()
         .filter_map(|i| {
@@ -97,9 +96,5 @@ pub fn render_page(site: &Site, theme: &Theme) -> Result<OutputFile> {
     ctx.insert("description", &description);
     ctx.insert("as_of_cn", &date::chinese(site.as_of));
     ctx.insert("canonical", &format!("{}{URL}", site.config.base_url));
-    let html = theme.render("normative.html", &ctx)?;
-    Ok(OutputFile {
-        path: format!("{URL}index.html"),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    theme.page(format!("{URL}index.html"), "normative.html", &ctx)
 }

@@ -9,7 +9,7 @@ use crate::date::Date;
 use serde::Serialize;
 
 /// How an interpretation's publication relates to its policy's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SyncStatus {
     /// Within the window.
     OnTime,

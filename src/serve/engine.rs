@@ -50,7 +50,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// One version of the site: every file by site path (`policies/x/index.html`).
+/// One version of the site: every file by site path (`policies/x/index.html`), each as
+/// [`pack`] keeps it.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     files: BTreeMap<Arc<str>, Arc<[u8]>>,
@@ -60,7 +61,12 @@ pub struct Snapshot {
 impl Snapshot {
     /// The bytes of the file at `path` (no leading `/`), if the site has it.
     pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
-        self.files.get(path).cloned()
+        self.files.get(path).map(|stored| unpack(stored).into())
+    }
+
+    /// Whether the site has a file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
     }
 
     /// Which good build this is: 1 for the first, one more for each rebuild that
@@ -129,16 +135,31 @@ struct State {
     /// linked from what the officer wrote each time.
     pristine: HashMap<PathBuf, Document>,
     link_diagnostics: Vec<Diagnostic>,
+    /// The documents' ids by position, as of the last rebuild.
+    order: Vec<u32>,
     docs: HashMap<u32, DocState>,
     link_fingerprints: HashMap<u32, u64>,
+    /// [`meta_digest`] of each document, by id.
+    metas: HashMap<u32, u64>,
+    /// [`Keys::shape`] and [`Keys::resolve`] of the last rebuild.
+    keys: Option<Keys>,
+    /// The listing plan of the last rebuild, while the site's shape stays the same.
+    listings: Option<Listings>,
     listing_pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// The whole-site pages' contexts, so an unchanged one is not rendered again.
+    site_memo: render::PageMemo,
     site_pages: Vec<(String, Arc<[u8]>)>,
     static_files: Vec<(String, Arc<[u8]>)>,
     asset_bytes: HashMap<PathBuf, Arc<[u8]>>,
+    /// The attachments published by the last rebuild.
+    published: BTreeSet<PathBuf>,
     /// The search index, updated in place from the documents whose search entry changed.
     search: Option<search::SearchIndex>,
     search_files: BTreeMap<String, Arc<[u8]>>,
-    /// The files of the last rebuild (good or not).
+    /// `sitemap.xml`, `feed.xml`, `robots.txt` (and what else `output::finish` adds).
+    finish_files: Vec<(String, Arc<[u8]>)>,
+    /// The files of the last rebuild (good or not): patched, not rebuilt, when nothing
+    /// collided.
     files: BTreeMap<Arc<str>, Arc<[u8]>>,
     /// The last rebuild's files collided: check every path next time.
     collided: bool,
@@ -155,8 +176,32 @@ enum Entry {
     Refused(Diagnostic),
 }
 
+/// Digests of what whole-site pages and relative links are made from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Keys {
+    /// Everything of the linked site but the documents' bodies: which documents, in which
+    /// order, each one's [`meta_digest`] and [`link_fingerprint`], and the assets.
+    /// Listings, whole-site pages, the sitemap and the feed read nothing else of it.
+    shape: u64,
+    /// What a relative link resolves against: the documents' sources and URLs, the assets.
+    resolve: u64,
+}
+
+/// The listing pages as last planned: kept while the site's shape is unchanged, when
+/// only the items of edited documents can differ.
+struct Listings {
+    plan: ListingPlan,
+    pages: Vec<render::ListingPageId>,
+    /// Path and digest of each page.
+    digests: Vec<(String, u64)>,
+    /// The pages showing each document, by position.
+    pages_of: Vec<Vec<u32>>,
+}
+
 /// What rendering a document left for the rest of the site.
 struct DocState {
+    /// Its page's site path, `{url}index.html`.
+    path: Arc<str>,
     page: Arc<[u8]>,
     item: ItemView,
     item_value: tera::Value,
@@ -356,19 +401,26 @@ impl Engine {
             site,
             pristine,
             link_diagnostics,
+            order: Vec::new(),
             docs: HashMap::new(),
             link_fingerprints: HashMap::new(),
+            metas: HashMap::new(),
+            keys: None,
+            listings: None,
             listing_pages: HashMap::new(),
+            site_memo: render::PageMemo::default(),
             site_pages: Vec::new(),
             static_files,
             asset_bytes: HashMap::new(),
+            published: BTreeSet::new(),
             search: None,
             search_files: BTreeMap::new(),
+            finish_files: Vec::new(),
             files: BTreeMap::new(),
             collided: true,
         };
         let all: HashSet<u32> = HashSet::new();
-        let mut summary = self.render(&mut state, all, true, reparsed, start)?;
+        let mut summary = self.render(&mut state, all, true, false, reparsed, start)?;
         summary.kind = RebuildKind::Full;
         self.state = Some(state);
         Ok(summary)
@@ -416,21 +468,23 @@ impl Engine {
         changed: &BTreeSet<PathBuf>,
         start: Instant,
     ) -> Result<RebuildSummary> {
-        // Documents of the last rebuild, by path, as parsed.
+        // The documents of the last rebuild, in source-path order, patched in place: the
+        // changed paths' documents go, what is there now comes in at its place.
         let placeholder = empty_site(&state.site);
         let old_site = std::mem::replace(&mut state.site, placeholder);
-        let mut by_path: HashMap<PathBuf, Document> = old_site
-            .docs
-            .into_iter()
-            .map(|d| (d.source.clone(), d))
-            .collect();
-        for (path, d) in state.pristine.drain() {
-            by_path.insert(path, d);
-        }
         let config = old_site.config;
+        let mut docs = old_site.docs;
+        // Annual reports are linked again from what the officer wrote.
+        for (path, d) in state.pristine.drain() {
+            if let Ok(k) = docs.binary_search_by(|x| x.source.as_path().cmp(&path)) {
+                docs[k] = d;
+            }
+        }
         let mut changed_docs: HashSet<u32> = HashSet::new();
         let mut files_changed = false;
         let mut reparsed = 0;
+        let mut gone: Vec<PathBuf> = Vec::new();
+        let mut came: Vec<Document> = Vec::new();
         for rel in changed {
             // Whatever was at or below the path is gone; what is there now is walked.
             let below: Vec<PathBuf> = state
@@ -441,8 +495,8 @@ impl Engine {
                 .collect();
             for p in below {
                 if let Some(Entry::Document(_)) = state.entries.remove(&p) {
-                    by_path.remove(&p);
                     changed_docs.insert(state.ids.of(&p));
+                    gone.push(p.clone());
                 }
                 state.asset_bytes.remove(&p);
                 files_changed = true;
@@ -453,9 +507,7 @@ impl Engine {
             }
             let walked = load::walk(&self.opts.root, &full)?;
             files_changed = true;
-            for d in self.add_walk(&mut state.entries, walked) {
-                by_path.insert(d.source.clone(), d);
-            }
+            came.extend(self.add_walk(&mut state.entries, walked));
             for (p, e) in state.entries.range(rel.clone()..) {
                 if !p.starts_with(rel) {
                     break;
@@ -466,8 +518,40 @@ impl Engine {
                 }
             }
         }
-        let mut docs: Vec<Document> = by_path.into_values().collect();
-        docs.sort_by(|a, b| a.source.cmp(&b.source));
+        // Positions of the documents that go (a file that did not parse has none).
+        let mut drop: Vec<usize> = gone
+            .iter()
+            .filter_map(|p| docs.binary_search_by(|x| x.source.as_path().cmp(p)).ok())
+            .collect();
+        drop.sort_unstable();
+        drop.dedup();
+        // The same documents before and after: positions, and so ids by position, stay.
+        let mut came_paths: Vec<&Path> = came.iter().map(|d| d.source.as_path()).collect();
+        came_paths.sort();
+        let same_docs = drop
+            .iter()
+            .map(|&k| docs[k].source.as_path())
+            .eq(came_paths);
+        if !drop.is_empty() {
+            let mut k = 0;
+            docs.retain(|_| {
+                k += 1;
+                drop.binary_search(&(k - 1)).is_err()
+            });
+        }
+        if came.len() > 64 {
+            docs.extend(came);
+            docs.sort_by(|a, b| a.source.cmp(&b.source));
+        } else {
+            for d in came {
+                match docs.binary_search_by(|x| x.source.cmp(&d.source)) {
+                    Ok(k) => docs[k] = d,
+                    Err(k) => docs.insert(k, d),
+                }
+            }
+        }
+        let loaded = start.elapsed();
+        self.timings.push(("load", loaded));
         let content = Content {
             documents: docs,
             assets: BTreeSet::new(),
@@ -484,19 +568,28 @@ impl Engine {
         );
         state.site = site;
         state.link_diagnostics = link_diagnostics;
-        self.timings.push(("load, link", start.elapsed()));
+        self.timings.push(("link", start.elapsed() - loaded));
 
-        let mut summary = self.render(state, changed_docs, files_changed, reparsed, start)?;
+        let mut summary = self.render(
+            state,
+            changed_docs,
+            files_changed,
+            same_docs,
+            reparsed,
+            start,
+        )?;
         summary.kind = RebuildKind::Incremental;
         Ok(summary)
     }
 
     /// Validate, render what can have changed, assemble the files, publish when good.
+    /// `same_docs`: the site has the same documents, in the same order, as last time.
     fn render(
         &mut self,
         state: &mut State,
         changed_docs: HashSet<u32>,
         files_changed: bool,
+        same_docs: bool,
         reparsed: usize,
         start: Instant,
     ) -> Result<RebuildSummary> {
@@ -512,7 +605,14 @@ impl Engine {
         lap(&mut timings, "validate");
 
         // Ids of the documents now on the site, by position.
-        let ids: Vec<u32> = site.docs.iter().map(|d| state.ids.of(&d.source)).collect();
+        let (ids, order_same): (Vec<u32>, bool) =
+            if same_docs && state.order.len() == site.docs.len() {
+                (std::mem::take(&mut state.order), true)
+            } else {
+                let ids: Vec<u32> = site.docs.iter().map(|d| state.ids.of(&d.source)).collect();
+                let same = ids == state.order;
+                (ids, same)
+            };
         let present: HashSet<u32> = ids.iter().copied().collect();
 
         // What changed, as pages read it.
@@ -525,20 +625,48 @@ impl Engine {
             links: HashSet::new(),
             any: false,
         };
-        let mut new_fingerprints = HashMap::with_capacity(ids.len());
         for (&id, &fp) in ids.iter().zip(&fingerprints) {
-            if state.link_fingerprints.get(&id) != Some(&fp) {
+            if state.link_fingerprints.insert(id, fp) != Some(fp) {
                 changes.links.insert(id);
             }
-            new_fingerprints.insert(id, fp);
         }
-        for id in state.link_fingerprints.keys() {
-            if !present.contains(id) {
-                changes.links.insert(*id);
-                changes.docs.insert(*id);
-            }
+        if state.link_fingerprints.len() != present.len() {
+            state.link_fingerprints.retain(|id, _| {
+                let keep = present.contains(id);
+                if !keep {
+                    changes.links.insert(*id);
+                    changes.docs.insert(*id);
+                }
+                keep
+            });
         }
-        state.link_fingerprints = new_fingerprints;
+        // The documents' fields but their bodies: read again only for documents read again
+        // (link changes no other document's fields, and fills an annual report's totals
+        // the same way each time).
+        let metas: Vec<u64> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                if changes.docs.contains(id) {
+                    let m = meta_digest(&site.docs[i]);
+                    state.metas.insert(*id, m);
+                    m
+                } else {
+                    *state
+                        .metas
+                        .entry(*id)
+                        .or_insert_with(|| meta_digest(&site.docs[i]))
+                }
+            })
+            .collect();
+        if state.metas.len() != present.len() {
+            state.metas.retain(|id, _| present.contains(id));
+        }
+        let keys = site_keys(site, &ids, &metas, &fingerprints);
+        let shape_same = state.keys.is_some_and(|k| k.shape == keys.shape);
+        let resolve_same = state.keys.is_some_and(|k| k.resolve == keys.resolve);
+        state.keys = Some(keys);
+
         let mut search_changed = state.docs.len() != present.len()
             || state.docs.keys().any(|id| !present.contains(id))
             || state.search.is_none();
@@ -547,9 +675,14 @@ impl Engine {
         let mut search_gone: Vec<search::DocChange> = Vec::new();
         let mut search_new: Vec<search::DocChange> = Vec::new();
         let search_kept = state.search.is_some();
+        // The files this rebuild takes away and puts in (a changed file is both).
+        let mut patch = Patch::default();
         for (id, d) in &state.docs {
-            if search_kept && !present.contains(id) {
-                search_gone.push(search::DocChange::Remove(d.search.url.clone()));
+            if !present.contains(id) {
+                patch.remove(&d.path);
+                if search_kept {
+                    search_gone.push(search::DocChange::Remove(d.search.url.clone()));
+                }
             }
         }
         state.docs.retain(|id, _| present.contains(id));
@@ -559,32 +692,55 @@ impl Engine {
             || state.files.is_empty();
 
         lap(&mut timings, "fingerprints");
-        // Document pages.
+        // Document pages. A relative link can only resolve differently when a source, a
+        // URL or an asset changed. (Ids are small numbers: what changed is a bitmap.)
+        let bitmap = |set: &HashSet<u32>| {
+            let mut bits = vec![false; state.ids.by_path.len()];
+            for &id in set {
+                bits[id as usize] = true;
+            }
+            bits
+        };
+        let (doc_changed, links_changed) = (bitmap(&changes.docs), bitmap(&changes.links));
         let stale: Vec<usize> = (0..site.docs.len())
             .into_par_iter()
             .filter(|&i| match state.docs.get(&ids[i]) {
                 None => true,
                 Some(s) => {
-                    changes.docs.contains(&ids[i])
-                        || s.read_docs.iter().any(|j| changes.docs.contains(j))
-                        || s.read_links.iter().any(|j| changes.links.contains(j))
+                    doc_changed[ids[i] as usize]
+                        || s.read_docs.iter().any(|&j| doc_changed[j as usize])
+                        || s.read_links.iter().any(|&j| links_changed[j as usize])
                         || (s.whole_site && changes.any)
-                        || !render::links_resolve_as_before(site, &site.docs[i], &s.links)
+                        || (!resolve_same
+                            && !render::links_resolve_as_before(site, &site.docs[i], &s.links))
                 }
             })
             .collect();
         let theme = &state.theme;
-        let rendered_docs: Vec<(usize, Result<render::DocPage>)> = stale
+        // Each page with its packed bytes.
+        type Packed = (render::DocPage, Arc<[u8]>);
+        let rendered_docs: Vec<(usize, Result<Packed>)> = stale
             .par_iter()
-            .map(|&i| (i, render::render_document(site, theme, i, Recording::On)))
+            .map(|&i| {
+                let page = render::render_document(site, theme, i, Recording::On).map(|mut p| {
+                    let bytes =
+                        std::mem::replace(&mut p.page.content, OutputContent::Bytes(Vec::new()));
+                    (p, bytes_of(bytes))
+                });
+                (i, page)
+            })
             .collect();
         let mut rendered = rendered_docs.len();
+        // Positions of the documents whose item (what lists show) changed.
+        let mut item_changed: Vec<usize> = Vec::new();
         for (i, page) in rendered_docs {
-            let page = page?;
+            let (page, bytes) = page?;
             let to_id = |j: &usize| ids[*j];
+            let path: Arc<str> = Arc::from(page.page.path.as_str());
             let doc = DocState {
                 item_digest: render::item_digest(&page.item),
-                page: bytes_of(page.page.content),
+                path: path.clone(),
+                page: bytes,
                 item: page.item,
                 item_value: page.item_value,
                 search: page.search,
@@ -595,7 +751,15 @@ impl Engine {
                 read_links: page.reads.links.iter().map(to_id).collect(),
                 whole_site: page.reads.whole_site,
             };
-            match state.docs.get(&ids[i]) {
+            let old = state.docs.get(&ids[i]);
+            if old.is_none_or(|old| old.item_digest != doc.item_digest) {
+                item_changed.push(i);
+            }
+            if let Some(old) = old {
+                patch.remove(&old.path);
+            }
+            patch.put(path, doc.page.clone());
+            match old {
                 Some(old) if old.search == doc.search => {}
                 old => {
                     search_changed = true;
@@ -612,61 +776,129 @@ impl Engine {
         let doc = |i: usize| &state.docs[&ids[i]];
 
         lap(&mut timings, "document pages");
-        // Listing pages: kept when their digest is unchanged.
-        let plan = ListingPlan::new(site);
-        let pages = plan.pages();
-        let digests: Vec<(String, u64)> = pages
-            .par_iter()
-            .map(|&p| (plan.path(p), plan.digest(p, |i| doc(i).item_digest)))
-            .collect();
-        let to_render: Vec<usize> = (0..pages.len())
-            .filter(|&k| {
-                state.listing_pages.get(&digests[k].0).map(|(d, _)| *d) != Some(digests[k].1)
-            })
-            .collect();
-        let site_pages_stale = changes.any || state.site_pages.is_empty();
-        // Listing and whole-site pages take the items by position.
-        let items: Vec<ItemView> = if site_pages_stale {
-            (0..site.docs.len()).map(|i| doc(i).item.clone()).collect()
-        } else {
-            Vec::new()
-        };
-        let item_values: Vec<tera::Value> = if to_render.is_empty() {
-            Vec::new()
-        } else {
-            (0..site.docs.len())
-                .map(|i| doc(i).item_value.clone())
-                .collect()
-        };
-        let ids_to_render: Vec<_> = to_render.iter().map(|&k| pages[k]).collect();
-        let listing_files = plan.render(site, theme, &item_values, &ids_to_render)?;
+        // Listing pages: kept when their digest is unchanged. While the same documents
+        // agree with the plan on what listings read of them, the plan stands, and only
+        // the pages showing a changed item can differ.
+        let item_digest = |i: usize| doc(i).item_digest;
+        let mut to_render: Vec<usize> = Vec::new();
+        let mut listings_collide = false;
+        let touched = (0..ids.len())
+            .filter(|&i| doc_changed[ids[i] as usize] || links_changed[ids[i] as usize]);
+        let plan_fits = order_same
+            && state
+                .listings
+                .as_ref()
+                .is_some_and(|l| l.plan.still_fits(site, touched));
+        match state.listings.as_mut().filter(|_| plan_fits) {
+            Some(l) => {
+                let mut ks: Vec<u32> = item_changed
+                    .iter()
+                    .flat_map(|&i| l.pages_of[i].iter().copied())
+                    .collect();
+                ks.sort_unstable();
+                ks.dedup();
+                for k in ks {
+                    let k = k as usize;
+                    let digest = l.plan.digest(l.pages[k], item_digest);
+                    if digest != l.digests[k].1 {
+                        l.digests[k].1 = digest;
+                        to_render.push(k);
+                    }
+                }
+            }
+            None => {
+                let plan = ListingPlan::new(site);
+                let pages = plan.pages();
+                let digests: Vec<(String, u64)> = pages
+                    .par_iter()
+                    .map(|&p| (plan.path(p), plan.digest(p, item_digest)))
+                    .collect();
+                let mut pages_of: Vec<Vec<u32>> = vec![Vec::new(); site.docs.len()];
+                for (k, &p) in pages.iter().enumerate() {
+                    for i in plan.items(p) {
+                        pages_of[i].push(k as u32);
+                    }
+                }
+                to_render = (0..pages.len())
+                    .filter(|&k| {
+                        state.listing_pages.get(&digests[k].0).map(|(d, _)| *d)
+                            != Some(digests[k].1)
+                    })
+                    .collect();
+                let paths: HashSet<&str> = digests.iter().map(|(p, _)| p.as_str()).collect();
+                listings_collide = paths.len() != digests.len();
+                let old_paths: Vec<String> = state
+                    .listing_pages
+                    .keys()
+                    .filter(|p| !paths.contains(p.as_str()))
+                    .cloned()
+                    .collect();
+                for p in old_paths {
+                    state.listing_pages.remove(&p);
+                    patch.remove(&p);
+                }
+                state.listings = Some(Listings {
+                    plan,
+                    pages,
+                    digests,
+                    pages_of,
+                });
+            }
+        }
+        let l = state.listings.as_ref().expect("planned");
+        let ids_to_render: Vec<_> = to_render.iter().map(|&k| l.pages[k]).collect();
+        let item_value = |i: usize| &doc(i).item_value;
+        // In slices, packed as they come, so thousands of pages are never held unpacked.
+        let mut listing_files: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(to_render.len());
+        for slice in ids_to_render.chunks(512) {
+            let files = l.plan.render(site, theme, &item_value, slice)?;
+            listing_files.par_extend(files.into_par_iter().map(|f| (f.path, bytes_of(f.content))));
+        }
         rendered += listing_files.len();
-        let mut new_listing_pages = HashMap::with_capacity(pages.len());
-        let mut fresh: HashMap<String, Arc<[u8]>> = HashMap::new();
-        for f in listing_files {
-            fresh.insert(f.path, bytes_of(f.content));
+        for ((f_path, bytes), &k) in listing_files.into_iter().zip(&to_render) {
+            // `render` hands pages back in the order asked (by listing, then page).
+            debug_assert_eq!(f_path, l.digests[k].0);
+            let path: Arc<str> = Arc::from(f_path.as_str());
+            if state.listing_pages.contains_key(&f_path) {
+                patch.remove(&path);
+            }
+            patch.put(path, bytes.clone());
+            state.listing_pages.insert(f_path, (l.digests[k].1, bytes));
         }
-        for (path, digest) in &digests {
-            let bytes = match fresh.remove(path) {
-                Some(b) => b,
-                None => match state.listing_pages.get(path) {
-                    Some((_, b)) => b.clone(),
-                    // Two listings on one path: the fresh copy went to the first.
-                    None => Arc::from(Vec::new()),
-                },
-            };
-            new_listing_pages.insert(path.clone(), (*digest, bytes));
-        }
-        state.listing_pages = new_listing_pages;
 
         lap(&mut timings, "listing pages");
-        // Pages across the whole site.
-        if site_pages_stale {
-            state.site_pages = render::site_pages(site, theme, &items)?
-                .into_iter()
-                .map(|f| (f.path, bytes_of(f.content)))
+        // Pages across the whole site: they read the site's shape and the items; each is
+        // rendered again only when its template context differs from last time's.
+        if !shape_same || !item_changed.is_empty() || state.site_pages.is_empty() {
+            let item = |i: usize| &doc(i).item;
+            let fresh = render::site_pages(site, &state.site_memo.with(theme), &item)?;
+            let old: HashMap<&str, &Arc<[u8]>> = state
+                .site_pages
+                .iter()
+                .map(|(p, b)| (p.as_str(), b))
                 .collect();
-            rendered += state.site_pages.len();
+            let mut pages = Vec::with_capacity(fresh.len());
+            for f in fresh {
+                // Packing is deterministic: equal packed bytes, equal pages.
+                let new = bytes_of(f.content);
+                let bytes = match old.get(f.path.as_str()) {
+                    Some(b) if b[..] == new[..] => (*b).clone(),
+                    _ => {
+                        rendered += 1;
+                        new
+                    }
+                };
+                pages.push((f.path, bytes));
+            }
+            let new: Vec<(&str, &Arc<[u8]>)> = pages.iter().map(|(p, b)| (p.as_str(), b)).collect();
+            let old_pages: Vec<(&str, &Arc<[u8]>)> = state
+                .site_pages
+                .iter()
+                .map(|(p, b)| (p.as_str(), b))
+                .collect();
+            patch.diff(&old_pages, &new);
+            drop(old);
+            state.site_pages = pages;
         }
 
         lap(&mut timings, "site pages");
@@ -674,18 +906,36 @@ impl Engine {
         let assets =
             render::published_assets(site, (0..site.docs.len()).map(|i| doc(i).assets.as_slice()));
         state.asset_bytes.retain(|p, _| assets.contains(p));
+        for a in &state.published {
+            if !assets.contains(a) {
+                patch.remove(&render::asset_url(a));
+            }
+        }
         for a in &assets {
             if !state.asset_bytes.contains_key(a) {
                 let full = self.opts.root.join(a);
-                let bytes = std::fs::read(&full).map_err(|e| Error::io("读取附件", &full, e))?;
-                state.asset_bytes.insert(a.clone(), bytes.into());
+                let bytes: Arc<[u8]> =
+                    pack(&std::fs::read(&full).map_err(|e| Error::io("读取附件", &full, e))?);
+                state.asset_bytes.insert(a.clone(), bytes.clone());
+                let url: Arc<str> = Arc::from(render::asset_url(a));
+                if state.published.contains(a) {
+                    patch.remove(&url);
+                }
+                patch.put(url, bytes);
                 rendered += 1;
+            } else if !state.published.contains(a) {
+                patch.put(
+                    Arc::from(render::asset_url(a)),
+                    state.asset_bytes[a].clone(),
+                );
             }
         }
+        state.published = assets;
 
         // The search index: updated with the entries that changed; built from every
         // document's entry the first time, or when URLs are shared (an update replaces
         // by URL, so the index would not hold every document: such a site has E0121).
+        // The files it writes are kept packed like every other.
         if search_changed {
             let updated = match state.search.as_mut() {
                 Some(index) => {
@@ -699,19 +949,38 @@ impl Engine {
                 Some(changes) => {
                     rendered += changes.written.len();
                     for p in &changes.removed {
-                        state.search_files.remove(p);
+                        if state.search_files.remove(p).is_some() {
+                            patch.remove(p);
+                        }
                     }
-                    for (p, b) in changes.written {
-                        state.search_files.insert(p, Arc::from(b));
+                    let written: Vec<(String, Arc<[u8]>)> = changes
+                        .written
+                        .into_par_iter()
+                        .map(|(p, b)| (p, pack(&b)))
+                        .collect();
+                    for (p, b) in written {
+                        let path: Arc<str> = Arc::from(p.as_str());
+                        if state.search_files.insert(p, b.clone()).is_some() {
+                            patch.remove(&path);
+                        }
+                        patch.put(path, b);
                     }
                 }
                 None => {
                     let index =
                         search::SearchIndex::build(ids.iter().map(|id| &state.docs[id].search));
-                    state.search_files = index
-                        .files()
-                        .map(|(p, b)| (p.to_string(), Arc::from(b)))
+                    let files: Vec<(&str, &[u8])> = index.files().collect();
+                    let files: BTreeMap<String, Arc<[u8]>> = files
+                        .into_par_iter()
+                        .map(|(p, b)| (p.to_string(), pack(b)))
                         .collect();
+                    for p in state.search_files.keys() {
+                        patch.remove(p);
+                    }
+                    for (p, b) in &files {
+                        patch.put(Arc::from(p.as_str()), b.clone());
+                    }
+                    state.search_files = files;
                     rendered += state.search_files.len();
                     state.search = Some(index);
                 }
@@ -720,60 +989,96 @@ impl Engine {
         lap(&mut timings, "search");
         let doc = |i: usize| &state.docs[&ids[i]];
 
-        // Assemble in the order a build hands files over, so collisions are found alike.
-        let mut files: BTreeMap<Arc<str>, Arc<[u8]>> = BTreeMap::new();
+        // sitemap.xml lists the pages; it and the feed read the site's shape.
+        let paths_changed = patch.changes_paths(&state.files);
+        let finish_stale = !shape_same || paths_changed || state.finish_files.is_empty();
         let mut collisions: Vec<Collision> = Vec::new();
-        let mut add = |files: &mut BTreeMap<Arc<str>, Arc<[u8]>>, path: &str, bytes: Arc<[u8]>| {
-            if files.contains_key(path) {
-                collisions.push(Collision {
-                    path: path.to_string(),
-                    other: path.to_string(),
-                });
-            } else {
-                files.insert(Arc::from(path), bytes);
+        if !state.collided && !listings_collide {
+            // Patch the last rebuild's files: only new paths can clash.
+            collisions = patch.apply(&mut state.files);
+            if finish_stale {
+                let finish = Finish::new(&state.files);
+                output::finish(site, &finish)?;
+                let fresh: Vec<(String, Arc<[u8]>)> = finish
+                    .into_files()
+                    .into_iter()
+                    .map(|f| (f.path, bytes_of(f.content)))
+                    .collect();
+                let mut again = Patch::default();
+                let old: Vec<(&str, &Arc<[u8]>)> = state
+                    .finish_files
+                    .iter()
+                    .map(|(p, b)| (p.as_str(), b))
+                    .collect();
+                let new: Vec<(&str, &Arc<[u8]>)> =
+                    fresh.iter().map(|(p, b)| (p.as_str(), b)).collect();
+                again.diff(&old, &new);
+                rendered += fresh.len();
+                collisions.extend(again.apply(&mut state.files));
+                state.finish_files = fresh;
             }
-        };
-        for (i, d) in site.docs.iter().enumerate() {
-            add(
-                &mut files,
-                &format!("{}index.html", d.url),
-                doc(i).page.clone(),
-            );
         }
-        for (path, _) in &digests {
-            add(&mut files, path, state.listing_pages[path].1.clone());
-        }
-        for (path, bytes) in state.site_pages.iter().chain(&state.static_files) {
-            add(&mut files, path, bytes.clone());
-        }
-        for a in &assets {
-            add(
-                &mut files,
-                &render::asset_url(a),
-                state.asset_bytes[a].clone(),
-            );
-        }
-        for (path, bytes) in &state.search_files {
-            add(&mut files, path, bytes.clone());
-        }
-        let finish = Finish::new(&files);
-        output::finish(site, &finish)?;
-        for f in finish.into_files() {
-            add(&mut files, &f.path, bytes_of(f.content));
-            rendered += 1;
-        }
-        // A file where another needs a folder: only paths new to this rebuild can clash,
-        // unless the last rebuild already had a clash.
-        for path in files.keys() {
-            if !state.collided && state.files.contains_key(path) {
-                continue;
+        if state.collided || listings_collide || !collisions.is_empty() {
+            // Assemble in the order a build hands files over, so collisions are found
+            // alike.
+            let mut files: BTreeMap<Arc<str>, Arc<[u8]>> = BTreeMap::new();
+            collisions.clear();
+            let mut add =
+                |files: &mut BTreeMap<Arc<str>, Arc<[u8]>>, path: &str, bytes: Arc<[u8]>| {
+                    if files.contains_key(path) {
+                        collisions.push(Collision {
+                            path: path.to_string(),
+                            other: path.to_string(),
+                        });
+                    } else {
+                        files.insert(Arc::from(path), bytes);
+                    }
+                };
+            for i in 0..site.docs.len() {
+                add(&mut files, &doc(i).path, doc(i).page.clone());
             }
-            if let Some(other) = folder_clash(&files, path) {
-                collisions.push(Collision {
-                    path: path.to_string(),
-                    other,
-                });
+            let l = state.listings.as_ref().expect("planned");
+            for (path, _) in &l.digests {
+                let bytes = match state.listing_pages.get(path) {
+                    Some((_, b)) => b.clone(),
+                    None => Arc::from(Vec::new()),
+                };
+                add(&mut files, path, bytes);
             }
+            for (path, bytes) in state.site_pages.iter().chain(&state.static_files) {
+                add(&mut files, path, bytes.clone());
+            }
+            for a in &state.published {
+                add(
+                    &mut files,
+                    &render::asset_url(a),
+                    state.asset_bytes[a].clone(),
+                );
+            }
+            for (path, bytes) in &state.search_files {
+                add(&mut files, path, bytes.clone());
+            }
+            let finish = Finish::new(&files);
+            output::finish(site, &finish)?;
+            state.finish_files = finish
+                .into_files()
+                .into_iter()
+                .map(|f| (f.path, bytes_of(f.content)))
+                .collect();
+            for (path, bytes) in &state.finish_files {
+                add(&mut files, path, bytes.clone());
+                rendered += 1;
+            }
+            // A file where another needs a folder.
+            for path in files.keys() {
+                if let Some(other) = folder_clash(&files, path) {
+                    collisions.push(Collision {
+                        path: path.to_string(),
+                        other,
+                    });
+                }
+            }
+            state.files = files;
         }
 
         lap(&mut timings, "assemble, sitemap, feed");
@@ -797,10 +1102,12 @@ impl Engine {
 
         state.collided = !collisions.is_empty();
         if state.collided {
-            // Pages that shared a path kept one digest between them: trust none.
+            // Pages that shared a path kept one digest between them: trust none, and
+            // assemble every file again next time.
             state.listing_pages.clear();
+            state.listings = None;
         }
-        state.files = files;
+        state.order = ids;
         if state.collided {
             // Which file claimed a path first is the build's business: ask it.
             let (outcome, _) =
@@ -810,13 +1117,14 @@ impl Engine {
         let errors = diag::error_count(&diagnostics);
         let warnings = diagnostics.len() - errors;
         lap(&mut timings, "diagnostics");
-        self.timings.extend(timings);
         if errors == 0 {
             self.snapshot = Arc::new(Snapshot {
                 files: state.files.clone(),
                 generation: self.snapshot.generation + 1,
             });
         }
+        lap(&mut timings, "snapshot");
+        self.timings.extend(timings);
         self.diagnostics = diagnostics;
         Ok(RebuildSummary {
             reparsed,
@@ -894,41 +1202,178 @@ fn parents_are_plain(root: &Path, rel: &Path) -> bool {
 /// Everything link decided about document `i`, as one number; documents named by id, so
 /// the number does not change when other files come and go.
 pub fn link_fingerprint(site: &Site, i: usize, ids: &[u32]) -> u64 {
-    let f = site.link_facts(i);
+    // Every field is named, so a new one cannot be left out.
+    let link::LinkFacts {
+        validity,
+        interpretations_of,
+        policies_of,
+        repealed_by,
+        amended_by,
+        acts_on,
+        versions,
+        sync,
+        attachments,
+        report_series,
+    } = site.link_facts(i);
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    let id = |j: &usize| ids[*j];
-    format!("{:?}", f.validity).hash(&mut h);
-    f.interpretations_of
-        .iter()
-        .map(id)
-        .collect::<Vec<_>>()
-        .hash(&mut h);
-    f.policies_of
-        .iter()
-        .map(id)
-        .collect::<Vec<_>>()
-        .hash(&mut h);
-    f.repealed_by.as_ref().map(id).hash(&mut h);
-    f.amended_by
-        .iter()
-        .map(|j| j.as_ref().map(id))
-        .collect::<Vec<_>>()
-        .hash(&mut h);
-    f.acts_on.iter().map(id).collect::<Vec<_>>().hash(&mut h);
-    f.versions.iter().map(id).collect::<Vec<_>>().hash(&mut h);
-    format!("{:?}", f.sync).hash(&mut h);
-    for a in f.attachments {
+    // A list of documents, by id (its length first, so lists cannot run together).
+    let docs = |h: &mut std::collections::hash_map::DefaultHasher, list: &[usize]| {
+        list.len().hash(h);
+        for &j in list {
+            ids[j].hash(h);
+        }
+    };
+    validity.hash(&mut h);
+    docs(&mut h, interpretations_of);
+    docs(&mut h, policies_of);
+    repealed_by.map(|j| ids[j]).hash(&mut h);
+    amended_by.len().hash(&mut h);
+    for j in amended_by {
+        j.map(|j| ids[j]).hash(&mut h);
+    }
+    docs(&mut h, acts_on);
+    docs(&mut h, versions);
+    sync.hash(&mut h);
+    attachments.len().hash(&mut h);
+    for a in attachments {
         a.hash(&mut h);
         a.as_ref()
             .is_ok_and(|p| site.assets.contains(p))
             .hash(&mut h);
     }
-    f.report_series
-        .iter()
-        .map(id)
-        .collect::<Vec<_>>()
-        .hash(&mut h);
+    docs(&mut h, report_series);
     h.finish()
+}
+
+/// A document's fields but its body, as one number: everything of it a listing, a
+/// whole-site page, the sitemap or the feed can read. The body (and the lines and front
+/// matter kept for diagnostics) is what `Document`'s serialisation leaves out; only
+/// document pages read it, and they record that they did.
+fn meta_digest(d: &Document) -> u64 {
+    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    if serde_json::to_writer(&mut w, d).is_err() {
+        // Cannot happen for plain data; if it did, a number that never repeats keeps
+        // every page that reads the document honest.
+        static NEVER_AGAIN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        NEVER_AGAIN
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .hash(&mut w.0);
+        u64::MAX.hash(&mut w.0);
+    }
+    w.0.finish()
+}
+
+/// Feeds what is written into a hasher.
+struct HashWriter(std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The [`Keys`] of a linked site; `metas` and `fingerprints` by position.
+fn site_keys(site: &Site, ids: &[u32], metas: &[u64], fingerprints: &[u64]) -> Keys {
+    let mut shape = std::collections::hash_map::DefaultHasher::new();
+    let mut resolve = std::collections::hash_map::DefaultHasher::new();
+    ids.hash(&mut shape);
+    metas.hash(&mut shape);
+    fingerprints.hash(&mut shape);
+    site.assets.hash(&mut shape);
+    ids.hash(&mut resolve);
+    for d in &site.docs {
+        d.url.hash(&mut resolve);
+    }
+    site.assets.hash(&mut resolve);
+    Keys {
+        shape: shape.finish(),
+        resolve: resolve.finish(),
+    }
+}
+
+/// The files a rebuild takes away and puts in: a changed file is taken away and put in
+/// again; a file put where one is already (after the removals) is a collision.
+#[derive(Default)]
+struct Patch {
+    removed: Vec<Arc<str>>,
+    put: Vec<(Arc<str>, Arc<[u8]>)>,
+}
+
+impl Patch {
+    fn remove(&mut self, path: &str) {
+        self.removed.push(Arc::from(path));
+    }
+
+    fn put(&mut self, path: Arc<str>, bytes: Arc<[u8]>) {
+        self.put.push((path, bytes));
+    }
+
+    /// A group of files replaced by a new version of itself: files whose bytes are the
+    /// same allocation are left alone.
+    fn diff(&mut self, old: &[(&str, &Arc<[u8]>)], new: &[(&str, &Arc<[u8]>)]) {
+        let before: HashMap<&str, &Arc<[u8]>> = old.iter().copied().collect();
+        let after: HashMap<&str, &Arc<[u8]>> = new.iter().copied().collect();
+        for (p, b) in old {
+            if after.get(p).is_none_or(|n| !Arc::ptr_eq(n, b)) {
+                self.remove(p);
+            }
+        }
+        for (p, b) in new {
+            if before.get(p).is_none_or(|o| !Arc::ptr_eq(o, b)) {
+                self.put(Arc::from(*p), (*b).clone());
+            }
+        }
+    }
+
+    /// Whether applying the patch to `files` adds or takes away a path.
+    fn changes_paths(&self, files: &BTreeMap<Arc<str>, Arc<[u8]>>) -> bool {
+        let put: HashSet<&str> = self.put.iter().map(|(p, _)| &**p).collect();
+        self.put.iter().any(|(p, _)| !files.contains_key(p))
+            || self
+                .removed
+                .iter()
+                .any(|p| !put.contains(&**p) && files.contains_key(p))
+    }
+
+    /// Apply to `files`; the collisions it made (a path put twice, a file where a folder
+    /// is needed). Only a path new to `files` can clash as file versus folder.
+    fn apply(&mut self, files: &mut BTreeMap<Arc<str>, Arc<[u8]>>) -> Vec<Collision> {
+        let mut collisions = Vec::new();
+        let mut was_there: HashSet<Arc<str>> = HashSet::new();
+        for p in self.removed.drain(..) {
+            if files.remove(&p).is_some() {
+                was_there.insert(p);
+            }
+        }
+        let mut new_paths = Vec::new();
+        for (p, b) in self.put.drain(..) {
+            if files.contains_key(&p) {
+                collisions.push(Collision {
+                    path: p.to_string(),
+                    other: p.to_string(),
+                });
+                continue;
+            }
+            if !was_there.contains(&p) {
+                new_paths.push(p.clone());
+            }
+            files.insert(p, b);
+        }
+        for p in new_paths {
+            if let Some(other) = folder_clash(files, &p) {
+                collisions.push(Collision {
+                    path: p.to_string(),
+                    other,
+                });
+            }
+        }
+        collisions
+    }
 }
 
 /// The path an existing file that `path` clashes with as file versus folder, if any.
@@ -959,7 +1404,12 @@ struct Finish {
 impl Finish {
     fn new(files: &BTreeMap<Arc<str>, Arc<[u8]>>) -> Finish {
         Finish {
-            paths: files.keys().map(|k| k.to_string()).collect(),
+            // `output::finish` reads the HTML pages only (for the sitemap).
+            paths: files
+                .keys()
+                .filter(|k| k.ends_with("index.html"))
+                .map(|k| k.to_string())
+                .collect(),
             files: Mutex::new(Vec::new()),
         }
     }
@@ -989,13 +1439,56 @@ impl Sink for Finish {
     }
 }
 
+/// A produced file as the engine keeps it ([`pack`]).
 fn bytes_of(content: OutputContent) -> Arc<[u8]> {
     match content {
-        OutputContent::Bytes(b) => b.into(),
+        OutputContent::Bytes(b) => pack(&b),
         // Pages and generated files are bytes; attachments are read by the engine.
-        OutputContent::Copy(_) => Arc::from(Vec::new()),
+        OutputContent::Copy(_) => pack(&[]),
     }
 }
+
+/// A file as the engine keeps it in memory: deflated (HTML shrinks about eightfold, and
+/// the site's pages are most of a server's memory), or as it is when deflating does not
+/// make it smaller. The first byte says which. Deflating is deterministic, so equal
+/// files pack to equal bytes.
+fn pack(bytes: &[u8]) -> Arc<[u8]> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(bytes.len() / 4 + 16);
+    out.push(PACKED);
+    let mut z = flate2::write::DeflateEncoder::new(out, flate2::Compression::fast());
+    // Writing into a Vec cannot fail.
+    let deflated = z.write_all(bytes).and_then(|_| z.finish()).ok();
+    match deflated {
+        Some(d) if d.len() < bytes.len() + 1 => d.into(),
+        _ => {
+            let mut out = Vec::with_capacity(bytes.len() + 1);
+            out.push(PLAIN);
+            out.extend_from_slice(bytes);
+            out.into()
+        }
+    }
+}
+
+/// The file [`pack`] kept.
+fn unpack(stored: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    match stored.split_first() {
+        Some((&PACKED, deflated)) => {
+            let mut out = Vec::with_capacity(deflated.len() * 6);
+            // What `pack` deflated inflates.
+            let _ = flate2::read::DeflateDecoder::new(deflated).read_to_end(&mut out);
+            out
+        }
+        Some((_, plain)) => plain.to_vec(),
+        None => Vec::new(),
+    }
+}
+
+/// [`pack`]'s first byte: the rest is stored as it is.
+const PLAIN: u8 = 0;
+/// [`pack`]'s first byte: the rest is deflated.
+const PACKED: u8 = 1;
 
 /// Every file of a site by path, as bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;

@@ -607,12 +607,12 @@ fn route(snapshot: &Snapshot, base_path: &str, path: &str) -> Route {
         }
         if p.is_empty() || p.ends_with('/') {
             let index = format!("{p}index.html");
-            if snapshot.get(&index).is_some() {
+            if snapshot.contains(&index) {
                 return Route::File(index);
             }
-        } else if snapshot.get(p).is_some() {
+        } else if snapshot.contains(p) {
             return Route::File(p.to_string());
-        } else if snapshot.get(&format!("{p}/index.html")).is_some() {
+        } else if snapshot.contains(&format!("{p}/index.html")) {
             return Route::AddSlash;
         }
     }
