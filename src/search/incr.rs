@@ -89,8 +89,52 @@ struct Indexed {
     head: SearchDoc,
     /// Its display record.
     record: String,
-    /// Its term ids per field (body, title, other fields), sorted.
-    terms: [Vec<u32>; 3],
+    /// Its term ids per field (body, title, other fields).
+    terms: [TermIds; 3],
+}
+
+/// Sorted, distinct term ids as LEB128 gaps: every document's terms are kept (for when it
+/// changes or goes), tens of millions of ids on a large site, about one byte each.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct TermIds(Vec<u8>);
+
+impl TermIds {
+    fn from_sorted(ids: &[u32]) -> TermIds {
+        let mut out = TermIds(Vec::with_capacity(ids.len() + ids.len() / 4));
+        let mut prev = 0;
+        for &id in ids {
+            out.push(id - prev);
+            prev = id;
+        }
+        out
+    }
+
+    /// Appends a gap (the difference from the id before, or the first id).
+    fn push(&mut self, mut gap: u32) {
+        while gap >= 0x80 {
+            self.0.push((gap as u8) | 0x80);
+            gap >>= 7;
+        }
+        self.0.push(gap as u8);
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.0.iter();
+        let mut id = 0u32;
+        std::iter::from_fn(move || {
+            let mut gap = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = *bytes.next()?;
+                gap |= u32::from(b & 0x7F) << shift;
+                if b < 0x80 {
+                    id += gap;
+                    return Some(id);
+                }
+                shift += 7;
+            }
+        })
+    }
 }
 
 /// A term with its doc lists and its entry as written.
@@ -244,7 +288,8 @@ impl SearchIndex {
         order.sort_by(|a, b| doc_order(a, b));
         let (fields, records) = index_fields(&mut order);
         let mut index = SearchIndex::default();
-        let mut doc_terms: Vec<[Vec<u32>; 3]> =
+        let mut last: Vec<[u32; 3]> = vec![[0; 3]; order.len()];
+        let mut doc_terms: Vec<[TermIds; 3]> =
             (0..order.len()).map(|_| Default::default()).collect();
         for key in keys(&fields) {
             let t = index.terms.len() as u32;
@@ -263,13 +308,19 @@ impl SearchIndex {
                 if let Some(p) = list {
                     term.lists[f] = decode_deltas(&p.data);
                     for &id in &term.lists[f] {
-                        doc_terms[id as usize][f].push(t);
+                        let prev = &mut last[id as usize][f];
+                        doc_terms[id as usize][f].push(t - *prev);
+                        *prev = t;
                     }
                 }
             }
             index.terms.push(term);
         }
         drop(fields);
+        drop(last);
+        for t in doc_terms.iter_mut().flatten() {
+            t.0.shrink_to_fit();
+        }
         index.meta_bytes = records.iter().map(|r| r.len() + 1).sum();
         index.docs = order
             .iter()
@@ -548,10 +599,9 @@ impl SearchIndex {
 
     /// Gives an arriving document its term ids, creating the terms it is the first to have.
     fn intern(&mut self, s: Scanned) -> Indexed {
-        let mut terms: [Vec<u32>; 3] = Default::default();
+        let mut terms: [TermIds; 3] = Default::default();
         for (f, found) in s.found.iter().enumerate() {
-            let ids = &mut terms[f];
-            ids.reserve(found.cjk.len() + found.runs.len());
+            let mut ids = Vec::with_capacity(found.cjk.len() + found.runs.len());
             for &k in &found.cjk {
                 let next = self.terms.len() as u32;
                 let id = *self.cjk.entry(k).or_insert(next);
@@ -574,6 +624,7 @@ impl SearchIndex {
                 ids.push(id);
             }
             ids.sort_unstable();
+            terms[f] = TermIds::from_sorted(&ids);
         }
         Indexed {
             head: s.head,
@@ -584,30 +635,30 @@ impl SearchIndex {
 
     /// Doc `id` had the terms `old` and now has `new` (per field, sorted): it leaves the
     /// lists of the terms it lost and joins those it gained, which become dirty.
-    fn trade(&mut self, id: u32, old: &[Vec<u32>; 3], new: &[Vec<u32>; 3], dirty: &mut Vec<u32>) {
+    fn trade(&mut self, id: u32, old: &[TermIds; 3], new: &[TermIds; 3], dirty: &mut Vec<u32>) {
         for f in 0..3 {
             let (mut a, mut b) = (old[f].iter().peekable(), new[f].iter().peekable());
             loop {
-                match (a.peek(), b.peek()) {
-                    (Some(&&x), Some(&&y)) if x == y => {
+                match (a.peek().copied(), b.peek().copied()) {
+                    (Some(x), Some(y)) if x == y => {
                         a.next();
                         b.next();
                     }
-                    (Some(&&x), Some(&&y)) if x < y => {
+                    (Some(x), Some(y)) if x < y => {
                         remove_id(&mut self.terms[x as usize].lists[f], id);
                         if x < self.fresh {
                             dirty.push(x);
                         }
                         a.next();
                     }
-                    (Some(&&x), None) => {
+                    (Some(x), None) => {
                         remove_id(&mut self.terms[x as usize].lists[f], id);
                         if x < self.fresh {
                             dirty.push(x);
                         }
                         a.next();
                     }
-                    (_, Some(&&y)) => {
+                    (_, Some(y)) => {
                         insert_id(&mut self.terms[y as usize].lists[f], id);
                         if y < self.fresh {
                             dirty.push(y);
