@@ -70,6 +70,20 @@ fn main() {
         .map(|(n, d)| format!("{n} {:.0}", d.as_secs_f64() * 1e3))
         .collect();
     println!("    first build steps (ms): {}", steps.join("; "));
+    if std::env::var_os("SERVE_ENGINE_SIZES").is_some() {
+        // What the served files weigh, by top folder, unpacked.
+        let snap = engine.snapshot();
+        let mut sizes: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for p in snap.paths() {
+            let top = p.split('/').next().unwrap_or("");
+            let e = sizes.entry(top).or_default();
+            e.0 += 1;
+            e.1 += snap.get(p).map_or(0, |b| b.len());
+        }
+        for (top, (n, bytes)) in sizes.iter().filter(|(_, (_, b))| *b > 1 << 20) {
+            println!("    {top}: {n} files, {} MiB", bytes >> 20);
+        }
+    }
     let all = policies(&root);
     let step = (all.len() / (edits * 5 + 1)).max(1);
     let mut pick = all.iter().step_by(step).cloned();

@@ -204,6 +204,20 @@ pub struct Destination<'a> {
     pub overlaps: bool,
 }
 
+/// How much of each file the pipeline produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    /// Every file, rendered (`build`, the preview server).
+    Render,
+    /// `check`: every file by path only — so every URL collision is found — and every
+    /// content check rendering makes, but pages do not go through Tera and the search
+    /// index is built only when one of its files could collide with another file
+    /// ([`search::may_meet`]). A site with its own templates is rendered in full
+    /// ([`Theme::site_templates`]): they can fail on one document's data, and `check`
+    /// must report what `build` would.
+    Check,
+}
+
 /// The whole pipeline — config, load, link, validate, render, search, sitemap and feed —
 /// handing every file to the sink `open` returns. `build`, `check` and the preview
 /// server's full builds all run this one function, so they cannot drift apart; only what
@@ -211,6 +225,17 @@ pub struct Destination<'a> {
 pub fn pipeline<S: Sink>(
     opts: &BuildOptions,
     progress: Arc<dyn Progress>,
+    open: impl FnOnce(Destination<'_>) -> Result<S>,
+) -> Result<(Outcome, S)> {
+    pipeline_for(opts, progress, Pages::Render, open)
+}
+
+/// [`pipeline`], producing `pages` of the files: everything up to rendering, the
+/// collisions and the sitemap and feed are the same code for both.
+pub fn pipeline_for<S: Sink>(
+    opts: &BuildOptions,
+    progress: Arc<dyn Progress>,
+    pages: Pages,
     open: impl FnOnce(Destination<'_>) -> Result<S>,
 ) -> Result<(Outcome, S)> {
     let mut timings = Vec::new();
@@ -297,19 +322,41 @@ pub fn pipeline<S: Sink>(
 
     let mut theme = Theme::load(&opts.root, &site.config.theme)?;
     progress.start(Stage::Render, None);
-    let mut rendered = render::render(&site, &mut theme, &output)?;
+    let rendering = pages == Pages::Render || theme.site_templates;
+    let (render_diagnostics, search_docs) = if rendering {
+        let rendered = render::render(&site, &mut theme, &output)?;
+        (rendered.diagnostics, Some(rendered.search_docs))
+    } else {
+        (render::check(&site, &theme, &output)?, None)
+    };
     lap("render");
-    diagnostics.extend(rendered.diagnostics.iter().cloned());
+    diagnostics.extend(render_diagnostics.iter().cloned());
     // The generated files are produced in `check` too, so every URL collision is found
-    // before anything could be written.
-    for (path, data) in search::build_index_owned(std::mem::take(&mut rendered.search_docs)) {
-        let content = OutputContent::Bytes(data);
-        output.put(OutputFile { path, content })?;
+    // before anything could be written. A `check` that rendered no page builds the index
+    // only when one of its files could meet a file handed over before (a document named
+    // `search.json`, say); otherwise no search file can collide, and the index is not
+    // needed. The files after it (sitemap, feed) are fixed names outside its folder.
+    let search_docs = match search_docs {
+        Some(docs) => Some(docs),
+        None if output.paths().iter().any(|p| search::may_meet(p)) => {
+            Some(render::search_docs(&site, &mut theme)?)
+        }
+        None => None,
+    };
+    if let Some(docs) = search_docs {
+        for (path, data) in search::build_index_owned(docs) {
+            let content = OutputContent::Bytes(data);
+            output.put(OutputFile { path, content })?;
+        }
     }
     lap("search");
-    output::finish(&site, &output)?;
+    if rendering {
+        output::finish(&site, &output)?;
+    } else {
+        output::finish_paths(&site, &output)?;
+    }
     if let Some(fp) = &fingerprint {
-        output.seal(&fp.0, &rendered.diagnostics)?;
+        output.seal(&fp.0, &render_diagnostics)?;
     }
     lap("finish (sitemap, feed)");
     diagnostics.extend(collision_diagnostics(&site, &output.collisions()));
@@ -335,7 +382,11 @@ pub fn run_with(
     progress: Arc<dyn Progress>,
 ) -> Result<BuildReport> {
     let observer = progress.clone();
-    let (outcome, output) = pipeline(opts, progress, |dest| {
+    let pages = match mode {
+        BuildMode::Write => Pages::Render,
+        BuildMode::CheckOnly => Pages::Check,
+    };
+    let (outcome, output) = pipeline_for(opts, progress, pages, |dest| {
         let output = match mode {
             // An output folder overlapping the sources is not even locked.
             BuildMode::Write if !dest.overlaps => Output::to_dir(&opts.root, dest.dir)?,
@@ -517,12 +568,23 @@ fn collision_diagnostics(site: &Site, collisions: &[output::Collision]) -> Vec<D
         } else {
             "冲突（一个要作文件、一个要作目录）"
         };
-        // Name the document when there is one; otherwise the attachment.
-        let (mine, mine_path, theirs, theirs_path) = match (&a, &b) {
-            (Origin::Document(_), _) => (&a, &c.path, &b, &c.other),
-            (_, Origin::Document(_)) => (&b, &c.other, &a, &c.path),
-            (Origin::Attachment(_), _) => (&a, &c.path, &b, &c.other),
-            _ => (&b, &c.other, &a, &c.path),
+        // Name the document when there is one; otherwise the attachment. Between two of
+        // a kind (two documents, one page inside the other's folder), the one inside:
+        // which was handed over first depends on the order parallel rendering finished
+        // in, and the report must not (`check` hands pages over in document order).
+        let rank = |o: &Origin| match o {
+            Origin::Document(_) => 0,
+            Origin::Attachment(_) => 1,
+            Origin::Generated => 2,
+        };
+        let a_first = match rank(&a).cmp(&rank(&b)) {
+            std::cmp::Ordering::Equal => c.path.len() >= c.other.len(),
+            unequal => unequal.is_lt(),
+        };
+        let (mine, mine_path, theirs, theirs_path) = if a_first {
+            (&a, &c.path, &b, &c.other)
+        } else {
+            (&b, &c.other, &a, &c.path)
         };
         let mut d = Diagnostic::error(
             "E0121",

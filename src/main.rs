@@ -89,6 +89,9 @@ enum Command {
         /// 源文件编码
         #[arg(long, value_enum, default_value = "utf-8")]
         encoding: EncodingArg,
+        /// 显示各阶段用时
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -306,9 +309,7 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::FAILURE);
             }
             if timings {
-                for (stage, took) in &report.timings {
-                    console.status(&format!("  {stage}: {:.0} ms", took.as_secs_f64() * 1000.0));
-                }
+                show_timings(console, &report.timings);
             }
             let stats = report.written.unwrap_or_default();
             console.status(&format!(
@@ -326,6 +327,7 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
         Command::Check {
             as_of,
             encoding,
+            timings,
             report: shown,
             ..
         } => {
@@ -344,6 +346,9 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
                 deny: shown.deny()?,
             };
             let report = run_pipeline(&opts, BuildMode::CheckOnly, console, &shown)?;
+            if timings {
+                show_timings(console, &report.timings);
+            }
             let errors = report.error_count();
             let ctx = Context {
                 documents: report.sources.clone(),
@@ -453,6 +458,13 @@ fn run(cli: Cli, console: &Console) -> Result<ExitCode, Error> {
             ));
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `--timings`: the wall time of each stage, on stderr.
+fn show_timings(console: &Console, timings: &[(&'static str, std::time::Duration)]) {
+    for (stage, took) in timings {
+        console.status(&format!("  {stage}: {:.0} ms", took.as_secs_f64() * 1000.0));
     }
 }
 

@@ -94,8 +94,25 @@ impl RenderedMarkdown {
     }
 }
 
+/// What the caller wants from a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Everything: the HTML, headings, text and the content checks (a page).
+    Page,
+    /// The content checks and the relative links' resolutions only (`gongkai check`):
+    /// code blocks are not highlighted and no HTML is assembled or sanitised. Neither can
+    /// produce a finding — every check runs on the event walk, which is the same — so the
+    /// diagnostics are those of [`Purpose::Page`]; `html` stays empty.
+    Check,
+}
+
 /// Render a Markdown body to HTML and collect headings, text and diagnostics.
 pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
+    render_for(src, ctx, Purpose::Page)
+}
+
+/// [`render`], doing only what `purpose` needs.
+pub fn render_for(src: &str, ctx: &MarkdownContext, purpose: Purpose) -> RenderedMarkdown {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     // Roughly one event per dozen bytes of Chinese prose; avoids most regrowth copies.
@@ -119,7 +136,7 @@ pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
         events.push((event, range));
     }
     let rewrites = cjk::rewrites(src, &events);
-    let mut r = Renderer::new(src, ctx, events.len());
+    let mut r = Renderer::new(src, ctx, events.len(), purpose);
     for (event, range) in cjk::splice(events, rewrites) {
         r.event(event, range);
     }
@@ -217,6 +234,7 @@ struct Footnote {
 struct Renderer<'s, 'c> {
     src: &'s str,
     ctx: &'c MarkdownContext<'c>,
+    purpose: Purpose,
     out: Vec<Event<'s>>,
     diagnostics: Vec<Diagnostic>,
     headings: Vec<Heading>,
@@ -257,10 +275,15 @@ struct Renderer<'s, 'c> {
 }
 
 impl<'s, 'c> Renderer<'s, 'c> {
-    fn new(src: &'s str, ctx: &'c MarkdownContext<'c>, events: usize) -> Self {
+    fn new(src: &'s str, ctx: &'c MarkdownContext<'c>, events: usize, purpose: Purpose) -> Self {
+        let (events, text) = match purpose {
+            Purpose::Page => (events, src.len()),
+            Purpose::Check => (0, 0),
+        };
         Renderer {
             src,
             ctx,
+            purpose,
             out: Vec::with_capacity(events),
             diagnostics: Vec::new(),
             headings: Vec::new(),
@@ -279,7 +302,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             images: Vec::new(),
             footnotes: Vec::new(),
             current_footnote: None,
-            plain: String::with_capacity(src.len()),
+            plain: String::with_capacity(text),
             pending_break: false,
             paragraph_start: None,
             first_paragraph: None,
@@ -316,7 +339,14 @@ impl<'s, 'c> Renderer<'s, 'c> {
     }
 
     fn html(&mut self, s: impl Into<CowStr<'s>>) {
-        self.out.push(Event::Html(s.into()));
+        self.emit(Event::Html(s.into()));
+    }
+
+    /// Keep an event for the HTML; a check assembles none.
+    fn emit(&mut self, event: Event<'s>) {
+        if self.purpose == Purpose::Page {
+            self.out.push(event);
+        }
     }
 
     fn event(&mut self, event: Event<'s>, range: Range<usize>) {
@@ -329,11 +359,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     return;
                 }
                 self.inline_text(&text);
-                self.out.push(Event::Text(text));
+                self.emit(Event::Text(text));
             }
             Event::Code(text) => {
                 self.inline_text(&text);
-                self.out.push(Event::Code(text));
+                self.emit(Event::Code(text));
             }
             Event::Html(html) => {
                 let html = self.raw_html(html, range);
@@ -341,12 +371,12 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 if !self.track_raw_script(&html) && !was_script {
                     self.push_plain_block_html(&html);
                 }
-                self.out.push(Event::Html(html));
+                self.emit(Event::Html(html));
             }
             Event::InlineHtml(html) => {
                 let html = self.raw_html(html, range);
                 let _ = self.track_raw_script(&html);
-                self.out.push(Event::InlineHtml(html));
+                self.emit(Event::InlineHtml(html));
             }
             Event::FootnoteReference(label) => {
                 let n = self.footnote(&label);
@@ -367,13 +397,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             Event::SoftBreak | Event::HardBreak => {
                 self.pending_break = true;
-                self.out.push(event);
+                self.emit(event);
             }
             other => {
                 if matches!(other, Event::Rule) {
                     self.end_block();
                 }
-                self.out.push(other);
+                self.emit(other);
             }
         }
     }
@@ -385,7 +415,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 if self.first_paragraph.is_none() && self.current_footnote.is_none() {
                     self.paragraph_start = Some(self.plain.len());
                 }
-                self.out.push(Event::Start(Tag::Paragraph));
+                self.emit(Event::Start(Tag::Paragraph));
             }
             Tag::Heading { level, .. } => {
                 self.end_block();
@@ -396,7 +426,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     offset: range.start,
                 });
                 // Replaced with the anchored heading once its text is known.
-                self.out.push(Event::Start(Tag::Paragraph));
+                self.emit(Event::Start(Tag::Paragraph));
             }
             Tag::CodeBlock(kind) => {
                 self.end_block();
@@ -482,7 +512,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     offset: range.start,
                 });
                 if keep {
-                    self.out.push(Event::Start(Tag::Link {
+                    self.emit(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
@@ -505,7 +535,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     offset: range.start,
                 });
                 if keep {
-                    self.out.push(Event::Start(Tag::Image {
+                    self.emit(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
                         title,
@@ -517,7 +547,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 if is_block(&other) {
                     self.end_block();
                 }
-                self.out.push(Event::Start(other));
+                self.emit(Event::Start(other));
             }
         }
     }
@@ -525,7 +555,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => {
-                self.out.push(Event::End(TagEnd::Paragraph));
+                self.emit(Event::End(TagEnd::Paragraph));
                 if let Some(start) = self.paragraph_start.take() {
                     let text = self.plain[start..].trim().to_string();
                     self.first_paragraph = Some(text);
@@ -533,7 +563,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 self.end_block();
             }
             TagEnd::Heading(level) => {
-                self.out.push(Event::End(TagEnd::Heading(level)));
+                self.emit(Event::End(TagEnd::Heading(level)));
                 if let Some(h) = self.heading.take() {
                     self.finish_heading(h, level);
                 }
@@ -541,10 +571,14 @@ impl<'s, 'c> Renderer<'s, 'c> {
             }
             TagEnd::CodeBlock => {
                 if let Some(code) = self.code.take() {
-                    let html = highlight::code_block(code.lang.as_deref(), &code.text);
-                    self.html(html);
+                    if self.purpose == Purpose::Page {
+                        let html = highlight::code_block(code.lang.as_deref(), &code.text);
+                        self.html(html);
+                    }
                     self.end_block();
-                    self.plain.push_str(&code.text);
+                    if self.purpose == Purpose::Page {
+                        self.plain.push_str(&code.text);
+                    }
                 }
                 self.end_block();
             }
@@ -598,7 +632,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                         self.report(d, line);
                     }
                     if !link.dropped {
-                        self.out.push(Event::End(TagEnd::Link));
+                        self.emit(Event::End(TagEnd::Link));
                     }
                 }
             }
@@ -614,13 +648,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
                         self.report(d, line);
                     }
                     if !image.dropped {
-                        self.out.push(Event::End(TagEnd::Image));
+                        self.emit(Event::End(TagEnd::Image));
                     }
                 }
             }
             other => {
                 let block = is_block_end(&other);
-                self.out.push(Event::End(other));
+                self.emit(Event::End(other));
                 if block {
                     self.end_block();
                 }
@@ -639,12 +673,14 @@ impl<'s, 'c> Renderer<'s, 'c> {
         }
         self.next_suffix.insert(base, n);
         self.used_ids.insert(id.clone());
-        self.out[h.out_index] = Event::Start(Tag::Heading {
-            level,
-            id: Some(CowStr::from(id.clone())),
-            classes: Vec::new(),
-            attrs: Vec::new(),
-        });
+        if self.purpose == Purpose::Page {
+            self.out[h.out_index] = Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(id.clone())),
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            });
+        }
         let line = self.line(h.offset);
         if h.level == 1 {
             let d = Diagnostic::warning(
@@ -886,6 +922,10 @@ impl<'s, 'c> Renderer<'s, 'c> {
     }
 
     fn push_plain(&mut self, text: &str) {
+        // The plain text feeds the summary and search, never a check.
+        if self.purpose == Purpose::Check {
+            return;
+        }
         if std::mem::take(&mut self.pending_break)
             && !self.plain.is_empty()
             && !self.plain.ends_with(char::is_whitespace)
@@ -905,6 +945,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
     }
 
     fn push_plain_block_html(&mut self, html: &str) {
+        if self.purpose == Purpose::Check {
+            return;
+        }
         let mut in_tag = false;
         let mut text = String::new();
         for c in html.chars() {
@@ -938,10 +981,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 self.report(html_table_without_header(), line);
             }
         }
-        let mut html = String::with_capacity(self.src.len() * 3 / 2 + 64);
-        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
-        if self.raw_html {
-            html = sanitize::clean(&html);
+        let mut html = String::new();
+        if self.purpose == Purpose::Page {
+            html.reserve(self.src.len() * 3 / 2 + 64);
+            pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+            if self.raw_html {
+                html = sanitize::clean(&html);
+            }
         }
         let plain_len = self.plain.trim_end().len();
         self.plain.truncate(plain_len);

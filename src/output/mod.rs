@@ -813,21 +813,36 @@ impl Sink for Output {
 /// put so far. The marker too, unless the sink keeps a manifest: then it comes last,
 /// from [`Sink::seal`].
 pub fn finish(site: &Site, output: &dyn Sink) -> Result<()> {
-    let html_pages: Vec<String> = output
-        .paths()
-        .into_iter()
-        .filter(|p| p.ends_with("index.html"))
-        .collect();
+    finish_files(site, output, true)
+}
+
+/// [`finish`] for `gongkai check`, which renders no page: the same files handed over by
+/// path only (empty), so that a collision with one of them is found all the same.
+pub fn finish_paths(site: &Site, output: &dyn Sink) -> Result<()> {
+    finish_files(site, output, false)
+}
+
+fn finish_files(site: &Site, output: &dyn Sink, with_content: bool) -> Result<()> {
+    let file = |path: &str, text: &dyn Fn() -> String| {
+        bytes(path, if with_content { text() } else { String::new() })
+    };
+    let sitemap = || {
+        let html_pages: Vec<String> = output
+            .paths()
+            .into_iter()
+            .filter(|p| p.ends_with("index.html"))
+            .collect();
+        sitemap::sitemap_xml(site, &html_pages)
+    };
     let extra = vec![
-        bytes("sitemap.xml", sitemap::sitemap_xml(site, &html_pages)),
-        bytes("feed.xml", feed::atom(site)),
-        bytes(
-            "robots.txt",
+        file("sitemap.xml", &sitemap),
+        file("feed.xml", &|| feed::atom(site)),
+        file("robots.txt", &|| {
             format!(
                 "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
                 site.config.base_url
-            ),
-        ),
+            )
+        }),
     ];
     for f in extra {
         output.put(f)?;

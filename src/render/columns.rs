@@ -488,14 +488,31 @@ fn home_crumb() -> Vec<LinkView> {
     vec![link("首页", "", None, None)]
 }
 
+/// The columns whose page is generated: those `content/` has no page for.
+fn generated_columns(site: &Site) -> impl Iterator<Item = Column> + '_ {
+    PAGE_COLUMNS
+        .into_iter()
+        .filter(|col| !site.docs.iter().any(|d| d.url == col.url))
+}
+
+/// Where the printable application form goes.
+const FORM_URL: &str = "apply/form/";
+
+/// The paths of the files [`render_columns`] produces, in the same order.
+pub(super) fn column_paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = generated_columns(site)
+        .map(|col| format!("{}index.html", col.url))
+        .collect();
+    paths.push(format!("{FORM_URL}index.html"));
+    paths.push(FORM_FILE.into());
+    paths
+}
+
 /// Generate the column pages `content/` does not provide, the printable form and the
 /// downloadable form.
 pub(super) fn render_columns(site: &Site, theme: &dyn PageRenderer) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    for col in PAGE_COLUMNS {
-        if site.docs.iter().any(|d| d.url == col.url) {
-            continue;
-        }
+    for col in generated_columns(site) {
         let Some(data) = data_for(site, col.url) else {
             continue;
         };
@@ -504,7 +521,7 @@ pub(super) fn render_columns(site: &Site, theme: &dyn PageRenderer) -> Result<Ve
         ctx.insert("generated", &true);
         files.push(theme.page(format!("{}index.html", col.url), "column.html", &ctx)?);
     }
-    let form_url = "apply/form/";
+    let form_url = FORM_URL;
     let form_col = Column {
         name: "政府信息公开申请表",
         url: form_url,

@@ -246,6 +246,23 @@ pub(super) fn render_listings(
     Ok(())
 }
 
+/// Where [`site_pages`] puts its pages, in its order (the site map's and the search page's
+/// folders are also their pages' `url`).
+const HOME: &str = "index.html";
+const SITEMAP_URL: &str = "sitemap/";
+const SEARCH_URL: &str = "search/";
+const NOT_FOUND: &str = "404.html";
+
+/// The paths of the pages [`site_pages`] renders, in the same order.
+pub(super) fn site_page_paths() -> Vec<String> {
+    vec![
+        HOME.to_string(),
+        format!("{SITEMAP_URL}index.html"),
+        format!("{SEARCH_URL}index.html"),
+        NOT_FOUND.to_string(),
+    ]
+}
+
 /// The pages that list or count across the whole site without being listings: home,
 /// site map, search page and `404.html`.
 pub(super) fn site_pages<'a>(
@@ -736,7 +753,7 @@ fn render_home<'a>(
     );
     ctx.insert("pages", &pages(site));
     ctx.insert("canonical", &site.config.base_url);
-    theme.page("index.html".into(), "index.html", &ctx)
+    theme.page(HOME.into(), "index.html", &ctx)
 }
 
 #[derive(Debug, Serialize)]
@@ -793,7 +810,7 @@ fn render_sitemap_page(
     theme: &dyn PageRenderer,
     filed: &[Option<String>],
 ) -> Result<OutputFile> {
-    let url = "sitemap/";
+    let url = SITEMAP_URL;
     let mut ctx = base_context(
         url,
         "网站地图",
@@ -806,7 +823,7 @@ fn render_sitemap_page(
 }
 
 fn render_search_page(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> {
-    let url = "search/";
+    let url = SEARCH_URL;
     let mut ctx = base_context(
         url,
         "站内搜索",
@@ -845,5 +862,5 @@ fn render_404(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> {
         .unwrap_or_else(|| "/".into());
     let mut ctx = base_context("", "页面不存在", &crumbs(&[]), &site_meta(site));
     ctx.insert("root", &base_path);
-    theme.page("404.html".into(), "404.html", &ctx)
+    theme.page(NOT_FOUND.into(), "404.html", &ctx)
 }

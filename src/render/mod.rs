@@ -20,7 +20,7 @@ use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::link::resolve_relative;
 use crate::link::Site;
-use crate::markdown::{self, LinkResolution, MarkdownContext, RenderedMarkdown};
+use crate::markdown::{self, LinkResolution, MarkdownContext, Purpose, RenderedMarkdown};
 use crate::model::Document;
 use crate::sink::Sink;
 use rayon::prelude::*;
@@ -133,7 +133,7 @@ pub fn render_document(
     recording: Recording,
 ) -> Result<DocPage> {
     let d = &site.docs[i];
-    let DocMarkdown { md, assets, links } = render_markdown(site, d);
+    let DocMarkdown { md, assets, links } = render_markdown(site, d, Purpose::Page);
     let RenderedMarkdown {
         html,
         first_paragraph,
@@ -430,6 +430,50 @@ pub fn set_globals(site: &Site, theme: &mut Theme) -> Result<()> {
     theme.set_globals(&views::globals(site))
 }
 
+/// What `check` needs of document `i` without its page: the Markdown content checks
+/// and the files its body links to. The same Markdown pass as [`render_document`]
+/// (see [`markdown::Purpose::Check`]), the same rule for what a 依申请公开 document
+/// publishes.
+pub struct DocCheck {
+    /// Markdown content checks, as [`DocPage::diagnostics`].
+    pub diagnostics: Vec<Diagnostic>,
+    /// As [`DocPage::assets`].
+    pub assets: Vec<PathBuf>,
+}
+
+/// Check document `i` as rendering it would, without rendering its page.
+pub fn check_document(site: &Site, i: usize) -> DocCheck {
+    let d = &site.docs[i];
+    let DocMarkdown { md, assets, .. } = render_markdown(site, d, Purpose::Check);
+    DocCheck {
+        diagnostics: md.diagnostics,
+        assets: if views::publishes_full_text(d) {
+            assets
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The site paths of [`site_pages`], in its order, without rendering them.
+pub fn site_page_paths(site: &Site) -> Vec<String> {
+    let mut paths = listing::site_page_paths();
+    paths.extend(columns::column_paths(site));
+    paths.push(normative::path());
+    paths
+}
+
+/// The search entries of every document, rendered as [`render`] renders them (for a
+/// `check` that has to build the search index after all; see the build driver).
+pub fn search_docs(site: &Site, theme: &mut Theme) -> Result<Vec<SearchDoc>> {
+    set_globals(site, theme)?;
+    let theme = &*theme;
+    (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| Ok(render_document(site, theme, i, Recording::Off)?.search))
+        .collect()
+}
+
 /// Render the whole site.
 pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendered> {
     set_globals(site, theme)?;
@@ -473,6 +517,14 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
     sink.put(normative::render_page(site, theme)?)?;
 
     // 3. Static files and published assets.
+    put_static_and_assets(theme, assets, sink)?;
+    Ok(Rendered {
+        diagnostics,
+        search_docs,
+    })
+}
+
+fn put_static_and_assets(theme: &Theme, assets: BTreeSet<PathBuf>, sink: &dyn Sink) -> Result<()> {
     for file in static_files(theme) {
         sink.put(file)?;
     }
@@ -482,10 +534,56 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
             content: OutputContent::Copy(a),
         })?;
     }
-    Ok(Rendered {
-        diagnostics,
-        search_docs,
-    })
+    Ok(())
+}
+
+/// [`render`] for `gongkai check` with the built-in templates: every file the site
+/// would have is handed to `sink` by path only (empty), in [`render`]'s order — so the
+/// sink finds the same URL collisions — and the documents get the same Markdown content
+/// checks, but no page goes through Tera. With the site's own templates, `check` calls
+/// [`render`] instead: those can fail on a document's data ([`Theme::site_templates`]).
+/// Returns the Markdown diagnostics.
+pub fn check(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Vec<Diagnostic>> {
+    let empty = |path: String| OutputFile {
+        path,
+        content: OutputContent::Bytes(Vec::new()),
+    };
+    // 1. Each document's content checks, in parallel with handing over the paths that do
+    //    not depend on them: the documents' pages, then (2.) listings, catalogue and the
+    //    whole-site pages, in `render`'s order.
+    let (checks, handed_over): (Vec<DocCheck>, Result<()>) = rayon::join(
+        || {
+            (0..site.docs.len())
+                .into_par_iter()
+                .map(|i| check_document(site, i))
+                .collect()
+        },
+        || {
+            for d in &site.docs {
+                sink.put(empty(format!("{}index.html", d.url)))?;
+            }
+            let plan = ListingPlan::new(site);
+            for id in plan.pages() {
+                sink.put(empty(plan.path(id)))?;
+            }
+            for path in site_page_paths(site) {
+                sink.put(empty(path))?;
+            }
+            Ok(())
+        },
+    );
+    handed_over?;
+    let mut diagnostics = Vec::new();
+    let mut body_assets = Vec::with_capacity(checks.len());
+    for c in checks {
+        diagnostics.extend(c.diagnostics);
+        body_assets.push(c.assets);
+    }
+    let assets = published_assets(site, body_assets.iter().map(Vec::as_slice));
+
+    // 3. Static files and published assets, as `render` hands them over.
+    put_static_and_assets(theme, assets, sink)?;
+    Ok(diagnostics)
 }
 
 /// Whether the relative links of document `d`'s body still resolve as they did when
@@ -535,7 +633,7 @@ fn resolve_link(
 
 /// Render a document's Markdown, resolving relative links: to another document's page,
 /// to a published copy of a file under `content/`, or refused.
-fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
+fn render_markdown(site: &Site, d: &Document, purpose: Purpose) -> DocMarkdown {
     let used = Mutex::new((Vec::new(), Vec::new()));
     let root = root_prefix(&d.url);
     let resolve = |url: &str| -> LinkResolution {
@@ -552,8 +650,8 @@ fn render_markdown(site: &Site, d: &Document) -> DocMarkdown {
         resolve: &resolve,
     };
     let md = match d.body_text() {
-        Ok(body) => markdown::render(&body, &ctx),
-        Err(unreadable) => markdown::render("", &ctx).with_diagnostic(unreadable),
+        Ok(body) => markdown::render_for(&body, &ctx, purpose),
+        Err(unreadable) => markdown::render_for("", &ctx, purpose).with_diagnostic(unreadable),
     };
     let (assets, links) = used.into_inner().unwrap_or_default();
     DocMarkdown { md, assets, links }

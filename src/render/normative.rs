@@ -48,6 +48,11 @@ pub fn in_force(site: &Site) -> Vec<usize> {
     rows
 }
 
+/// The page's path.
+pub fn path() -> String {
+    format!("{URL}index.html")
+}
+
 /// Render `normative/index.html`.
 pub fn render_page(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> {
     let rows: Vec<Row> = in_force(site)
@@ -96,5 +101,5 @@ pub fn render_page(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> 
     ctx.insert("description", &description);
     ctx.insert("as_of_cn", &date::chinese(site.as_of));
     ctx.insert("canonical", &format!("{}{URL}", site.config.base_url));
-    theme.page(format!("{URL}index.html"), "normative.html", &ctx)
+    theme.page(path(), "normative.html", &ctx)
 }

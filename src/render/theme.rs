@@ -25,6 +25,13 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files: path under `static/` → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Some template comes from the site (`templates/`, or a theme under `themes/`)
+    /// rather than the built-in theme. Only then can rendering fail on a document's data:
+    /// every value the built-in templates reach through an optional one is behind an
+    /// `{% if %}`, and the shapes of the values are fixed by the view types, so with them
+    /// alone no content makes a page fail (the golden tests render every template).
+    /// `check` renders through Tera exactly when this is true.
+    pub site_templates: bool,
 }
 
 impl Theme {
@@ -63,8 +70,10 @@ impl Theme {
         } else {
             vec![&theme_dir, root]
         };
+        let mut site_templates = false;
         for layer in &layers {
             read_tree(&layer.join("templates"), &mut |rel, bytes| {
+                site_templates = true;
                 templates.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
             })?;
         }
@@ -79,7 +88,11 @@ impl Theme {
                 template: "（加载模板）".into(),
                 message: error_chain(&e),
             })?;
-        Ok(Theme { tera, static_files })
+        Ok(Theme {
+            tera,
+            static_files,
+            site_templates,
+        })
     }
 
     /// Values every page sees (`site`, `nav`, `as_of`), serialised once rather than

@@ -134,6 +134,20 @@ pub fn build_index_owned(mut docs: Vec<SearchDoc>) -> Vec<(String, Vec<u8>)> {
     build(&mut docs)
 }
 
+/// Whether a file of the search index could be at `path`, inside it, or be a folder of
+/// it — whether `path` could collide with one. The index's files are `search.json` and
+/// `search/<name>.json`, nothing else; `gongkai check` builds the index only when some
+/// other file of the site meets this (`build::pipeline`), so a new place for search files
+/// must be added here (`tests/check.rs` holds every file of a split index to it).
+pub fn may_meet(path: &str) -> bool {
+    if path == "search" || path == "search.json" || path.starts_with("search.json/") {
+        return true;
+    }
+    path.strip_prefix("search/")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|name| name.ends_with(".json"))
+}
+
 /// A change to the documents of a [`SearchIndex`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocChange {

@@ -11,24 +11,35 @@
 //! that, `tests/serve_incremental.rs`):
 //!
 //! - **Parsing**: only changed paths are read again; every other document is kept, parsed,
-//!   from the last rebuild. A change to `config.toml`, `templates/`, `static/` or
-//!   `themes/` starts over ([`RebuildKind::Full`]).
+//!   in source-path order, from the last rebuild. A change to `config.toml`,
+//!   `templates/`, `static/` or `themes/` starts over ([`RebuildKind::Full`]).
 //! - **Link and validate** run whole: they are fast (hash lookups), and every relation,
 //!   validity and diagnostic then comes from the same code as a build's.
+//! - **What changed** is told by numbers kept per document — the [`link_fingerprint`]
+//!   and the meta digest (the document serialised: all but its body) — and over the site:
+//!   the *shape* (all of the linked site but the bodies) and the *resolve key* (what a
+//!   relative link resolves against).
 //! - **Document pages** record what they read while rendered ([`render::Reads`]: the
 //!   documents, the link facts of documents, or the whole site). A page is rendered again
 //!   when its own file changed, when a document it read changed or vanished, when the link
-//!   facts of a document it read changed (fingerprinted by [`link_fingerprint`]), when it
-//!   read the whole site and anything changed, or when a relative link in its body now
+//!   facts of a document it read changed, when it read the whole site and anything
+//!   changed, or (when the resolve key changed) when a relative link in its body now
 //!   resolves differently.
 //! - **Listing pages** are compared by a digest of everything they are rendered from (the
 //!   listing with its facets and counts, the page number, the digest of each item shown):
-//!   equal digest, equal bytes, so the page is kept.
+//!   equal digest, equal bytes, so the page is kept. The plan of listings stands while the
+//!   documents agree with it on what listings read of them (`render::ListingPlan::still_fits`);
+//!   then only pages showing an item that changed are digested again.
 //! - **Whole-site pages** (home, site map, search page, 404, column pages, the normative
-//!   catalogue), the published attachments, `sitemap.xml` and `feed.xml` are produced
-//!   again from the kept per-document data whenever anything changed.
+//!   catalogue) are considered when the shape or an item changed, and each is rendered
+//!   only when its template context differs from last time's ([`render::PageMemo`]).
+//!   `sitemap.xml` and `feed.xml` are produced again when the shape changed or a path came
+//!   or went.
 //! - **The search index** is updated in place with the search entries that changed
 //!   (`search::SearchIndex::update`), which rewrites only the files they touch.
+//! - **The served files** are patched (each producer takes away what it no longer makes
+//!   and puts what it made); a collision sends the engine back to assembling every file
+//!   in a build's order. Files are kept deflated ([`Snapshot::get`] inflates).
 
 use crate::build::{self, BuildOptions, Prepared};
 use crate::diag::{self, Deny, Diagnostic};
@@ -50,8 +61,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// One version of the site: every file by site path (`policies/x/index.html`), each as
-/// [`pack`] keeps it.
+/// One version of the site: every file by site path (`policies/x/index.html`), each
+/// kept deflated in memory.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     files: BTreeMap<Arc<str>, Arc<[u8]>>,
