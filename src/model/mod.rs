@@ -16,7 +16,7 @@ use crate::load::{read_body, SourceEncoding, SourceFile};
 use crate::yaml::{key, Fields, Key};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -254,7 +254,7 @@ pub struct BodyOnDisk {
     /// Length in bytes of the body when loaded.
     pub len: usize,
     /// Hash of the body when loaded.
-    pub hash: u64,
+    pub hash: crate::digest::Digest,
 }
 
 /// What reading a body again needs besides the document's own path.
@@ -266,10 +266,11 @@ pub struct BodyOrigin {
     pub encoding: SourceEncoding,
 }
 
-fn body_hash(text: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+/// XXH3, not the standard library's SipHash: every body is hashed twice per build (when
+/// left on disk and when read back), and SipHash over a large site's text showed in
+/// `check`'s profile.
+fn body_hash(text: &str) -> crate::digest::Digest {
+    crate::digest::of(text.as_bytes())
 }
 
 impl Document {
