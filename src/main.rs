@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc's `mi_option_purge_delay` (the option's position in its `mi_option_t`
-/// enumeration; the Rust bindings do not name it).
+/// enumeration; the Rust bindings do not name it). It is 15 in both the v2 and the v3
+/// headers that libmimalloc-sys 0.1 ships; the lock file pins the version.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Return freed memory to the system after 50 ms instead of mimalloc's 10 ms × its

@@ -28,6 +28,18 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The folders of the bad-input corpus (`tests/bad-input/<case>/`), sorted.
+pub fn bad_input_cases() -> Vec<PathBuf> {
+    let corpus = repo().join("tests/bad-input");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// A fresh copy of `tests/fixtures/<name>` in a temp dir.
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
