@@ -149,3 +149,56 @@ fn check_json_of_a_site_with_errors_and_warnings_matches_its_snapshot() {
     );
     insta::assert_snapshot!("check_json", serde_json::to_string_pretty(&json).unwrap());
 }
+
+/// Listing and catalogue pages are written without Tera when the site uses the built-in
+/// templates for them (`render::listing`); they must be exactly what those templates
+/// give. A site that supplies the built-in `items.html` as its own renders every listing
+/// page through Tera: both builds must be equal file for file (so a change to one of the
+/// listing templates that the direct writer does not follow fails here).
+#[test]
+fn listing_pages_written_directly_equal_the_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let direct = dir.path().join("direct");
+    build_golden(&direct);
+
+    let site = fixture("golden");
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::copy(
+        repo().join("themes/default/templates/items.html"),
+        templates.join("items.html"),
+    )
+    .unwrap();
+    let through_tera = dir.path().join("tera");
+    let (code, stdout, stderr) = build(site.path(), &through_tera, AS_OF);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+
+    // The marker records the inputs' fingerprint, which the extra template changes.
+    let tree = |d: &Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        snapshot_tree(d)
+            .into_iter()
+            .filter(|(p, _)| p != Path::new(".gongkai-output"))
+            .collect()
+    };
+    let a = tree(&direct);
+    let b = tree(&through_tera);
+    let paths = |t: &[(std::path::PathBuf, Vec<u8>)]| -> Vec<std::path::PathBuf> {
+        t.iter().map(|(p, _)| p.clone()).collect()
+    };
+    assert_eq!(paths(&a), paths(&b));
+    let listing_pages = a
+        .iter()
+        .filter(|(p, _)| p.to_string_lossy().contains("page/") || p.starts_with("catalog"))
+        .count();
+    assert!(
+        listing_pages > 5,
+        "the fixture has paginated listings and a catalogue"
+    );
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{} differs between the direct writer and the templates",
+            path.display()
+        );
+    }
+}

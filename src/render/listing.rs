@@ -227,13 +227,15 @@ pub(super) fn render_listings(
         .collect();
     let listings = listings(&site.config, &facts);
     let page_size = site.config.listing.page_size;
+    let item = |i: usize| &views[i];
     listings.par_iter().try_for_each(|l| {
-        let shared = shared_values(l);
+        let shared = shared_values(site, theme, l);
         for page in pages_of(l, page_size) {
             sink.put(render_listing_page(
                 site,
                 theme,
                 &item_value,
+                &item,
                 &page,
                 &shared,
             )?)?;
@@ -548,9 +550,6 @@ fn catalog_listings(
 /// What a listing template sees as `listing`, besides the parts every page of the
 /// listing shares (`items`, `facets`, `children`, `category`), which are converted to
 /// template values once and added by reference.
-/// What a listing template sees as `listing`, besides the parts every page of the
-/// listing shares (`items`, `facets`, `children`, `category`), which are converted to
-/// template values once and added by reference.
 #[derive(Debug, Serialize)]
 struct ListingView<'a> {
     title: &'a str,
@@ -559,21 +558,123 @@ struct ListingView<'a> {
     pagination: Option<Pagination>,
 }
 
-/// The parts of a listing every one of its pages shows, as template values: converted
-/// once per listing, shared by its pages.
+/// The parts of a listing every one of its pages shows: as template values (converted
+/// once per listing, shared by its pages), and, with the built-in templates, as HTML.
 pub(super) struct SharedValues {
-    facets: tera::Value,
-    children: tera::Value,
-    category: tera::Value,
+    /// `facets`, `children` and `category`, when some page goes through Tera.
+    values: Option<[tera::Value; 3]>,
+    /// The first page's and the later pages' [`Written`] parts; `None`: through Tera.
+    written: [Option<Written>; 2],
 }
 
+/// What every page of a listing at one depth (the first page, or any later one) shares,
+/// as HTML, for writing the page without Tera: the page around its `main` block (from
+/// the theme's own `base.html`, split where the page title goes), and the facet or
+/// sub-catalogue links.
+struct Written {
+    /// The page up to and including `<main …>\n`, cut where the page title goes.
+    head: Vec<String>,
+    /// The page from the end of `main` on.
+    tail: String,
+    /// The facets (listing pages) or the sub-catalogue links (catalogue pages).
+    side: String,
+}
+
+/// Stands for the page title in the parts of [`Written`]: a noncharacter, which HTML
+/// escaping keeps as it is.
+const TITLE_MARK: &str = "\u{FDD0}";
+/// Where `base.html` puts the `main` block.
+const MAIN_OPEN: &str = "<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n";
+
 /// [`SharedValues`] of a listing.
-pub(super) fn shared_values(l: &Listing) -> SharedValues {
+pub(super) fn shared_values(site: &Site, theme: &Theme, l: &Listing) -> SharedValues {
+    let written = |n: usize| {
+        if !theme.builtin_listings || (n > 1 && l.items.len() <= site.config.listing.page_size) {
+            return None;
+        }
+        written_parts(site, theme, l, n)
+    };
+    let written = [written(1), written(2)];
+    let through_tera = written[0].is_none()
+        || (l.items.len() > site.config.listing.page_size && written[1].is_none());
     SharedValues {
-        facets: tera::Value::from_serializable(&l.facets),
-        children: tera::Value::from_serializable(&l.children),
-        category: tera::Value::from_serializable(&l.category),
+        values: through_tera.then(|| {
+            [
+                tera::Value::from_serializable(&l.facets),
+                tera::Value::from_serializable(&l.children),
+                tera::Value::from_serializable(&l.category),
+            ]
+        }),
+        written,
     }
+}
+
+/// [`Written`] for page `n` of a listing (any later page gives the same parts), or
+/// `None` when `base.html`'s output cannot be split as expected (the page is then
+/// rendered through Tera).
+fn written_parts(site: &Site, theme: &Theme, l: &Listing, n: usize) -> Option<Written> {
+    let chrome = page_chrome(site, l, n, TITLE_MARK);
+    let base = theme.render("base.html", &chrome.ctx).ok()?;
+    if base.matches(MAIN_OPEN).count() != 1 {
+        return None;
+    }
+    let at = base.find(MAIN_OPEN)? + MAIN_OPEN.len();
+    let (head, tail) = base.split_at(at);
+    // The title is shown in `<title>` and in the breadcrumbs; anything else is unexpected.
+    if head.matches(TITLE_MARK).count() != 2 || tail.contains(TITLE_MARK) {
+        return None;
+    }
+    let root = super::root_prefix(&chrome.url);
+    let mut side = String::new();
+    if l.column_type == CATALOG {
+        for c in &l.children {
+            side.push_str("<li><a href=\"");
+            side.push_str(&root);
+            esc(&mut side, &c.url);
+            side.push_str("index.html\">");
+            esc(&mut side, &c.label);
+            side.push_str("<span class=\"count\">（");
+            side.push_str(&c.count.to_string());
+            side.push_str("）</span></a></li>");
+        }
+    } else {
+        for f in &l.facets {
+            side.push_str("\n  <div class=\"facet\">\n    <h2>");
+            esc(&mut side, f.title);
+            side.push_str("</h2>\n    <ul>");
+            for link in &f.links {
+                side.push_str("<li><a href=\"");
+                side.push_str(&root);
+                esc(&mut side, &link.url);
+                side.push_str("index.html\"");
+                if link.current {
+                    side.push_str(" aria-current=\"page\"");
+                }
+                side.push('>');
+                esc(&mut side, &link.label);
+                side.push_str("<span class=\"count\">（");
+                side.push_str(&link.count.to_string());
+                side.push_str("）</span></a></li>");
+            }
+            side.push_str("</ul>\n  </div>\n  ");
+        }
+    }
+    Some(Written {
+        head: head.split(TITLE_MARK).map(str::to_string).collect(),
+        tail: tail.to_string(),
+        side,
+    })
+}
+
+/// The column type of catalogue pages, which use `catalog.html`.
+const CATALOG: &str = "信息公开目录";
+
+/// HTML-escape `s` onto `out` exactly as the templates do.
+fn esc(out: &mut String, s: &str) {
+    let mut buf = Vec::with_capacity(s.len() + 8);
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(s, &mut buf);
+    out.push_str(&String::from_utf8_lossy(&buf));
 }
 
 /// The directory of page `n` of a listing.
@@ -587,12 +688,46 @@ fn page_url(l: &Listing, n: usize) -> String {
 
 /// A document's item as templates see it, by position.
 pub(super) type ItemValue<'a> = dyn Fn(usize) -> &'a tera::Value + Sync + 'a;
+/// A document's item, by position.
+pub(super) type ItemOf<'a> = dyn Fn(usize) -> &'a ItemView + Sync + 'a;
+
+/// What `base.html` sees of page `n` of a listing titled `title`.
+struct Chrome {
+    url: String,
+    ctx: tera::Context,
+}
+
+fn page_chrome(site: &Site, l: &Listing, n: usize, title: &str) -> Chrome {
+    let url = page_url(l, n);
+    let mut meta_tags = site_meta(site);
+    meta_tags.extend(meta(&[
+        ("ColumnName", Some(l.title.clone())),
+        ("ColumnDescription", Some(l.description.clone())),
+        (
+            "ColumnKeywords",
+            Some(format!("{},{}", l.title, site.config.title)),
+        ),
+        ("ColumnType", Some(l.column_type.to_string())),
+    ]));
+    let mut trail = l.breadcrumbs.clone();
+    if n > 1 {
+        trail.push(LinkView {
+            title: l.title.clone(),
+            url: l.url.clone(),
+            date: None,
+            note: None,
+        });
+    }
+    let ctx = base_context(&url, title, &trail, &meta_tags);
+    Chrome { url, ctx }
+}
 
 /// Render one page of a listing; `shared` is [`shared_values`] of its listing.
 pub(super) fn render_listing_page(
     site: &Site,
     theme: &Theme,
     item_value: &ItemValue<'_>,
+    item: &ItemOf<'_>,
     page: &ListingPage<'_>,
     shared: &SharedValues,
 ) -> Result<OutputFile> {
@@ -619,26 +754,14 @@ pub(super) fn render_listing_page(
     } else {
         l.title.clone()
     };
-    let mut meta_tags = site_meta(site);
-    meta_tags.extend(meta(&[
-        ("ColumnName", Some(l.title.clone())),
-        ("ColumnDescription", Some(l.description.clone())),
-        (
-            "ColumnKeywords",
-            Some(format!("{},{}", l.title, site.config.title)),
-        ),
-        ("ColumnType", Some(l.column_type.to_string())),
-    ]));
-    let mut trail = l.breadcrumbs.clone();
-    if n > 1 {
-        trail.push(LinkView {
-            title: l.title.clone(),
-            url: l.url.clone(),
-            date: None,
-            note: None,
+    if let Some(w) = &shared.written[usize::from(n > 1)] {
+        let html = write_page(w, l, &url, &title, pagination.as_ref(), chunk, item);
+        return Ok(OutputFile {
+            path: format!("{url}index.html"),
+            content: OutputContent::Bytes(html.into_bytes()),
         });
     }
-    let mut ctx = base_context(&url, &title, &trail, &meta_tags);
+    let mut ctx = page_chrome(site, l, n, &title).ctx;
     let view = ListingView {
         title: &title,
         description: &l.description,
@@ -649,16 +772,24 @@ pub(super) fn render_listing_page(
         .into_map()
         .unwrap_or_default();
     let items: Vec<tera::Value> = chunk.iter().map(|&i| item_value(i).clone()).collect();
+    let [facets, children, category] = match &shared.values {
+        Some(v) => v.clone(),
+        None => [
+            tera::Value::from_serializable(&l.facets),
+            tera::Value::from_serializable(&l.children),
+            tera::Value::from_serializable(&l.category),
+        ],
+    };
     for (key, value) in [
         ("items", tera::Value::from(items)),
-        ("facets", shared.facets.clone()),
-        ("children", shared.children.clone()),
-        ("category", shared.category.clone()),
+        ("facets", facets),
+        ("children", children),
+        ("category", category),
     ] {
         listing.insert(tera::value::Key::from(key), value);
     }
     ctx.insert_value("listing", tera::Value::from(listing));
-    let template = if l.column_type == "信息公开目录" {
+    let template = if l.column_type == CATALOG {
         "catalog.html"
     } else {
         "listing.html"
@@ -668,6 +799,209 @@ pub(super) fn render_listing_page(
         path: format!("{url}index.html"),
         content: OutputContent::Bytes(html),
     })
+}
+
+/// A listing page as `listing.html` or `catalog.html` (with `items.html`,
+/// `catalog_items.html` and `pagination.html`) renders it, written directly: every
+/// literal below is the templates' text, every value escaped as Tera escapes it.
+fn write_page(
+    w: &Written,
+    l: &Listing,
+    url: &str,
+    title: &str,
+    pagination: Option<&Pagination>,
+    chunk: &[usize],
+    item: &ItemOf<'_>,
+) -> String {
+    let root = super::root_prefix(url);
+    let mut escaped_title = String::new();
+    esc(&mut escaped_title, title);
+    let mut out = String::with_capacity(16 * 1024);
+    for (k, part) in w.head.iter().enumerate() {
+        if k > 0 {
+            out.push_str(&escaped_title);
+        }
+        out.push_str(part);
+    }
+    let total = l.items.len();
+    out.push_str("\n<h1>");
+    out.push_str(&escaped_title);
+    out.push_str("</h1>\n");
+    if l.column_type == CATALOG {
+        if let Some(c) = &l.category {
+            out.push_str("\n<p class=\"category-basis\">《政府信息公开条例》");
+            esc(&mut out, &c.source);
+            out.push('：');
+            esc(&mut out, c.wording);
+            out.push_str("</p>\n");
+            if let Some(na) = c.not_applicable.as_deref().filter(|s| !s.is_empty()) {
+                if total == 0 {
+                    out.push_str("<p class=\"not-applicable\">本栏目不适用：");
+                    esc(&mut out, na);
+                    out.push_str("</p>");
+                }
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        if !l.children.is_empty() {
+            out.push_str("\n<nav class=\"catalog-children\" aria-label=\"下级目录\">\n  <ul>");
+            out.push_str(&w.side);
+            out.push_str("</ul>\n</nav>\n");
+        }
+        out.push('\n');
+        if !chunk.is_empty() || l.children.is_empty() {
+            out.push_str("\n<section aria-labelledby=\"catalog-items-h\">\n<h2 id=\"catalog-items-h\">本目录下的信息（共 ");
+            out.push_str(&total.to_string());
+            out.push_str(" 条）</h2>\n");
+            write_items(&mut out, &root, pagination, chunk, item, true);
+            out.push_str("\n</section>\n");
+        }
+        out.push('\n');
+    } else {
+        let facets = !l.facets.is_empty();
+        if url.split('/').next() == Some("policies") {
+            out.push_str("<p class=\"listing-extra\"><a href=\"");
+            out.push_str(&root);
+            out.push_str("normative/index.html\">现行有效行政规范性文件目录</a></p>");
+        }
+        out.push_str("\n<p class=\"listing-count\">共 ");
+        out.push_str(&total.to_string());
+        out.push_str(" 条");
+        if facets {
+            out.push_str("<a class=\"jump\" href=\"#facets\">跳到筛选条件</a>");
+        }
+        out.push_str("</p>\n<div class=\"listing-layout");
+        if facets {
+            out.push_str(" has-facets");
+        }
+        out.push_str("\">\n<div class=\"listing-items\">\n");
+        write_items(&mut out, &root, pagination, chunk, item, false);
+        out.push_str("\n</div>\n");
+        if facets {
+            out.push_str("\n<nav class=\"facets\" id=\"facets\" aria-label=\"筛选条件\">\n  ");
+            out.push_str(&w.side);
+            out.push_str("\n</nav>\n");
+        }
+        out.push_str("\n</div>\n");
+    }
+    out.push_str(&w.tail);
+    out
+}
+
+/// `items.html` (or `catalog_items.html`) with `pagination.html`.
+fn write_items(
+    out: &mut String,
+    root: &str,
+    pagination: Option<&Pagination>,
+    chunk: &[usize],
+    item: &ItemOf<'_>,
+    catalog: bool,
+) {
+    let span = |out: &mut String, value: Option<&str>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            out.push_str("<span>");
+            esc(out, v);
+            out.push_str("</span>");
+        }
+    };
+    let entry = |out: &mut String, label: &str, value: Option<&str>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            out.push_str("<div><dt>");
+            out.push_str(label);
+            out.push_str("</dt><dd>");
+            esc(out, v);
+            out.push_str("</dd></div>");
+        }
+    };
+    if chunk.is_empty() {
+        out.push_str("<p>暂无内容。</p>");
+    } else {
+        out.push_str(if catalog {
+            "\n<ul class=\"doc-list catalog-entries\">\n"
+        } else {
+            "\n<ul class=\"doc-list\">\n"
+        });
+        for &i in chunk {
+            let d = item(i);
+            out.push_str("\n  <li class=\"doc-item\">\n    <a class=\"doc-title\" href=\"");
+            out.push_str(root);
+            esc(out, &d.url);
+            out.push_str("index.html\">");
+            esc(out, &d.title);
+            if catalog {
+                out.push_str("</a>\n    <dl class=\"catalog-entry\">\n      ");
+                entry(out, "索引号", d.index_no.as_deref());
+                out.push_str("\n      ");
+                entry(out, "内容概述", Some(&d.summary));
+                out.push_str("\n      ");
+                entry(out, "生成日期", d.generated.as_deref());
+                out.push_str("\n      ");
+                if d.on_request {
+                    out.push_str("<div><dt>公开方式</dt><dd>依申请公开</dd></div>");
+                }
+                out.push_str("\n    </dl>\n  </li>\n");
+            } else {
+                out.push_str("</a>\n    <p class=\"doc-meta-line\">\n      ");
+                span(out, d.doc_no.as_deref());
+                out.push_str("\n      ");
+                span(out, d.published.as_deref());
+                out.push_str("\n      ");
+                if d.kind != "policy" {
+                    span(out, Some(d.kind_label));
+                }
+                out.push_str("\n      ");
+                if let Some(v) = &d.validity {
+                    out.push_str("<span class=\"badge validity-");
+                    esc(out, v.slug);
+                    out.push_str("\">");
+                    esc(out, v.label);
+                    out.push_str("</span>");
+                }
+                out.push_str("\n    </p>\n  </li>\n");
+            }
+        }
+        out.push_str("\n</ul>\n");
+    }
+    out.push('\n');
+    if let Some(p) = pagination {
+        out.push_str("\n<nav class=\"pagination\" aria-label=\"分页\">\n  <ul>\n    ");
+        if let Some(prev) = &p.prev {
+            out.push_str("<li><a href=\"");
+            out.push_str(root);
+            esc(out, prev);
+            out.push_str("index.html\" rel=\"prev\">上一页</a></li>");
+        }
+        out.push_str("\n    ");
+        for link in &p.pages {
+            out.push_str("<li>");
+            if link.current {
+                out.push_str("<span aria-current=\"page\">第");
+                out.push_str(&link.number.to_string());
+                out.push_str("页</span>");
+            } else {
+                out.push_str("<a href=\"");
+                out.push_str(root);
+                esc(out, &link.url);
+                out.push_str("index.html\">第");
+                out.push_str(&link.number.to_string());
+                out.push_str("页</a>");
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("\n    ");
+        if let Some(next) = &p.next {
+            out.push_str("<li><a href=\"");
+            out.push_str(root);
+            esc(out, next);
+            out.push_str("index.html\" rel=\"next\">下一页</a></li>");
+        }
+        out.push_str("\n  </ul>\n  <p>共 ");
+        out.push_str(&p.total.to_string());
+        out.push_str(" 页</p>\n</nav>\n");
+    }
+    // The last line ends of `pagination.html`, then of `items.html`.
+    out.push_str("\n\n");
 }
 
 /// Page numbers to show: first, last, and two either side of the current one.

@@ -278,13 +278,14 @@ impl ListingPlan {
         self.page(id).digest(self.digests[id.listing], item_digest)
     }
 
-    /// Render some pages, in parallel by listing; `item_value` gives the documents'
-    /// [`DocPage::item_value`]s by position.
+    /// Render some pages, in parallel by listing; `item_value` and `item` give the
+    /// documents' [`DocPage::item_value`]s and [`DocPage::item`]s by position.
     pub fn render<'a>(
         &self,
         site: &Site,
         theme: &Theme,
         item_value: &(dyn Fn(usize) -> &'a tera::Value + Sync + 'a),
+        item: &(dyn Fn(usize) -> &'a ItemView + Sync + 'a),
         ids: &[ListingPageId],
     ) -> Result<Vec<OutputFile>> {
         let mut by_listing: std::collections::BTreeMap<usize, Vec<ListingPageId>> =
@@ -295,13 +296,14 @@ impl ListingPlan {
         let groups: Vec<Result<Vec<OutputFile>>> = by_listing
             .into_par_iter()
             .map(|(k, ids)| {
-                let shared = listing::shared_values(&self.listings[k]);
+                let shared = listing::shared_values(site, theme, &self.listings[k]);
                 ids.iter()
                     .map(|&id| {
                         listing::render_listing_page(
                             site,
                             theme,
                             item_value,
+                            item,
                             &self.page(id),
                             &shared,
                         )

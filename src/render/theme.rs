@@ -32,7 +32,21 @@ pub struct Theme {
     /// alone no content makes a page fail (the golden tests render every template).
     /// `check` renders through Tera exactly when this is true.
     pub site_templates: bool,
+    /// The listing and catalogue pages' templates ([`LISTING_TEMPLATES`]) are all the
+    /// built-in ones: listing pages may then be written without Tera
+    /// (`render::listing`), byte for byte what these templates give.
+    pub builtin_listings: bool,
 }
+
+/// The templates a listing or catalogue page is rendered from.
+pub const LISTING_TEMPLATES: [&str; 6] = [
+    "base.html",
+    "listing.html",
+    "items.html",
+    "pagination.html",
+    "catalog.html",
+    "catalog_items.html",
+];
 
 impl Theme {
     /// Load the theme `name` for the site at `root`.
@@ -71,9 +85,11 @@ impl Theme {
             vec![&theme_dir, root]
         };
         let mut site_templates = false;
+        let mut builtin_listings = true;
         for layer in &layers {
             read_tree(&layer.join("templates"), &mut |rel, bytes| {
                 site_templates = true;
+                builtin_listings &= !LISTING_TEMPLATES.contains(&rel.as_str());
                 templates.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
             })?;
         }
@@ -92,6 +108,7 @@ impl Theme {
             tera,
             static_files,
             site_templates,
+            builtin_listings,
         })
     }
 

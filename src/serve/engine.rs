@@ -859,10 +859,11 @@ impl Engine {
         let l = state.listings.as_ref().expect("planned");
         let ids_to_render: Vec<_> = to_render.iter().map(|&k| l.pages[k]).collect();
         let item_value = |i: usize| &doc(i).item_value;
+        let item = |i: usize| &doc(i).item;
         // In slices, packed as they come, so thousands of pages are never held unpacked.
         let mut listing_files: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(to_render.len());
         for slice in ids_to_render.chunks(512) {
-            let files = l.plan.render(site, theme, &item_value, slice)?;
+            let files = l.plan.render(site, theme, &item_value, &item, slice)?;
             listing_files.par_extend(files.into_par_iter().map(|f| (f.path, bytes_of(f.content))));
         }
         rendered += listing_files.len();
