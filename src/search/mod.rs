@@ -22,8 +22,12 @@
 //! facets). The file format is described once, in `src/search/FORMAT.md`, included below.
 //!
 //! ## Entry points
-//! - [`build_index`] / [`build_index_owned`]: the files of a whole site (the build uses
-//!   the owned form, which frees each text as soon as it is indexed).
+//! - [`Streamed`] (with [`id_order`]): what the build uses — render hands it each chunk of
+//!   documents in doc-id order as soon as their pages are rendered, so every text is
+//!   indexed and dropped within moments and the texts never pile up; [`IndexPart::files`]
+//!   writes the same files as [`build_index`].
+//! - [`build_index`] / [`build_index_owned`]: the files of a whole site from its
+//!   documents (the owned form frees each text as soon as it is indexed).
 //! - [`SearchIndex`], for `gongkai serve`: `SearchIndex::build(docs)` keeps every term's
 //!   doc lists, every document's terms and the files in memory (not the texts);
 //!   `index.update(changes)` applies [`DocChange`]s (a document added or replaced, by URL,

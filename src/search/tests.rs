@@ -992,7 +992,11 @@ fn streamed_parts_equal_build_index() {
         })
         .collect();
     let want = build_index(&docs);
-    let entry = &want.iter().find(|(p, _)| p == "search.json").expect("entry").1;
+    let entry = &want
+        .iter()
+        .find(|(p, _)| p == "search.json")
+        .expect("entry")
+        .1;
     let entry: Value = serde_json::from_slice(entry).expect("JSON");
     assert_eq!(entry["kinds"].as_array().map(Vec::len), Some(2));
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
