@@ -69,6 +69,9 @@ use std::time::{Duration, Instant};
 /// The files of a site by path, each kept packed ([`pack`]).
 type FileMap = BTreeMap<Arc<str>, Arc<[u8]>>;
 
+/// The paths changed since a snapshot's base: the file now, or `None` when removed.
+type Overlay = BTreeMap<Arc<str>, Option<Arc<[u8]>>>;
+
 /// One version of the site: every file by site path (`policies/x/index.html`), each
 /// kept deflated in memory.
 ///
@@ -79,7 +82,7 @@ type FileMap = BTreeMap<Arc<str>, Arc<[u8]>>;
 #[derive(Debug, Default)]
 pub struct Snapshot {
     base: Arc<FileMap>,
-    overlay: Arc<BTreeMap<Arc<str>, Option<Arc<[u8]>>>>,
+    overlay: Arc<Overlay>,
     generation: u64,
 }
 
@@ -1278,15 +1281,9 @@ impl Engine {
         let warnings = diagnostics.len() - errors;
         lap(&mut timings, "diagnostics");
         if errors == 0 {
-            let unpublished = std::mem::replace(
-                &mut state.unpublished,
-                Unpublished::Paths(BTreeSet::new()),
-            );
-            self.snapshot = Arc::new(next_snapshot(
-                &self.snapshot,
-                &state.files,
-                unpublished,
-            ));
+            let unpublished =
+                std::mem::replace(&mut state.unpublished, Unpublished::Paths(BTreeSet::new()));
+            self.snapshot = Arc::new(next_snapshot(&self.snapshot, &state.files, unpublished));
         }
         lap(&mut timings, "snapshot");
         self.timings.extend(timings);
