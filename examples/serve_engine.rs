@@ -138,77 +138,92 @@ fn main() {
             .collect();
         println!("    step medians (ms): {}", steps.join("; "));
     };
+    // SERVE_ENGINE_KINDS=body,title runs only those kinds (for profiling one kind).
+    let kinds = std::env::var("SERVE_ENGINE_KINDS").ok();
+    let wanted = |kind: &str| {
+        kinds
+            .as_deref()
+            .is_none_or(|k| k.split(',').any(|w| w.trim() == kind))
+    };
     let edit = |path: &Path, f: &dyn Fn(&str) -> String| {
         let full = root.join(path);
         let text = std::fs::read_to_string(&full).unwrap();
         std::fs::write(&full, f(&text)).unwrap();
     };
 
-    let mut runs = Vec::new();
-    for k in 0..edits {
-        let p = pick.next().unwrap();
-        edit(&p, &|t| format!("{t}\n补充说明第{k}条。\n"));
-        runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
+    if wanted("body") {
+        let mut runs = Vec::new();
+        for k in 0..edits {
+            let p = pick.next().unwrap();
+            edit(&p, &|t| format!("{t}\n补充说明第{k}条。\n"));
+            runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
+        }
+        report("body edit", runs);
     }
-    report("body edit", runs);
 
-    let mut runs = Vec::new();
-    for k in 0..edits {
-        let p = pick.next().unwrap();
-        edit(&p, &|t| {
-            t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1)
-        });
-        runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
+    if wanted("title") {
+        let mut runs = Vec::new();
+        for k in 0..edits {
+            let p = pick.next().unwrap();
+            edit(&p, &|t| {
+                t.replacen("title: \"", &format!("title: \"（修订{k}）"), 1)
+            });
+            runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
+        }
+        report("title edit", runs);
     }
-    report("title edit", runs);
 
-    let mut runs = Vec::new();
-    for _ in 0..edits {
-        let p = pick.next().unwrap();
-        // A policy not yet in force: its 效力状态 changes on its page, its listings'
-        // status facet, and the search index.
-        edit(&p, &|t| {
-            let lines: Vec<String> = t
-                .lines()
-                .map(|l| {
-                    if l.starts_with("effective: ") {
-                        "effective: 2027-01-01".to_string()
-                    } else if l.starts_with("生效日期: ") {
-                        "生效日期: 2027年1月1日".to_string()
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect();
-            lines.join("\n") + "\n"
-        });
-        runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
+    if wanted("effective") {
+        let mut runs = Vec::new();
+        for _ in 0..edits {
+            let p = pick.next().unwrap();
+            // A policy not yet in force: its 效力状态 changes on its page, its listings'
+            // status facet, and the search index.
+            edit(&p, &|t| {
+                let lines: Vec<String> = t
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("effective: ") {
+                            "effective: 2027-01-01".to_string()
+                        } else if l.starts_with("生效日期: ") {
+                            "生效日期: 2027年1月1日".to_string()
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect();
+                lines.join("\n") + "\n"
+            });
+            runs.push((engine.rebuild(&[p]).unwrap(), engine.timings().to_vec()));
+        }
+        report("效力 date edit", runs);
     }
-    report("效力 date edit", runs);
 
-    let mut runs = Vec::new();
-    for k in 0..edits {
-        let p = pick.next().unwrap();
-        let text = std::fs::read_to_string(root.join(&p)).unwrap();
-        let index_no = field(&text, "index_no")
-            .or_else(|| field(&text, "索引号"))
-            .unwrap();
-        let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
-        std::fs::write(
+    if wanted("interpretation") {
+        let mut runs = Vec::new();
+        for k in 0..edits {
+            let p = pick.next().unwrap();
+            let text = std::fs::read_to_string(root.join(&p)).unwrap();
+            let index_no = field(&text, "index_no")
+                .or_else(|| field(&text, "索引号"))
+                .unwrap();
+            let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
+            std::fs::write(
             root.join(&new),
             format!("---\ntitle: \"新解读{k}\"\npublished: 2026-11-20\npolicy: \"{index_no}\"\nform: 文字解读\n---\n\n解读正文。\n"),
         )
         .unwrap();
-        runs.push((engine.rebuild(&[new]).unwrap(), engine.timings().to_vec()));
-    }
-    report("new interpretation", runs);
+            runs.push((engine.rebuild(&[new]).unwrap(), engine.timings().to_vec()));
+        }
+        report("new interpretation", runs);
 
-    let mut runs = Vec::new();
-    for k in 0..edits {
-        let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
-        std::fs::remove_file(root.join(&new)).unwrap();
-        runs.push((engine.rebuild(&[new]).unwrap(), engine.timings().to_vec()));
+        let mut runs = Vec::new();
+        for k in 0..edits {
+            let new = PathBuf::from(format!("content/interpretations/bench-{k}.md"));
+            std::fs::remove_file(root.join(&new)).unwrap();
+            runs.push((engine.rebuild(&[new]).unwrap(), engine.timings().to_vec()));
+        }
+        report("delete interpretation", runs);
     }
-    report("delete interpretation", runs);
     println!("peak RSS {} MiB", peak_rss_mib());
 }

@@ -100,3 +100,44 @@ fn pages_kept_across_body_edits_never_read_what_serialisation_leaves_out() {
         }
     }
 }
+
+/// A save that changes only the text of a document skips link and validate (they read no
+/// body), and the site is still exactly a full build's; a save that changes the front
+/// matter, even by a line, links again.
+#[test]
+fn a_body_edit_skips_link_and_the_site_still_equals_a_full_build() {
+    let site = common::fixture("mini");
+    let opts = common::engine_options(site.path());
+    let mut engine = Engine::new(opts.clone()).unwrap();
+    let rel = PathBuf::from("content/policies/dog.md");
+    let file = site.path().join(&rel);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let steps = |engine: &Engine| -> Vec<&'static str> {
+        engine.timings().iter().map(|(name, _)| *name).collect()
+    };
+    let same_as_a_build = |engine: &Engine| {
+        let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
+        let snap = engine.snapshot();
+        let paths: Vec<&str> = snap.paths().collect();
+        assert_eq!(paths, files.keys().map(String::as_str).collect::<Vec<_>>());
+        for (path, bytes) in &files {
+            assert!(snap.get(path).unwrap()[..] == bytes[..], "{path} differs");
+        }
+        assert_eq!(engine.diagnostics(), &diagnostics[..]);
+    };
+
+    std::fs::write(&file, format!("{text}\n正文新增的一段。\n")).unwrap();
+    let summary = engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert_eq!(summary.reparsed, 1);
+    assert!(!steps(&engine).contains(&"link"), "{:?}", steps(&engine));
+    assert!(page(&engine, "policies/1111111111-2018-00001/index.html").contains("正文新增的一段"));
+    same_as_a_build(&engine);
+
+    // One more line in the front matter moves every line after it: link again.
+    let moved = text.replacen("---\n", "---\n# 注释\n", 1);
+    assert_ne!(moved, text);
+    std::fs::write(&file, &moved).unwrap();
+    engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(steps(&engine).contains(&"link"), "{:?}", steps(&engine));
+    same_as_a_build(&engine);
+}

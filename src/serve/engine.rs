@@ -14,7 +14,10 @@
 //!   in source-path order, from the last rebuild. A change to `config.toml`,
 //!   `templates/`, `static/` or `themes/` starts over ([`RebuildKind::Full`]).
 //! - **Link and validate** run whole: they are fast (hash lookups), and every relation,
-//!   validity and diagnostic then comes from the same code as a build's.
+//!   validity and diagnostic then comes from the same code as a build's. A save that
+//!   changed only the text of documents (each equal to its last version in every field,
+//!   line number and front-matter byte) skips both: they read no body, so they would
+//!   find what they found last time ([`Engine::bodies_only`]).
 //! - **What changed** is told by numbers kept per document — the [`link_fingerprint`]
 //!   and the meta digest (the document serialised: all but its body) — and over the site:
 //!   the *shape* (all of the linked site but the bodies) and the *resolve key* (what a
@@ -39,7 +42,9 @@
 //!   (`search::SearchIndex::update`), which rewrites only the files they touch.
 //! - **The served files** are patched (each producer takes away what it no longer makes
 //!   and puts what it made); a collision sends the engine back to assembling every file
-//!   in a build's order. Files are kept deflated ([`Snapshot::get`] inflates).
+//!   in a build's order. Files are kept deflated ([`Snapshot::get`] inflates), and a
+//!   snapshot shares the map of every file with the ones before it, adding only the
+//!   paths changed since.
 
 use crate::build::{self, BuildOptions, Prepared};
 use crate::diag::{self, Deny, Diagnostic};
@@ -61,23 +66,47 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The files of a site by path, each kept packed ([`pack`]).
+type FileMap = BTreeMap<Arc<str>, Arc<[u8]>>;
+
+/// The paths changed since a snapshot's base: the file now, or `None` when removed.
+type Overlay = BTreeMap<Arc<str>, Option<Arc<[u8]>>>;
+
 /// One version of the site: every file by site path (`policies/x/index.html`), each
 /// kept deflated in memory.
+///
+/// A rebuild changes a handful of the site's files, and copying a map of every file for
+/// each new version took longer than many rebuilds: a snapshot is a `base` shared with
+/// earlier versions and an `overlay` of the paths changed since (`None`: removed). The
+/// overlay is folded into a new base once it holds [`OVERLAY_LIMIT`] paths.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    files: BTreeMap<Arc<str>, Arc<[u8]>>,
+    base: Arc<FileMap>,
+    overlay: Arc<Overlay>,
     generation: u64,
 }
 
+/// Paths an overlay may hold before it is folded into a new base: copying the overlay
+/// for each version stays cheap, and a fold (a copy of every path) comes seldom.
+const OVERLAY_LIMIT: usize = 2048;
+
 impl Snapshot {
+    /// The packed file at `path`.
+    fn stored(&self, path: &str) -> Option<&Arc<[u8]>> {
+        match self.overlay.get(path) {
+            Some(changed) => changed.as_ref(),
+            None => self.base.get(path),
+        }
+    }
+
     /// The bytes of the file at `path` (no leading `/`), if the site has it.
     pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
-        self.files.get(path).map(|stored| unpack(stored).into())
+        self.stored(path).map(|stored| unpack(stored).into())
     }
 
     /// Whether the site has a file at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path)
+        self.stored(path).is_some()
     }
 
     /// Which good build this is: 1 for the first, one more for each rebuild that
@@ -88,7 +117,24 @@ impl Snapshot {
 
     /// Every path of the site, sorted.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(|k| &**k)
+        let mut base = self
+            .base
+            .keys()
+            .filter(|k| !self.overlay.contains_key(&***k))
+            .map(|k| &**k)
+            .peekable();
+        let mut added = self
+            .overlay
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| &**k)
+            .peekable();
+        // Two sorted lists without common paths, merged.
+        std::iter::from_fn(move || match (base.peek(), added.peek()) {
+            (Some(b), Some(a)) if a < b => added.next(),
+            (Some(_), _) => base.next(),
+            (None, _) => added.next(),
+        })
     }
 }
 
@@ -146,6 +192,9 @@ struct State {
     /// linked from what the officer wrote each time.
     pristine: HashMap<PathBuf, Document>,
     link_diagnostics: Vec<Diagnostic>,
+    /// What validate found in the last rebuild: kept while link and validate would see the
+    /// same site (only bodies changed, see [`Engine::bodies_only`]).
+    checks: Vec<Diagnostic>,
     /// The documents' ids by position, as of the last rebuild.
     order: Vec<u32>,
     docs: HashMap<u32, DocState>,
@@ -171,9 +220,20 @@ struct State {
     finish_files: Vec<(String, Arc<[u8]>)>,
     /// The files of the last rebuild (good or not): patched, not rebuilt, when nothing
     /// collided.
-    files: BTreeMap<Arc<str>, Arc<[u8]>>,
+    files: FileMap,
+    /// Paths of `files` changed since the last snapshot was published (every path, when
+    /// `files` was assembled anew: [`Unpublished::All`]).
+    unpublished: Unpublished,
     /// The last rebuild's files collided: check every path next time.
     collided: bool,
+}
+
+/// What changed in the engine's files since the last published snapshot.
+enum Unpublished {
+    /// These paths (added, changed or removed).
+    Paths(BTreeSet<Arc<str>>),
+    /// Anything: the files were assembled anew.
+    All,
 }
 
 /// A file under `content/`.
@@ -412,6 +472,7 @@ impl Engine {
             site,
             pristine,
             link_diagnostics,
+            checks: Vec::new(),
             order: Vec::new(),
             docs: HashMap::new(),
             link_fingerprints: HashMap::new(),
@@ -428,10 +489,11 @@ impl Engine {
             search_files: BTreeMap::new(),
             finish_files: Vec::new(),
             files: BTreeMap::new(),
+            unpublished: Unpublished::All,
             collided: true,
         };
         let all: HashSet<u32> = HashSet::new();
-        let mut summary = self.render(&mut state, all, true, false, reparsed, start)?;
+        let mut summary = self.render(&mut state, all, true, false, true, reparsed, start)?;
         summary.kind = RebuildKind::Full;
         self.state = Some(state);
         Ok(summary)
@@ -479,6 +541,9 @@ impl Engine {
         changed: &BTreeSet<PathBuf>,
         start: Instant,
     ) -> Result<RebuildSummary> {
+        if let Some(summary) = self.bodies_only(state, changed, start)? {
+            return Ok(summary);
+        }
         // The documents of the last rebuild, in source-path order, patched in place: the
         // changed paths' documents go, what is there now comes in at its place.
         let placeholder = empty_site(&state.site);
@@ -586,6 +651,7 @@ impl Engine {
             changed_docs,
             files_changed,
             same_docs,
+            true,
             reparsed,
             start,
         )?;
@@ -593,14 +659,84 @@ impl Engine {
         Ok(summary)
     }
 
+    /// The commonest save: the text of documents changed and nothing link or validate
+    /// reads. When every changed path is a document file the site already holds (not an
+    /// annual report: validate reads a report's sections in its body), still one document
+    /// file, and its document equals the last one in everything but the body (all fields,
+    /// the line numbers of each, the front matter), then link and validate would produce
+    /// what they did last time: the documents are put into the linked site as they are
+    /// and the rebuild goes straight to the pages. `None`, having changed nothing, when
+    /// the change is anything else.
+    fn bodies_only(
+        &mut self,
+        state: &mut State,
+        changed: &BTreeSet<PathBuf>,
+        start: Instant,
+    ) -> Result<Option<RebuildSummary>> {
+        if changed.is_empty() || state.keys.is_none() {
+            return Ok(None);
+        }
+        let mut fresh = Vec::with_capacity(changed.len());
+        for rel in changed {
+            if !matches!(state.entries.get(rel), Some(Entry::Document(_))) {
+                return Ok(None);
+            }
+            let Ok(k) = state
+                .site
+                .docs
+                .binary_search_by(|x| x.source.as_path().cmp(rel))
+            else {
+                return Ok(None);
+            };
+            if matches!(state.site.docs[k].data, KindData::AnnualReport(_)) {
+                return Ok(None);
+            }
+            let full = self.opts.root.join(rel);
+            if !full.symlink_metadata().is_ok_and(|m| m.is_file())
+                || !parents_are_plain(&self.opts.root, rel)
+            {
+                return Ok(None);
+            }
+            // Read as the general path reads it: the same walk, the same loader.
+            let mut entries = BTreeMap::new();
+            let walked = load::walk(&self.opts.root, &full)?;
+            let mut came = self.add_walk(&mut entries, walked);
+            let (Some(doc), None, 1) = (came.pop(), came.pop(), entries.len()) else {
+                return Ok(None);
+            };
+            let Some((path, entry)) = entries.pop_first() else {
+                return Ok(None);
+            };
+            if path != *rel || doc.source != *rel || !same_but_body(&state.site.docs[k], &doc) {
+                return Ok(None);
+            }
+            fresh.push((k, path, entry, doc));
+        }
+        let mut ids = HashSet::new();
+        let reparsed = fresh.len();
+        for (k, path, entry, doc) in fresh {
+            ids.insert(state.ids.of(&path));
+            state.entries.insert(path, entry);
+            state.site.docs[k] = doc;
+        }
+        self.timings.push(("load", start.elapsed()));
+        let mut summary = self.render(state, ids, true, true, false, reparsed, start)?;
+        summary.kind = RebuildKind::Incremental;
+        Ok(Some(summary))
+    }
+
     /// Validate, render what can have changed, assemble the files, publish when good.
     /// `same_docs`: the site has the same documents, in the same order, as last time.
+    /// `relinked`: link ran; when it did not, the site is the last one with bodies
+    /// replaced, so what validate found and every link fact and key still hold.
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &mut self,
         state: &mut State,
         changed_docs: HashSet<u32>,
         files_changed: bool,
         same_docs: bool,
+        relinked: bool,
         reparsed: usize,
         start: Instant,
     ) -> Result<RebuildSummary> {
@@ -612,7 +748,10 @@ impl Engine {
             timings.push((name, now - clock));
             clock = now;
         };
-        let (checks, _sync) = validate::validate(site);
+        if relinked {
+            state.checks = validate::validate(site).0;
+        }
+        let checks = state.checks.clone();
         lap(&mut timings, "validate");
 
         // Ids of the documents now on the site, by position.
@@ -627,14 +766,19 @@ impl Engine {
         let present: HashSet<u32> = ids.iter().copied().collect();
 
         // What changed, as pages read it.
-        let fingerprints: Vec<u64> = (0..site.docs.len())
-            .into_par_iter()
-            .map(|i| link_fingerprint(site, i, &ids))
-            .collect();
         let mut changes = Changes {
             docs: changed_docs,
             links: HashSet::new(),
             any: false,
+        };
+        // Without link, the link facts are last time's.
+        let fingerprints: Vec<u64> = if relinked {
+            (0..site.docs.len())
+                .into_par_iter()
+                .map(|i| link_fingerprint(site, i, &ids))
+                .collect()
+        } else {
+            Vec::new()
         };
         for (&id, &fp) in ids.iter().zip(&fingerprints) {
             if state.link_fingerprints.insert(id, fp) != Some(fp) {
@@ -673,10 +817,17 @@ impl Engine {
         if state.metas.len() != present.len() {
             state.metas.retain(|id, _| present.contains(id));
         }
-        let keys = site_keys(site, &ids, &metas, &fingerprints);
-        let shape_same = state.keys.is_some_and(|k| k.shape == keys.shape);
-        let resolve_same = state.keys.is_some_and(|k| k.resolve == keys.resolve);
-        state.keys = Some(keys);
+        // Without link, the documents are the same but for their bodies (equal metas, equal
+        // link facts, same URLs): the keys are last time's.
+        let (shape_same, resolve_same) = if relinked {
+            let keys = site_keys(site, &ids, &metas, &fingerprints);
+            let shape_same = state.keys.is_some_and(|k| k.shape == keys.shape);
+            let resolve_same = state.keys.is_some_and(|k| k.resolve == keys.resolve);
+            state.keys = Some(keys);
+            (shape_same, resolve_same)
+        } else {
+            (state.keys.is_some(), state.keys.is_some())
+        };
 
         let mut search_changed = state.docs.len() != present.len()
             || state.docs.keys().any(|id| !present.contains(id))
@@ -1006,7 +1157,7 @@ impl Engine {
         let mut collisions: Vec<Collision> = Vec::new();
         if !state.collided && !listings_collide {
             // Patch the last rebuild's files: only new paths can clash.
-            collisions = patch.apply(&mut state.files);
+            collisions = patch.apply(&mut state.files, &mut state.unpublished);
             if finish_stale {
                 let finish = Finish::new(&state.files);
                 output::finish(site, &finish)?;
@@ -1025,7 +1176,7 @@ impl Engine {
                     fresh.iter().map(|(p, b)| (p.as_str(), b)).collect();
                 again.diff(&old, &new);
                 rendered += fresh.len();
-                collisions.extend(again.apply(&mut state.files));
+                collisions.extend(again.apply(&mut state.files, &mut state.unpublished));
                 state.finish_files = fresh;
             }
         }
@@ -1090,6 +1241,7 @@ impl Engine {
                 }
             }
             state.files = files;
+            state.unpublished = Unpublished::All;
         }
 
         lap(&mut timings, "assemble, sitemap, feed");
@@ -1129,10 +1281,9 @@ impl Engine {
         let warnings = diagnostics.len() - errors;
         lap(&mut timings, "diagnostics");
         if errors == 0 {
-            self.snapshot = Arc::new(Snapshot {
-                files: state.files.clone(),
-                generation: self.snapshot.generation + 1,
-            });
+            let unpublished =
+                std::mem::replace(&mut state.unpublished, Unpublished::Paths(BTreeSet::new()));
+            self.snapshot = Arc::new(next_snapshot(&self.snapshot, &state.files, unpublished));
         }
         lap(&mut timings, "snapshot");
         self.timings.extend(timings);
@@ -1182,6 +1333,18 @@ fn link_content(
     link::link(content, config, as_of)
 }
 
+/// Whether two documents are equal in everything but the body: every field (those left
+/// out of the serialised form too, such as line numbers), the front matter and where it
+/// and the body start. `Debug` prints every field of every nested type.
+fn same_but_body(a: &Document, b: &Document) -> bool {
+    let without_body = |d: &Document| {
+        let mut d = d.clone();
+        d.body = model::Body::Text(String::new());
+        format!("{d:?}")
+    };
+    without_body(a) == without_body(b)
+}
+
 /// A site with nothing in it but the configuration, to hold a place while the real one
 /// is taken apart.
 fn empty_site(site: &Site) -> Site {
@@ -1210,6 +1373,11 @@ fn parents_are_plain(root: &Path, rel: &Path) -> bool {
     true
 }
 
+/// The hasher of the engine's digests (link facts, metas, keys): XXH3, several times
+/// faster than the standard library's SipHash on these many small writes, and made for
+/// noticing change, which is all these numbers are for.
+type FastHasher = xxhash_rust::xxh3::Xxh3;
+
 /// Everything link decided about document `i`, as one number; documents named by id, so
 /// the number does not change when other files come and go.
 pub fn link_fingerprint(site: &Site, i: usize, ids: &[u32]) -> u64 {
@@ -1226,9 +1394,9 @@ pub fn link_fingerprint(site: &Site, i: usize, ids: &[u32]) -> u64 {
         attachments,
         report_series,
     } = site.link_facts(i);
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = FastHasher::new();
     // A list of documents, by id (its length first, so lists cannot run together).
-    let docs = |h: &mut std::collections::hash_map::DefaultHasher, list: &[usize]| {
+    let docs = |h: &mut FastHasher, list: &[usize]| {
         list.len().hash(h);
         for &j in list {
             ids[j].hash(h);
@@ -1261,7 +1429,7 @@ pub fn link_fingerprint(site: &Site, i: usize, ids: &[u32]) -> u64 {
 /// matter kept for diagnostics) is what `Document`'s serialisation leaves out; only
 /// document pages read it, and they record that they did.
 fn meta_digest(d: &Document) -> u64 {
-    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let mut w = HashWriter(FastHasher::new());
     if serde_json::to_writer(&mut w, d).is_err() {
         // Cannot happen for plain data; if it did, a number that never repeats keeps
         // every page that reads the document honest.
@@ -1275,7 +1443,7 @@ fn meta_digest(d: &Document) -> u64 {
 }
 
 /// Feeds what is written into a hasher.
-struct HashWriter(std::collections::hash_map::DefaultHasher);
+struct HashWriter(FastHasher);
 
 impl std::io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -1290,8 +1458,8 @@ impl std::io::Write for HashWriter {
 
 /// The [`Keys`] of a linked site; `metas` and `fingerprints` by position.
 fn site_keys(site: &Site, ids: &[u32], metas: &[u64], fingerprints: &[u64]) -> Keys {
-    let mut shape = std::collections::hash_map::DefaultHasher::new();
-    let mut resolve = std::collections::hash_map::DefaultHasher::new();
+    let mut shape = FastHasher::new();
+    let mut resolve = FastHasher::new();
     ids.hash(&mut shape);
     metas.hash(&mut shape);
     fingerprints.hash(&mut shape);
@@ -1351,9 +1519,14 @@ impl Patch {
                 .any(|p| !put.contains(&**p) && files.contains_key(p))
     }
 
-    /// Apply to `files`; the collisions it made (a path put twice, a file where a folder
-    /// is needed). Only a path new to `files` can clash as file versus folder.
-    fn apply(&mut self, files: &mut BTreeMap<Arc<str>, Arc<[u8]>>) -> Vec<Collision> {
+    /// Apply to `files`, noting each path in `touched`; the collisions it made (a path
+    /// put twice, a file where a folder is needed). Only a path new to `files` can clash
+    /// as file versus folder.
+    fn apply(&mut self, files: &mut FileMap, touched: &mut Unpublished) -> Vec<Collision> {
+        if let Unpublished::Paths(paths) = touched {
+            paths.extend(self.removed.iter().cloned());
+            paths.extend(self.put.iter().map(|(p, _)| p.clone()));
+        }
         let mut collisions = Vec::new();
         let mut was_there: HashSet<Arc<str>> = HashSet::new();
         for p in self.removed.drain(..) {
@@ -1384,6 +1557,37 @@ impl Patch {
             }
         }
         collisions
+    }
+}
+
+/// The snapshot after `last` whose files are `files`, of which only the `changed` paths
+/// differ from `last`'s.
+fn next_snapshot(last: &Snapshot, files: &FileMap, changed: Unpublished) -> Snapshot {
+    let generation = last.generation + 1;
+    let changed = match changed {
+        Unpublished::Paths(p) if last.overlay.len() + p.len() <= OVERLAY_LIMIT => p,
+        // Fold everything into a new base.
+        _ => {
+            return Snapshot {
+                base: Arc::new(files.clone()),
+                overlay: Arc::default(),
+                generation,
+            }
+        }
+    };
+    let mut overlay = (*last.overlay).clone();
+    for path in changed {
+        let now = files.get(&path).cloned();
+        if now.as_ref() == last.base.get(&path) {
+            overlay.remove(&path);
+        } else {
+            overlay.insert(path, now);
+        }
+    }
+    Snapshot {
+        base: last.base.clone(),
+        overlay: Arc::new(overlay),
+        generation,
     }
 }
 
