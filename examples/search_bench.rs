@@ -5,30 +5,14 @@
 //! cargo run --release --example search_bench -- SITE_ROOT [--as-of 2026-11-22] [--runs 5]
 //! ```
 //!
-//! It loads, links and renders the site once (pages are thrown away), then builds the
+//! It loads, links and renders the site's search entries once, then builds the
 //! search index `--runs` times and prints each run's wall time, the median, and a SHA-256
 //! over every search file's path and bytes: the same digest under `RAYON_NUM_THREADS=1`
 //! and the default thread count shows the index is deterministic.
 
-use gongkai::sink::{OutputFile, Sink};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::time::Instant;
-
-/// Renders into nothing.
-struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _file: OutputFile) -> gongkai::error::Result<()> {
-        Ok(())
-    }
-    fn paths(&self) -> Vec<String> {
-        Vec::new()
-    }
-    fn collisions(&self) -> Vec<gongkai::output::Collision> {
-        Vec::new()
-    }
-}
 
 /// CPU seconds (user + system) of this process so far, from `/proc/self/stat`; 0 elsewhere.
 fn cpu_seconds() -> f64 {
@@ -68,9 +52,8 @@ fn main() {
     .expect("content");
     let (site, _) = gongkai::link::link(content, config, as_of);
     let mut theme = gongkai::render::Theme::load(&root, &site.config.theme).expect("theme");
-    let rendered = gongkai::render::render(&site, &mut theme, &Discard).expect("render");
+    let docs = gongkai::render::search_docs(&site, &mut theme).expect("render");
     drop(site);
-    let docs = rendered.search_docs;
     let chars: usize = docs.iter().map(|d| d.text.chars().count()).sum();
     println!("{} documents, {chars} characters of text", docs.len());
 

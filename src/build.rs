@@ -323,9 +323,18 @@ pub fn pipeline_for<S: Sink>(
     let mut theme = Theme::load(&opts.root, &site.config.theme)?;
     progress.start(Stage::Render, None);
     let rendering = pages == Pages::Render || theme.site_templates;
-    let (render_diagnostics, search_docs) = if rendering {
-        let rendered = render::render(&site, &mut theme, &output)?;
-        (rendered.diagnostics, Some(rendered.search_docs))
+    // Rendering indexes each document's text for search as soon as its page is done
+    // (in doc-id order, chunk by chunk), so the texts never pile up until a later stage.
+    let (render_diagnostics, index) = if rendering {
+        let order = search::id_order(&site);
+        let rendered = render::render(
+            &site,
+            &mut theme,
+            &output,
+            &order,
+            &search::Streamed::default(),
+        )?;
+        (rendered.diagnostics, rendered.search)
     } else {
         (render::check(&site, &theme, &output)?, None)
     };
@@ -336,15 +345,16 @@ pub fn pipeline_for<S: Sink>(
     // only when one of its files could meet a file handed over before (a document named
     // `search.json`, say); otherwise no search file can collide, and the index is not
     // needed. The files after it (sitemap, feed) are fixed names outside its folder.
-    let search_docs = match search_docs {
-        Some(docs) => Some(docs),
-        None if output.paths().iter().any(|p| search::may_meet(p)) => {
-            Some(render::search_docs(&site, &mut theme)?)
-        }
+    let search_files = match index {
+        Some(index) => Some(index.files()),
+        None if rendering => Some(search::build_index(&[])),
+        None if output.paths().iter().any(|p| search::may_meet(p)) => Some(
+            search::build_index_owned(render::search_docs(&site, &mut theme)?),
+        ),
         None => None,
     };
-    if let Some(docs) = search_docs {
-        for (path, data) in search::build_index_owned(docs) {
+    if let Some(files) = search_files {
+        for (path, data) in files {
             let content = OutputContent::Bytes(data);
             output.put(OutputFile { path, content })?;
         }

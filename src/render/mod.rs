@@ -64,11 +64,33 @@ pub struct SearchDoc {
 }
 
 /// What rendering produced besides the files it handed to the output.
-pub struct Rendered {
+pub struct Rendered<P> {
     /// Problems found in the content while rendering (Markdown checks).
     pub diagnostics: Vec<Diagnostic>,
-    /// Per-document data the search index is built from.
-    pub search_docs: Vec<SearchDoc>,
+    /// The search index of every document, from the [`SearchIndexer`] render was given
+    /// (`None` for a site without documents).
+    pub search: Option<P>,
+}
+
+/// What render hands each document's [`SearchDoc`] to, a chunk of consecutive doc ids
+/// at a time, as soon as their pages are rendered: the texts are then indexed and dropped
+/// chunk by chunk rather than kept for a later stage (the search stage implements it;
+/// render does not know the index). Parts are joined in doc-id order.
+pub trait SearchIndexer: Sync {
+    /// The index of a run of consecutive doc ids.
+    type Part: Send;
+    /// Documents per chunk.
+    fn chunk(&self) -> usize;
+    /// Indexes `docs`, which have the doc ids `first..first + docs.len()`, in that order.
+    fn index(&self, first: usize, docs: Vec<SearchDoc>) -> Self::Part;
+    /// `a` followed by `b`, the part of the doc ids right after `a`'s.
+    fn join(&self, a: Self::Part, b: Self::Part) -> Self::Part;
+}
+
+/// The publication date a document's [`SearchDoc`] carries, which (with its URL and
+/// title) orders the search index's doc ids.
+pub fn search_date(d: &Document) -> Option<String> {
+    d.published.map(date::iso)
 }
 
 /// Markdown output plus the site files it refers to.
@@ -474,36 +496,73 @@ pub fn search_docs(site: &Site, theme: &mut Theme) -> Result<Vec<SearchDoc>> {
         .collect()
 }
 
-/// Render the whole site.
-pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendered> {
+/// Render the whole site. The documents are rendered in `order` (each position once: the
+/// search index's doc-id order), in chunks of `search.chunk()` consecutive ones, each
+/// chunk's search entries handed to `search` as soon as its pages are done.
+pub fn render<I: SearchIndexer>(
+    site: &Site,
+    theme: &mut Theme,
+    sink: &dyn Sink,
+    order: &[usize],
+    search: &I,
+) -> Result<Rendered<I::Part>> {
     set_globals(site, theme)?;
     let theme = &*theme;
+    debug_assert_eq!(order.len(), site.docs.len());
 
     // 1. Each document, start to finish, in parallel: Markdown, view, page. Only the
-    //    light listing item and the search text outlive this loop, which keeps memory
-    //    flat on large sites.
-    let outputs: Vec<Result<DocPage>> = (0..site.docs.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut doc = render_document(site, theme, i, Recording::Off)?;
-            let page = std::mem::replace(&mut doc.page.content, OutputContent::Bytes(Vec::new()));
-            sink.put(OutputFile {
-                path: std::mem::take(&mut doc.page.path),
-                content: page,
-            })?;
-            Ok(doc)
+    //    light listing item outlives this loop, and the search text only until its chunk
+    //    is indexed, which keeps memory flat on large sites.
+    type Done = Vec<(usize, Result<DocPage>)>;
+    let chunk = search.chunk().max(1);
+    let done: Option<(Done, Option<I::Part>)> = order
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, positions)| {
+            let mut pages = Vec::with_capacity(positions.len());
+            let mut docs = Vec::with_capacity(positions.len());
+            for &i in positions {
+                let page = render_document(site, theme, i, Recording::Off).and_then(|mut doc| {
+                    let page =
+                        std::mem::replace(&mut doc.page.content, OutputContent::Bytes(Vec::new()));
+                    sink.put(OutputFile {
+                        path: std::mem::take(&mut doc.page.path),
+                        content: page,
+                    })?;
+                    docs.push(std::mem::take(&mut doc.search));
+                    Ok(doc)
+                });
+                pages.push((i, page));
+            }
+            // A chunk with a failed page is not indexed: the build stops at that error.
+            let part = (docs.len() == positions.len()).then(|| search.index(c * chunk, docs));
+            (pages, part)
         })
-        .collect();
+        // In order: a chunk's index goes after those of the chunks before it.
+        .reduce_with(|(mut pa, a), (pb, b)| {
+            pa.extend(pb);
+            let part = match (a, b) {
+                (Some(a), Some(b)) => Some(search.join(a, b)),
+                _ => None,
+            };
+            (pa, part)
+        });
+    let (pages, part) = done.unwrap_or_default();
+    let mut outputs: Vec<Option<Result<DocPage>>> = (0..site.docs.len()).map(|_| None).collect();
+    for (i, page) in pages {
+        outputs[i] = Some(page);
+    }
     let mut items = Vec::with_capacity(outputs.len());
     let mut item_values = Vec::with_capacity(outputs.len());
-    let mut search_docs = Vec::with_capacity(outputs.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut body_assets = Vec::with_capacity(outputs.len());
     for o in outputs {
+        let Some(o) = o else {
+            unreachable!("`order` holds every document's position once")
+        };
         let o = o?;
         items.push(o.item);
         item_values.push(o.item_value);
-        search_docs.push(o.search);
         diagnostics.extend(o.diagnostics);
         body_assets.push(o.assets);
     }
@@ -520,7 +579,7 @@ pub fn render(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<Rendere
     put_static_and_assets(theme, assets, sink)?;
     Ok(Rendered {
         diagnostics,
-        search_docs,
+        search: part,
     })
 }
 

@@ -576,7 +576,7 @@ pub(crate) fn search_doc(d: &Document, v: &DocView, text: String) -> super::Sear
             .policy()
             .map(|p| p.issuer.clone())
             .or_else(|| d.department.clone()),
-        date: v.published.clone(),
+        date: super::search_date(d),
         year: v.year,
         validity: v.validity.as_ref().map(|x| x.label.to_string()),
         keywords: d.keywords.clone(),

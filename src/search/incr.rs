@@ -15,7 +15,7 @@
 //! change of layout (a file count crossing a power of two).
 
 use super::postings::{decode_deltas, keys, Form, OwnedToken};
-use super::records::{doc_order, record_json};
+use super::records::{doc_order, record_json, Facet};
 use super::shards::{Key, Token};
 use super::terms::{mix, scan_doc, TermSink};
 use super::tokenize::fnv1a_bytes;
@@ -811,7 +811,7 @@ impl SearchIndex {
         };
         // Split, `search.json` holds the counts (from the layout) and the facets.
         if all || self.facets_stale || shape == Shape::Inline {
-            let heads: Vec<&SearchDoc> = self.docs.iter().map(|d| &d.head).collect();
+            let heads: Vec<Facet<'_>> = self.docs.iter().map(|d| Facet::of(&d.head)).collect();
             fresh.push(("search.json".to_string(), entry_json(&heads, layout)));
         }
 

@@ -22,8 +22,12 @@
 //! facets). The file format is described once, in `src/search/FORMAT.md`, included below.
 //!
 //! ## Entry points
-//! - [`build_index`] / [`build_index_owned`]: the files of a whole site (the build uses
-//!   the owned form, which frees each text as soon as it is indexed).
+//! - [`Streamed`] (with [`id_order`]): what the build uses — render hands it each chunk of
+//!   documents in doc-id order as soon as their pages are rendered, so every text is
+//!   indexed and dropped within moments and the texts never pile up; [`IndexPart::files`]
+//!   writes the same files as [`build_index`].
+//! - [`build_index`] / [`build_index_owned`]: the files of a whole site from its
+//!   documents (the owned form frees each text as soon as it is indexed).
 //! - [`SearchIndex`], for `gongkai serve`: `SearchIndex::build(docs)` keeps every term's
 //!   doc lists, every document's terms and the files in memory (not the texts);
 //!   `index.update(changes)` applies [`DocChange`]s (a document added or replaced, by URL,
@@ -48,9 +52,10 @@ pub use crate::render::SearchDoc;
 pub use incr::SearchIndex;
 pub use tokenize::tokenize;
 
+use crate::link::Site;
 use postings::{keys, FieldIndex};
 use rayon::prelude::*;
-use records::{doc_order, facets, record_json};
+use records::{doc_order, facets, order_keys, record_json, Facet};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use shards::{object_json, shard_files, Key};
@@ -190,42 +195,228 @@ impl Doc for SearchDoc {
     }
 }
 
+/// The field indexes and display records of one chunk of documents in doc-id order, the
+/// first with id `first`; each text is released once indexed.
+fn index_chunk<D: Doc>(first: usize, chunk: &mut [D]) -> ([FieldIndex; 3], Vec<String>) {
+    let mut fields: [FieldIndex; 3] = Default::default();
+    let mut chars = Vec::new();
+    let mut records = Vec::with_capacity(chunk.len());
+    for (i, d) in chunk.iter_mut().enumerate() {
+        index_doc(&mut fields, (first + i) as u32, d.doc(), &mut chars);
+        records.push(record_json(d.doc()));
+        d.release_text();
+    }
+    fields.iter_mut().for_each(FieldIndex::flush);
+    (fields, records)
+}
+
+/// Appends chunk `b`'s lists and records to those of `a`, the chunk before it.
+fn join_chunks(
+    (mut a, mut ra): ([FieldIndex; 3], Vec<String>),
+    (b, rb): ([FieldIndex; 3], Vec<String>),
+) -> ([FieldIndex; 3], Vec<String>) {
+    a.iter_mut().zip(&b).for_each(|(a, b)| a.append(b));
+    ra.extend(rb);
+    (a, ra)
+}
+
 /// The field indexes (body, title, other fields) and display records of `order`,
 /// documents already in doc-id order: indexed in parallel chunks, appended in order.
 fn index_fields<D: Doc>(order: &mut [D]) -> ([FieldIndex; 3], Vec<String>) {
     order
         .par_chunks_mut(CHUNK)
         .enumerate()
-        .map(|(c, chunk)| {
-            let mut fields: [FieldIndex; 3] = Default::default();
-            let mut chars = Vec::new();
-            let mut records = Vec::with_capacity(chunk.len());
-            for (i, d) in chunk.iter_mut().enumerate() {
-                index_doc(&mut fields, (c * CHUNK + i) as u32, d.doc(), &mut chars);
-                records.push(record_json(d.doc()));
-                d.release_text();
-            }
-            fields.iter_mut().for_each(FieldIndex::flush);
-            (fields, records)
-        })
+        .map(|(c, chunk)| index_chunk(c * CHUNK, chunk))
         // In order: each chunk's lists and records go after those of the chunks before it.
-        .reduce(
-            || (Default::default(), Vec::new()),
-            |(mut a, mut ra), (b, rb)| {
-                a.iter_mut().zip(&b).for_each(|(a, b)| a.append(b));
-                ra.extend(rb);
-                (a, ra)
-            },
-        )
+        .reduce(|| (Default::default(), Vec::new()), join_chunks)
 }
 
 /// The index of `order`, documents already in doc-id order.
 fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
     let (fields, records) = index_fields(order);
-    let order: Vec<&SearchDoc> = order.iter().map(Doc::doc).collect();
+    let facets: Vec<Facet<'_>> = order.iter().map(|d| Facet::of(d.doc())).collect();
+    files(&fields, &records, &facets)
+}
 
-    let count = order.len() as u32;
-    let mut keys: Vec<Key<'_>> = keys(&fields);
+/// The doc-id order of the site's documents: their positions, oldest first (the order
+/// of [`build_index`]), computed before render so that each document's text can be
+/// indexed as soon as its page is rendered ([`Streamed`]).
+pub fn id_order(site: &Site) -> Vec<usize> {
+    let keys: Vec<(Option<String>, &str, &str)> = site
+        .docs
+        .iter()
+        .map(|d| {
+            (
+                crate::render::search_date(d),
+                d.url.as_str(),
+                d.title.as_str(),
+            )
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    // Stable, as `build_index`'s sort: equal keys keep the documents' order.
+    order.sort_by(|&a, &b| {
+        let (da, ua, ta) = &keys[a];
+        let (db, ub, tb) = &keys[b];
+        order_keys((da.as_deref(), ua, ta), (db.as_deref(), ub, tb))
+    });
+    order
+}
+
+/// The index built while render runs: render hands over the documents of each chunk of
+/// [`id_order`] as soon as their pages are done, each chunk is indexed at once and its
+/// texts dropped, and the chunks are joined in order. The files are those of
+/// [`build_index`] over the same documents.
+pub struct Streamed {
+    /// Documents per chunk: any size gives the same files; a few hundred keep the texts
+    /// in flight small and the chunks many enough to share out between threads.
+    chunk: usize,
+}
+
+impl Default for Streamed {
+    fn default() -> Self {
+        Streamed { chunk: CHUNK }
+    }
+}
+
+/// The part of the index a run of consecutive doc ids gives (see [`Streamed`]).
+pub struct IndexPart {
+    fields: [FieldIndex; 3],
+    records: Vec<String>,
+    facets: FacetTable,
+    /// The ordering key of the first and the last document, to check the order.
+    ends: Option<[(Option<String>, String, String); 2]>,
+}
+
+impl crate::render::SearchIndexer for Streamed {
+    type Part = IndexPart;
+
+    fn chunk(&self) -> usize {
+        self.chunk
+    }
+
+    fn index(&self, first: usize, mut docs: Vec<SearchDoc>) -> IndexPart {
+        debug_assert!(docs.windows(2).all(|w| doc_order(&w[0], &w[1]).is_le()));
+        let key = |d: &SearchDoc| (d.date.clone(), d.url.clone(), d.title.clone());
+        let ends = docs.first().zip(docs.last()).map(|(a, b)| [key(a), key(b)]);
+        let (fields, records) = index_chunk(first, &mut docs);
+        let mut facets = FacetTable::default();
+        docs.iter().for_each(|d| facets.push(d));
+        IndexPart {
+            fields,
+            records,
+            facets,
+            ends,
+        }
+    }
+
+    fn join(&self, a: IndexPart, b: IndexPart) -> IndexPart {
+        let ends = match (a.ends, b.ends) {
+            (Some([first, x]), Some([y, last])) => {
+                fn k((d, u, t): &(Option<String>, String, String)) -> (Option<&str>, &str, &str) {
+                    (d.as_deref(), u, t)
+                }
+                debug_assert!(
+                    order_keys(k(&x), k(&y)).is_le(),
+                    "parts out of doc-id order"
+                );
+                Some([first, last])
+            }
+            (a, b) => a.or(b),
+        };
+        let (fields, records) = join_chunks((a.fields, a.records), (b.fields, b.records));
+        let mut facets = a.facets;
+        facets.append(b.facets);
+        IndexPart {
+            fields,
+            records,
+            facets,
+            ends,
+        }
+    }
+}
+
+impl IndexPart {
+    /// The search files of the documents of this part, which must start at doc id 0
+    /// and hold every document: [`build_index`]'s files.
+    pub fn files(self) -> Vec<(String, Vec<u8>)> {
+        let facets = self.facets.rows();
+        files(&self.fields, &self.records, &facets)
+    }
+}
+
+/// What the facet codes of `search.json` need of each document, its kind and status
+/// strings kept once per part.
+#[derive(Default)]
+struct FacetTable {
+    kinds: Vec<(String, String)>,
+    statuses: Vec<String>,
+    /// Per document: kind, status + 1 (0: none), year.
+    docs: Vec<(u32, u32, Option<i32>)>,
+}
+
+impl FacetTable {
+    fn kind(&mut self, kind: &str, label: &str) -> u32 {
+        let at = self.kinds.iter().position(|(k, l)| k == kind && l == label);
+        at.unwrap_or_else(|| {
+            self.kinds.push((kind.to_string(), label.to_string()));
+            self.kinds.len() - 1
+        }) as u32
+    }
+
+    fn status(&mut self, status: Option<&str>) -> u32 {
+        let Some(s) = status else { return 0 };
+        let at = self.statuses.iter().position(|x| x == s);
+        1 + at.unwrap_or_else(|| {
+            self.statuses.push(s.to_string());
+            self.statuses.len() - 1
+        }) as u32
+    }
+
+    fn push(&mut self, d: &SearchDoc) {
+        let row = (
+            self.kind(&d.kind, &d.kind_label),
+            self.status(d.validity.as_deref()),
+            d.year,
+        );
+        self.docs.push(row);
+    }
+
+    fn append(&mut self, other: FacetTable) {
+        let kinds: Vec<u32> = (other.kinds.iter()).map(|(k, l)| self.kind(k, l)).collect();
+        let statuses: Vec<u32> = (other.statuses.iter())
+            .map(|s| self.status(Some(s)))
+            .collect();
+        self.docs.extend(other.docs.iter().map(|&(k, s, y)| {
+            let s = if s == 0 { 0 } else { statuses[s as usize - 1] };
+            (kinds[k as usize], s, y)
+        }));
+    }
+
+    fn rows(&self) -> Vec<Facet<'_>> {
+        (self.docs.iter())
+            .map(|&(k, s, year)| {
+                let (kind, kind_label) = &self.kinds[k as usize];
+                Facet {
+                    kind,
+                    kind_label,
+                    validity: s.checked_sub(1).map(|s| self.statuses[s as usize].as_str()),
+                    year,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The files of the index of `count` documents from its field indexes, records (in
+/// doc-id order) and facets.
+fn files(
+    fields: &[FieldIndex; 3],
+    records: &[String],
+    facets: &[Facet<'_>],
+) -> Vec<(String, Vec<u8>)> {
+    let count = facets.len() as u32;
+    let mut keys: Vec<Key<'_>> = keys(fields);
     keys.par_iter_mut().for_each(|k| k.choose(count));
     let (chars, words): (Vec<Key<'_>>, Vec<Key<'_>>) = keys.into_iter().partition(Key::single);
     let word_bytes: usize = words.iter().map(Key::bytes).sum();
@@ -261,7 +452,7 @@ fn build<D: Doc>(order: &mut [D]) -> Vec<(String, Vec<u8>)> {
             }
         }
     };
-    files.push(("search.json".to_string(), entry_json(&order, layout)));
+    files.push(("search.json".to_string(), entry_json(facets, layout)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -276,8 +467,8 @@ fn meta_path(i: usize) -> String {
     format!("search/meta-{i}.json")
 }
 
-/// `search.json` for the documents `order` (in doc-id order).
-fn entry_json(order: &[&SearchDoc], layout: Layout) -> Vec<u8> {
+/// `search.json` for the documents of `order` (in doc-id order).
+fn entry_json(order: &[Facet<'_>], layout: Layout) -> Vec<u8> {
     let entry = Entry {
         format: "gongkai-search",
         version: FORMAT_VERSION,

@@ -71,14 +71,25 @@ pub(super) fn record_json(d: &SearchDoc) -> String {
 /// ranks newer first among equals by taking larger ids first. A new document, usually
 /// the newest, then takes the next id and the others keep theirs.
 pub(super) fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
-    match (&a.date, &b.date) {
+    order_keys(
+        (a.date.as_deref(), &a.url, &a.title),
+        (b.date.as_deref(), &b.url, &b.title),
+    )
+}
+
+/// [`doc_order`] on the three things it reads: date, URL, title.
+pub(super) fn order_keys(
+    (da, ua, ta): (Option<&str>, &str, &str),
+    (db, ub, tb): (Option<&str>, &str, &str),
+) -> std::cmp::Ordering {
+    match (da, db) {
         (Some(x), Some(y)) => x.cmp(y),
         (Some(_), None) => std::cmp::Ordering::Greater,
         (None, Some(_)) => std::cmp::Ordering::Less,
         (None, None) => std::cmp::Ordering::Equal,
     }
-    .then_with(|| b.url.cmp(&a.url))
-    .then_with(|| b.title.cmp(&a.title))
+    .then_with(|| ub.cmp(ua))
+    .then_with(|| tb.cmp(ta))
 }
 
 /// Base-64 digits of `v`, most significant first, exactly `width` characters.
@@ -88,7 +99,25 @@ pub(super) fn fixed_digits(out: &mut String, v: usize, width: usize) {
     }
 }
 
-/// The facet codes of all documents, and the tables they index.
+/// What the facets read of one document.
+pub(super) struct Facet<'a> {
+    pub(super) kind: &'a str,
+    pub(super) kind_label: &'a str,
+    pub(super) validity: Option<&'a str>,
+    pub(super) year: Option<i32>,
+}
+
+impl<'a> Facet<'a> {
+    pub(super) fn of(d: &'a SearchDoc) -> Facet<'a> {
+        Facet {
+            kind: &d.kind,
+            kind_label: &d.kind_label,
+            validity: d.validity.as_deref(),
+            year: d.year,
+        }
+    }
+}
+
 /// The facet tables and codes of `search.json`: what the browser filters and counts with
 /// before it fetches any per-document data.
 #[derive(Serialize)]
@@ -116,14 +145,11 @@ struct Codes {
 }
 
 /// The facet codes of all documents, and the tables they index.
-pub(super) fn facets<'a>(docs: &[&'a SearchDoc]) -> Facets<'a> {
-    let mut kinds: Vec<(&str, &str)> = docs
-        .iter()
-        .map(|d| (d.kind.as_str(), d.kind_label.as_str()))
-        .collect();
+pub(super) fn facets<'a>(docs: &[Facet<'a>]) -> Facets<'a> {
+    let mut kinds: Vec<(&str, &str)> = docs.iter().map(|d| (d.kind, d.kind_label)).collect();
     kinds.sort_unstable();
     kinds.dedup_by(|a, b| a.0 == b.0);
-    let mut statuses: Vec<&str> = docs.iter().filter_map(|d| d.validity.as_deref()).collect();
+    let mut statuses: Vec<&str> = docs.iter().filter_map(|d| d.validity).collect();
     statuses.sort_unstable();
     statuses.dedup();
     let mut years: Vec<i32> = docs.iter().filter_map(|d| d.year).collect();
@@ -143,7 +169,6 @@ pub(super) fn facets<'a>(docs: &[&'a SearchDoc]) -> Facets<'a> {
         let ki = kinds.iter().position(|x| x.0 == d.kind).unwrap_or(0);
         let si = d
             .validity
-            .as_deref()
             .and_then(|v| statuses.binary_search(&v).ok())
             .map_or(0, |i| i + 1);
         let yi = d

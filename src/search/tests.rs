@@ -958,3 +958,77 @@ proptest::proptest! {
         proptest::prop_assert_eq!(a.len(), form.1);
     }
 }
+
+/// The index streamed from render — chunks of consecutive doc ids indexed as they come,
+/// joined in order, from any cut and any grouping of the joins — equals `build_index`,
+/// facets included (kinds, statuses and years that first appear in later chunks).
+#[test]
+fn streamed_parts_equal_build_index() {
+    use crate::render::SearchIndexer;
+    let docs: Vec<SearchDoc> = (0..300usize)
+        .map(|i| {
+            let text: String = (0..40)
+                .map(|j| char::from_u32(0x4E00 + ((i * 13 + j * 7) % 200) as u32).unwrap())
+                .collect();
+            let mut d = doc(
+                &format!("p/{}/", i % 250),
+                &format!("文件{}", i % 5),
+                &format!("20{:02}-0{}-1{}", 10 + i % 13, 1 + i % 9, i % 10),
+                &text,
+            );
+            if i % 7 == 0 {
+                d.date = None;
+                d.year = None;
+            }
+            if i > 150 && i % 3 == 0 {
+                (d.kind, d.kind_label) = ("interpretation".into(), "政策解读".into());
+                d.validity = if i % 2 == 0 {
+                    Some("已废止".into())
+                } else {
+                    None
+                };
+            }
+            d
+        })
+        .collect();
+    let want = build_index(&docs);
+    let entry = &want
+        .iter()
+        .find(|(p, _)| p == "search.json")
+        .expect("entry")
+        .1;
+    let entry: Value = serde_json::from_slice(entry).expect("JSON");
+    assert_eq!(entry["kinds"].as_array().map(Vec::len), Some(2));
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| doc_order(a, b));
+    for chunk in [1usize, 7, 64, 100, 512] {
+        let streamed = Streamed { chunk };
+        let parts: Vec<IndexPart> = order
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, ds)| streamed.index(c * chunk, ds.iter().map(|&d| d.clone()).collect()))
+            .collect();
+        // Left to right, and right to left: joining is associative.
+        let mut left = parts.into_iter();
+        let first = left.next().expect("a part");
+        let joined = left.fold(first, |a, b| streamed.join(a, b));
+        assert!(
+            joined.files() == want,
+            "chunks of {chunk}, joined left to right"
+        );
+        let parts: Vec<IndexPart> = order
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, ds)| streamed.index(c * chunk, ds.iter().map(|&d| d.clone()).collect()))
+            .collect();
+        let joined = parts
+            .into_iter()
+            .rev()
+            .reduce(|b, a| streamed.join(a, b))
+            .expect("a part");
+        assert!(
+            joined.files() == want,
+            "chunks of {chunk}, joined right to left"
+        );
+    }
+}
