@@ -202,6 +202,9 @@ pub struct Destination<'a> {
     pub dir: &'a Path,
     /// The output folder overlaps `content/`, `templates/`, `static/` or the theme.
     pub overlaps: bool,
+    /// The site asks for the new output to be on the disk before it is published
+    /// (`durable_output`).
+    pub durable: bool,
 }
 
 /// How much of each file the pipeline produces.
@@ -262,6 +265,7 @@ pub fn pipeline_for<S: Sink>(
     let output = open(Destination {
         dir: &output_dir,
         overlaps,
+        durable: config.durable_output,
     })?;
     let source_digest = if output.keeps_manifest() {
         load::SourceDigest::Compute
@@ -399,7 +403,9 @@ pub fn run_with(
     let (outcome, output) = pipeline_for(opts, progress, pages, |dest| {
         let output = match mode {
             // An output folder overlapping the sources is not even locked.
-            BuildMode::Write if !dest.overlaps => Output::to_dir(&opts.root, dest.dir)?,
+            BuildMode::Write if !dest.overlaps => {
+                Output::to_dir(&opts.root, dest.dir)?.durable(dest.durable)
+            }
             _ => Output::discard(&opts.root),
         };
         Ok(output.observed(observer))

@@ -29,6 +29,13 @@ pub struct Config {
     /// Output directory, relative to the site root.
     #[serde(default = "default_output_dir")]
     pub output_dir: String,
+    /// Wait until the new site is on the disk (`syncfs`) before it replaces the old one,
+    /// so that a power cut right after a build cannot leave empty files. Off by default:
+    /// the wait is seconds on a slow disk, and without it a kill still leaves the old or
+    /// the new site (the page cache outlives the process); after a power cut, the next
+    /// build finds the damaged files through the marker's manifest and rewrites them.
+    #[serde(default)]
+    pub durable_output: bool,
     /// The footer identity required of government websites.
     pub identity: Identity,
     /// Index-number (索引号) scheme.

@@ -252,3 +252,83 @@ fn a_corrupted_marker_means_a_full_build() {
         assert_eq!(tree(&out), want);
     }
 }
+
+/// What a power cut shortly after a build without `durable_output` can leave: files the
+/// kernel had not yet written back are empty or short, with their names, sizes as the
+/// disk has them and fresh or old modification times — the marker among them. The next
+/// build must find every one and rewrite exactly those.
+#[test]
+fn files_a_power_cut_left_empty_or_short_are_rewritten_by_the_next_build() {
+    let site = site();
+    let out = site.path().join("public");
+    assert_eq!(build_timed(site.path(), &out, &as_of("2026-11-22")).0, 0);
+    let want = tree(&out);
+    let pages: Vec<String> = want
+        .iter()
+        .map(|(p, _, _)| p.clone())
+        .filter(|p| p.ends_with("index.html"))
+        .take(3)
+        .collect();
+    assert_eq!(pages.len(), 3);
+    let cut = |path: &Path, keep: u64| {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        let modified = f.metadata().unwrap().modified().unwrap();
+        f.set_len(keep).unwrap();
+        f.set_modified(modified).unwrap();
+    };
+    cut(&out.join(&pages[0]), 0);
+    cut(&out.join(&pages[1]), 0);
+    let short = out.join(&pages[2]);
+    cut(&short, std::fs::metadata(&short).unwrap().len() / 2);
+    cut(&out.join("search.json"), 0);
+
+    // The marker intact: the manifest's lengths and hashes find the damage.
+    let (code, err) = build_timed(site.path(), &out, &as_of("2026-11-22"));
+    assert_eq!(code, 0, "{err}");
+    assert!(rendered(&err), "trusted damaged files:\n{err}");
+    assert_eq!(written(&err), 4, "{err}");
+    assert_eq!(tree(&out), want);
+
+    // The marker empty too: a full build that compares every file.
+    cut(&out.join(&pages[0]), 0);
+    cut(&out.join(".gongkai-output"), 0);
+    let (code, err) = build_timed(site.path(), &out, &as_of("2026-11-22"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(written(&err), 2, "{err}");
+    assert_eq!(tree(&out), want);
+}
+
+/// `durable_output = true` waits for the disk before the switch (and takes the same
+/// path otherwise): the same site, nothing left beside it, and a second build with
+/// the same inputs still writes nothing.
+#[test]
+fn a_durable_build_publishes_the_same_site() {
+    let site = site();
+    let out = site.path().join("public");
+    assert_eq!(build_timed(site.path(), &out, &as_of("2026-11-22")).0, 0);
+    let want = tree(&out);
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("durable_output = true\n{text}")).unwrap();
+    let durable = site.path().join("durable");
+    for _ in 0..2 {
+        let (code, err) = build_timed(site.path(), &durable, &as_of("2026-11-22"));
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, err) = build_timed(site.path(), &durable, &as_of("2026-11-22"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(written(&err), 0, "{err}");
+    // The markers differ: config.toml is one of the inputs they fingerprint.
+    let pages = |t: Vec<(String, usize, u64)>| -> Vec<(String, usize, u64)> {
+        t.into_iter()
+            .filter(|(p, _, _)| p != ".gongkai-output")
+            .collect()
+    };
+    assert_eq!(pages(tree(&durable)), pages(want));
+    let beside: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("gongkai-") && !n.ends_with("-lock"))
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+}

@@ -3,9 +3,11 @@
 //! It is render's [`Sink`] on disk, adds the machine-readable files (`sitemap.xml`, the
 //! Atom feed, `robots.txt`; the search index comes from the search stage) and switches the published site from the old version to the new one
 //! all at once. The next version is assembled beside the output (changed files written,
-//! unchanged ones hard-linked), flushed to disk, and swapped with the published folder by
-//! one atomic `renameat2(RENAME_EXCHANGE)`; whatever stops the process, a visitor sees
-//! the old site or the new one, never a mix. Where the file system cannot exchange, a
+//! unchanged ones hard-linked) and swapped with the published folder by one atomic
+//! `renameat2(RENAME_EXCHANGE)`; whatever stops the process, a visitor sees the old site
+//! or the new one, never a mix. Waiting for the disk before the switch (so a power cut
+//! cannot leave empty files either) is the site's choice, `durable_output`: see
+//! [`Output::durable`]. Where the file system cannot exchange, a
 //! journal records the switch so the next build completes it. An unchanged rebuild
 //! writes nothing. A lock beside the output keeps two builds apart. A folder that
 //! gongkai did not create is never cleaned, and nothing is ever written through a
@@ -68,6 +70,7 @@ pub struct Output {
     /// Length and hash of every file handed over (not kept for `check`): the manifest.
     records: Mutex<Vec<(String, FileRecord)>>,
     progress: Arc<dyn Progress>,
+    durable: bool,
 }
 
 #[derive(Default)]
@@ -109,7 +112,8 @@ impl Output {
         let staging = parent.join(format!(".{name}.gongkai-staging"));
         let journal = parent.join(format!(".{name}.gongkai-journal"));
         if journal.exists() {
-            replay_journal(&out_dir, &staging, &journal)?;
+            // Finishing an interrupted switch is rare: it always waits for the disk.
+            replay_journal(&out_dir, &staging, &journal, true)?;
         }
         if staging.symlink_metadata().is_ok() {
             remove_leftover_staging(&staging)?;
@@ -138,7 +142,25 @@ impl Output {
             staged: Mutex::new(Vec::new()),
             records: Mutex::new(Vec::new()),
             progress: Arc::new(Silent),
+            durable: false,
         }
+    }
+
+    /// Whether the commit waits until the next folder is on the disk (`syncfs`, and the
+    /// folders holding it) before the switch.
+    ///
+    /// Without it (the default) the switch is still atomic against anything that stops
+    /// the process — `kill -9`, an I/O error, a panic: the files written are in the page
+    /// cache, which outlives the process, so a visitor gets the old site or the new one.
+    /// What only the wait protects against is a power cut or a kernel crash in the few
+    /// seconds before the kernel writes the files back: the published folder may then
+    /// hold empty or short files. The next build finds them (the marker's manifest holds
+    /// each file's length and hash, and an unchanged rebuild reads every file) and
+    /// rewrites them. The wait costs seconds on a slow disk for a large site, which is
+    /// why it is the site's choice (`durable_output` in `config.toml`).
+    pub fn durable(mut self, durable: bool) -> Output {
+        self.durable = durable;
+        self
     }
 
     /// Count every file handed over and every file moved into place into `progress`.
@@ -334,21 +356,29 @@ impl Output {
             link_or_copy(&from, &to)?;
             crash_point();
         }
-        flush(&target.staging)?;
+        let durable = self.durable;
+        if durable {
+            flush(&target.staging)?;
+        }
         crash_point();
+        let parent = target.out_dir.parent().unwrap_or(Path::new("."));
         if !target.out_exists {
             std::fs::rename(&target.staging, &target.out_dir)
                 .map_err(|e| Error::io("发布输出目录", &target.out_dir, e))?;
-            sync_dir(target.out_dir.parent().unwrap_or(Path::new(".")));
+            if durable {
+                sync_dir(parent);
+            }
         } else if switch == Switch::Exchange && exchange(&target.staging, &target.out_dir) {
-            sync_dir(target.out_dir.parent().unwrap_or(Path::new(".")));
+            if durable {
+                sync_dir(parent);
+            }
             crash_point();
             // The staging path now holds the old site.
             let _ = remove_ours(&target.staging);
         } else {
-            write_journal(&target.journal, &produced)?;
+            write_journal(&target.journal, &produced, durable)?;
             crash_point();
-            replay_journal(&target.out_dir, &target.staging, &target.journal)?;
+            replay_journal(&target.out_dir, &target.staging, &target.journal, durable)?;
         }
         target.committed = true;
         Ok(stats)
@@ -574,7 +604,8 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Make the next folder durable before it becomes the published one, so a power loss
-/// after the switch cannot leave empty files.
+/// after the switch cannot leave empty files (only with `durable_output`, see
+/// [`Output::durable`]).
 #[cfg(target_os = "linux")]
 fn flush(dir: &Path) -> Result<()> {
     let f = std::fs::File::open(dir).map_err(|e| Error::io("打开临时目录", dir, e))?;
@@ -613,9 +644,9 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
     false
 }
 
-/// The journal lists every file of the next site; it is written (and flushed) only
-/// once the next folder is complete, so its presence means "finish moving".
-fn write_journal(journal: &Path, produced: &BTreeSet<String>) -> Result<()> {
+/// The journal lists every file of the next site; it is written (and, when `durable`,
+/// flushed) only once the next folder is complete, so its presence means "finish moving".
+fn write_journal(journal: &Path, produced: &BTreeSet<String>, durable: bool) -> Result<()> {
     let mut text = String::from("gongkai-journal 1\n");
     for p in produced {
         text.push_str(p);
@@ -624,16 +655,19 @@ fn write_journal(journal: &Path, produced: &BTreeSet<String>) -> Result<()> {
     let mut f =
         std::fs::File::create(journal).map_err(|e| Error::io("写入发布日志", journal, e))?;
     f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
+        .and_then(|_| if durable { f.sync_all() } else { Ok(()) })
         .map_err(|e| Error::io("写入发布日志", journal, e))?;
-    sync_dir(journal.parent().unwrap_or(Path::new(".")));
+    if durable {
+        sync_dir(journal.parent().unwrap_or(Path::new(".")));
+    }
     Ok(())
 }
 
 /// Finish a journaled switch: move every file still in the next folder into place (by
 /// rename, so no reader sees half a file), remove published files the journal does not
 /// list, then drop the next folder and the journal. Safe to run again after any stop.
-fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path) -> Result<()> {
+/// `durable`: wait for the disk where files are copied and once the journal is gone.
+fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path, durable: bool) -> Result<()> {
     let text =
         std::fs::read_to_string(journal).map_err(|e| Error::io("读取发布日志", journal, e))?;
     let mut lines = text.lines();
@@ -659,7 +693,7 @@ fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path) -> Result<()> 
         std::fs::create_dir_all(dir).map_err(|e| Error::io("创建目录", dir, e))?;
         if std::fs::rename(&from, &to).is_err() {
             // The output folder is a mount point: copy beside the target, then rename.
-            move_across(&from, &to)?;
+            move_across(&from, &to, durable)?;
         }
         crash_point();
     }
@@ -668,7 +702,9 @@ fn replay_journal(out_dir: &Path, staging: &Path, journal: &Path) -> Result<()> 
         let _ = remove_ours(staging);
     }
     std::fs::remove_file(journal).map_err(|e| Error::io("删除发布日志", journal, e))?;
-    sync_dir(journal.parent().unwrap_or(Path::new(".")));
+    if durable {
+        sync_dir(journal.parent().unwrap_or(Path::new(".")));
+    }
     Ok(())
 }
 
@@ -693,7 +729,7 @@ fn clear_way(out_dir: &Path, path: &str) -> Result<()> {
     Ok(())
 }
 
-fn move_across(from: &Path, to: &Path) -> Result<()> {
+fn move_across(from: &Path, to: &Path, durable: bool) -> Result<()> {
     let dir = to.parent().unwrap_or(to);
     let mut tmp = tempfile::Builder::new()
         .prefix(".gongkai-tmp-")
@@ -701,7 +737,13 @@ fn move_across(from: &Path, to: &Path) -> Result<()> {
         .map_err(|e| Error::io("创建临时文件", dir, e))?;
     let data = std::fs::read(from).map_err(|e| Error::io("读取临时文件", from, e))?;
     tmp.write_all(&data)
-        .and_then(|_| tmp.as_file().sync_all())
+        .and_then(|_| {
+            if durable {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| Error::io("写入临时文件", tmp.path().to_path_buf(), e))?;
     #[cfg(unix)]
     {
@@ -986,7 +1028,18 @@ mod tests {
     }
 
     fn publish(out: &Path, files: &[(&str, &str)], switch: Switch) -> WriteStats {
-        let o = Output::to_dir(Path::new("."), out).unwrap();
+        publish_with(out, files, switch, false)
+    }
+
+    fn publish_with(
+        out: &Path,
+        files: &[(&str, &str)],
+        switch: Switch,
+        durable: bool,
+    ) -> WriteStats {
+        let o = Output::to_dir(Path::new("."), out)
+            .unwrap()
+            .durable(durable);
         o.put(file(MARKER, MARKER_TEXT)).unwrap();
         for (p, t) in files {
             o.put(file(p, t)).unwrap();
@@ -994,6 +1047,7 @@ mod tests {
         o.commit_with(switch).unwrap()
     }
 
+    /// Both switches, waiting for the disk or not (`durable_output`), give one site.
     #[test]
     fn the_journal_switch_gives_the_same_site_as_the_exchange() {
         let dir = tempfile::tempdir().unwrap();
@@ -1003,10 +1057,13 @@ mod tests {
             ("a/index.html", "甲"),
             ("b/index.html", "目录"),
         ];
-        for switch in [Switch::Exchange, Switch::Journal] {
-            let out = dir.path().join(format!("{switch:?}"));
-            publish(&out, &old, switch);
-            let stats = publish(&out, &new, switch);
+        let ways = [Switch::Exchange, Switch::Journal]
+            .into_iter()
+            .flat_map(|s| [(s, false), (s, true)]);
+        for (switch, durable) in ways {
+            let out = dir.path().join(format!("{switch:?}-{durable}"));
+            publish_with(&out, &old, switch, durable);
+            let stats = publish_with(&out, &new, switch, durable);
             assert_eq!(stats.written, 2);
             assert_eq!(stats.removed, 1);
             let got = tree(&out);
@@ -1036,7 +1093,12 @@ mod tests {
         std::fs::write(staging.join(MARKER), MARKER_TEXT).unwrap();
         std::fs::write(staging.join("new/index.html"), "新").unwrap();
         std::fs::write(out.join("index.html"), "新").unwrap();
-        write_journal(&journal, &set(&[MARKER, "index.html", "new/index.html"])).unwrap();
+        write_journal(
+            &journal,
+            &set(&[MARKER, "index.html", "new/index.html"]),
+            true,
+        )
+        .unwrap();
         let o = Output::to_dir(Path::new("."), &out).unwrap();
         assert!(!journal.exists() && !staging.exists());
         drop(o);
