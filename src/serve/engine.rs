@@ -186,8 +186,9 @@ struct State {
     ids: Ids,
     /// Every file under `content/` the walk found.
     entries: BTreeMap<PathBuf, Entry>,
-    /// The linked site of the last rebuild (good or not).
-    site: Site,
+    /// The linked site of the last rebuild (good or not); shared only with validate's
+    /// thread during a rebuild.
+    site: Arc<Site>,
     /// Annual reports as parsed: link fills in their totals, and a report must be
     /// linked from what the officer wrote each time.
     pristine: HashMap<PathBuf, Document>,
@@ -458,6 +459,7 @@ impl Engine {
         let (site, link_diagnostics) =
             link_content(content, &entries, config, self.opts.as_of, &mut pristine);
         render::set_globals(&site, &mut theme)?;
+        let site = Arc::new(site);
         self.timings.push(("load, link", start.elapsed()));
         let static_files = render::static_files(&theme)
             .into_iter()
@@ -546,8 +548,14 @@ impl Engine {
         }
         // The documents of the last rebuild, in source-path order, patched in place: the
         // changed paths' documents go, what is there now comes in at its place.
-        let placeholder = empty_site(&state.site);
+        let placeholder = Arc::new(empty_site(&state.site));
         let old_site = std::mem::replace(&mut state.site, placeholder);
+        // Validate's thread is joined before a rebuild succeeds: the site is not shared.
+        let Ok(old_site) = Arc::try_unwrap(old_site) else {
+            return Err(Error::Usage(
+                "预览引擎内部错误：上一次的站点仍被占用；下次保存时将全部重新生成".into(),
+            ));
+        };
         let config = old_site.config;
         let mut docs = old_site.docs;
         // Annual reports are linked again from what the officer wrote.
@@ -642,7 +650,7 @@ impl Engine {
             self.opts.as_of,
             &mut state.pristine,
         );
-        state.site = site;
+        state.site = Arc::new(site);
         state.link_diagnostics = link_diagnostics;
         self.timings.push(("link", start.elapsed() - loaded));
 
@@ -712,12 +720,16 @@ impl Engine {
             }
             fresh.push((k, path, entry, doc));
         }
+        // Validate's thread is joined before a rebuild succeeds: the site is not shared.
+        let Some(site) = Arc::get_mut(&mut state.site) else {
+            return Ok(None);
+        };
         let mut ids = HashSet::new();
         let reparsed = fresh.len();
         for (k, path, entry, doc) in fresh {
             ids.insert(state.ids.of(&path));
             state.entries.insert(path, entry);
-            state.site.docs[k] = doc;
+            site.docs[k] = doc;
         }
         self.timings.push(("load", start.elapsed()));
         let mut summary = self.render(state, ids, true, true, false, reparsed, start)?;
@@ -740,7 +752,16 @@ impl Engine {
         reparsed: usize,
         start: Instant,
     ) -> Result<RebuildSummary> {
-        let site = &state.site;
+        // Validate reads the linked site and nothing the pages change: on a thread of its
+        // own, beside the pages (most of which are rendered on one thread), joined when
+        // the diagnostics are gathered.
+        let validating = relinked.then(|| {
+            let site = state.site.clone();
+            std::thread::Builder::new()
+                .name("gongkai-validate".into())
+                .spawn(move || validate::validate(&site).0)
+        });
+        let site: &Site = &state.site;
         let mut timings = Vec::new();
         let mut clock = Instant::now();
         let mut lap = |timings: &mut Vec<(&'static str, Duration)>, name: &'static str| {
@@ -748,11 +769,6 @@ impl Engine {
             timings.push((name, now - clock));
             clock = now;
         };
-        if relinked {
-            state.checks = validate::validate(site).0;
-        }
-        let checks = state.checks.clone();
-        lap(&mut timings, "validate");
 
         // Ids of the documents now on the site, by position.
         let (ids, order_same): (Vec<u32>, bool) =
@@ -1255,7 +1271,17 @@ impl Engine {
             }
         }
         diagnostics.extend(state.link_diagnostics.iter().cloned());
-        diagnostics.extend(checks);
+        match validating {
+            // No thread could be started: validate here.
+            Some(Err(_)) => state.checks = validate::validate(site).0,
+            Some(Ok(thread)) => match thread.join() {
+                Ok(checks) => state.checks = checks,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            None => {}
+        }
+        lap(&mut timings, "validate (wait)");
+        diagnostics.extend(state.checks.iter().cloned());
         for i in 0..site.docs.len() {
             diagnostics.extend(doc(i).diagnostics.iter().cloned());
         }
