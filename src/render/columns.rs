@@ -8,7 +8,7 @@
 //! from the data alone, so every site has every column. The 依申请公开 section also gets a
 //! printable application form and the same form as a downloadable file.
 
-use super::views::{base_context, catalog_path, catalog_url, meta, site_meta, LinkView};
+use super::views::{base_context, catalog_path, catalog_url, LinkView};
 use super::{OutputContent, OutputFile, PageRenderer};
 use crate::config::Config;
 use crate::date;
@@ -471,17 +471,7 @@ fn on_request_documents(site: &Site) -> Vec<LinkView> {
 }
 
 fn column_meta(site: &Site, col: &Column) -> Vec<super::views::Meta> {
-    let mut m = site_meta(site);
-    m.extend(meta(&[
-        ("ColumnName", Some(col.name.to_string())),
-        ("ColumnDescription", Some(col.description.to_string())),
-        (
-            "ColumnKeywords",
-            Some(format!("{},{}", col.name, site.config.title)),
-        ),
-        ("ColumnType", Some("信息公开".to_string())),
-    ]));
-    m
+    super::views::column_meta(site, col.name, col.description, "信息公开")
 }
 
 fn home_crumb() -> Vec<LinkView> {

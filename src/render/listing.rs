@@ -5,7 +5,7 @@
 //! Each listing is built by grouping document positions once (a map from facet value to
 //! positions), so the cost is linear in the number of documents.
 
-use super::views::{base_context, catalog_url, meta, short_label, site_meta, ItemView, LinkView};
+use super::views::{base_context, catalog_url, short_label, site_meta, ItemView, LinkView};
 use super::{OutputContent, OutputFile, PageRenderer, Theme};
 use crate::config::Config;
 use crate::error::Result;
@@ -699,16 +699,7 @@ struct Chrome {
 
 fn page_chrome(site: &Site, l: &Listing, n: usize, title: &str) -> Chrome {
     let url = page_url(l, n);
-    let mut meta_tags = site_meta(site);
-    meta_tags.extend(meta(&[
-        ("ColumnName", Some(l.title.clone())),
-        ("ColumnDescription", Some(l.description.clone())),
-        (
-            "ColumnKeywords",
-            Some(format!("{},{}", l.title, site.config.title)),
-        ),
-        ("ColumnType", Some(l.column_type.to_string())),
-    ]));
+    let meta_tags = super::views::column_meta(site, &l.title, &l.description, l.column_type);
     let mut trail = l.breadcrumbs.clone();
     if n > 1 {
         trail.push(LinkView {
@@ -1046,17 +1037,7 @@ fn pages(site: &Site) -> Vec<LinkView> {
 }
 
 fn column_meta(site: &Site, name: &str, description: &str) -> Vec<super::views::Meta> {
-    let mut m = site_meta(site);
-    m.extend(meta(&[
-        ("ColumnName", Some(name.to_string())),
-        ("ColumnDescription", Some(description.to_string())),
-        (
-            "ColumnKeywords",
-            Some(format!("{name},{}", site.config.title)),
-        ),
-        ("ColumnType", Some("信息公开".to_string())),
-    ]));
-    m
+    super::views::column_meta(site, name, description, "信息公开")
 }
 
 fn render_home<'a>(

@@ -4,7 +4,7 @@
 //! document drops out the day it lapses or is repealed. Documents that are not
 //! 行政规范性文件 are never counted.
 
-use super::views::{base_context, meta, site_meta, LinkView};
+use super::views::{base_context, LinkView};
 use super::{OutputFile, PageRenderer};
 use crate::date;
 use crate::error::Result;
@@ -80,16 +80,7 @@ pub fn render_page(site: &Site, theme: &dyn PageRenderer) -> Result<OutputFile> 
         date::chinese(site.as_of),
         rows.len()
     );
-    let mut meta_tags = site_meta(site);
-    meta_tags.extend(meta(&[
-        ("ColumnName", Some(title.to_string())),
-        ("ColumnDescription", Some(description.clone())),
-        (
-            "ColumnKeywords",
-            Some(format!("{title},{}", site.config.title)),
-        ),
-        ("ColumnType", Some("信息公开".to_string())),
-    ]));
+    let meta_tags = super::views::column_meta(site, title, &description, "信息公开");
     let crumbs = [("首页", ""), ("政策文件", "policies/")].map(|(t, u)| LinkView {
         title: t.to_string(),
         url: u.to_string(),

@@ -228,6 +228,22 @@ pub fn meta(pairs: &[(&'static str, Option<String>)]) -> Vec<Meta> {
         .collect()
 }
 
+/// A column page's meta tags: the site's, then the column's name, description, keywords
+/// and type, as every listing, column and whole-site page carries them.
+pub fn column_meta(site: &Site, name: &str, description: &str, column_type: &str) -> Vec<Meta> {
+    let mut m = site_meta(site);
+    m.extend(meta(&[
+        ("ColumnName", Some(name.to_string())),
+        ("ColumnDescription", Some(description.to_string())),
+        (
+            "ColumnKeywords",
+            Some(format!("{name},{}", site.config.title)),
+        ),
+        ("ColumnType", Some(column_type.to_string())),
+    ]));
+    m
+}
+
 /// Site-level meta tags that every page carries.
 pub fn site_meta(site: &Site) -> Vec<Meta> {
     config_meta(&site.config)
