@@ -864,6 +864,23 @@ pub fn finish_paths(site: &Site, output: &dyn Sink) -> Result<()> {
     finish_files(site, output, false)
 }
 
+/// `sitemap.xml` as [`finish`] writes it, from the output's HTML pages (`…index.html`,
+/// in path order): for the preview server, which writes it again only when the pages
+/// or the documents' URLs and dates changed.
+pub fn sitemap_text(site: &Site, html_pages: &[String]) -> String {
+    sitemap::sitemap_xml(site, html_pages)
+}
+
+/// `feed.xml` as [`finish`] writes it.
+pub fn feed_text(site: &Site) -> String {
+    feed::atom(site)
+}
+
+/// Where [`finish`] puts the sitemap and the feed.
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+/// See [`SITEMAP_PATH`].
+pub const FEED_PATH: &str = "feed.xml";
+
 fn finish_files(site: &Site, output: &dyn Sink, with_content: bool) -> Result<()> {
     let file = |path: &str, text: &dyn Fn() -> String| {
         bytes(path, if with_content { text() } else { String::new() })
@@ -874,11 +891,11 @@ fn finish_files(site: &Site, output: &dyn Sink, with_content: bool) -> Result<()
             .into_iter()
             .filter(|p| p.ends_with("index.html"))
             .collect();
-        sitemap::sitemap_xml(site, &html_pages)
+        sitemap_text(site, &html_pages)
     };
     let extra = vec![
-        file("sitemap.xml", &sitemap),
-        file("feed.xml", &|| feed::atom(site)),
+        file(SITEMAP_PATH, &sitemap),
+        file(FEED_PATH, &|| feed_text(site)),
         file("robots.txt", &|| {
             format!(
                 "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",

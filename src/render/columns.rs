@@ -85,14 +85,11 @@ pub struct CategoryView {
     pub not_applicable: Option<String>,
 }
 
-/// Every statutory category of the site, in the law's order, with its counts.
-pub fn category_views(site: &Site) -> Vec<CategoryView> {
+/// Every statutory category of the site, in the law's order, with its counts, from
+/// every document's catalogue path ([`filed_paths`]).
+fn category_views_of(site: &Site, filed: &[Option<String>]) -> Vec<CategoryView> {
     let level = site.config.site.level;
-    let filed: Vec<String> = site
-        .docs
-        .iter()
-        .filter_map(|d| catalog_path(site, d))
-        .collect();
+    let filed: Vec<String> = filed.iter().flatten().cloned().collect();
     statutory::categories(level)
         .into_iter()
         .map(|c| category_view(&site.config, c, &filed))
@@ -354,18 +351,29 @@ pub fn has_data(url: &str) -> bool {
 
 /// The column data for the page at `url`, when `url` is a column.
 pub fn data_for(site: &Site, url: &str) -> Option<ColumnData> {
+    data_with(site, url, &std::cell::OnceCell::new())
+}
+
+/// [`data_for`], with every document's catalogue path ([`filed_paths`]) worked out at most
+/// once for all the columns that read them.
+fn data_with(
+    site: &Site,
+    url: &str,
+    filed: &std::cell::OnceCell<Vec<Option<String>>>,
+) -> Option<ColumnData> {
+    let filed = || filed.get_or_init(|| filed_paths(site)).as_slice();
     let col = PAGE_COLUMNS.iter().find(|c| c.url == url)?;
     let kind = col.url.trim_end_matches('/');
     let (categories, local_categories): (Vec<CategoryView>, Vec<CategoryView>) =
         if kind == "statutory" || kind == "guide" {
-            category_views(site)
+            category_views_of(site, filed())
                 .into_iter()
                 .partition(|c| c.source.starts_with("第二十条"))
         } else {
             Default::default()
         };
     let documents = match kind {
-        "system" => system_documents(site),
+        "system" => system_documents(site, filed()),
         "apply" => on_request_documents(site),
         _ => Vec::new(),
     };
@@ -407,12 +415,17 @@ fn link(title: &str, url: &str, date: Option<String>, note: Option<String>) -> L
 }
 
 /// Documents filed under 政府信息公开制度 (other than the column page itself).
-fn system_documents(site: &Site) -> Vec<LinkView> {
+fn system_documents(site: &Site, filed: &[Option<String>]) -> Vec<LinkView> {
     let mut docs: Vec<&crate::model::Document> = site
         .docs
         .iter()
-        .filter(|d| d.url != SYSTEM.url)
-        .filter(|d| catalog_path(site, d).is_some_and(|p| is_under(&p, statutory::ROOTS[1].0)))
+        .zip(filed)
+        .filter(|(d, p)| {
+            d.url != SYSTEM.url
+                && p.as_ref()
+                    .is_some_and(|p| is_under(p, statutory::ROOTS[1].0))
+        })
+        .map(|(d, _)| d)
         .collect();
     docs.sort_by(|a, b| {
         (a.weight, std::cmp::Reverse(a.published), &a.source).cmp(&(
@@ -502,8 +515,9 @@ pub(super) fn column_paths(site: &Site) -> Vec<String> {
 /// downloadable form.
 pub(super) fn render_columns(site: &Site, theme: &dyn PageRenderer) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
+    let filed = std::cell::OnceCell::new();
     for col in generated_columns(site) {
-        let Some(data) = data_for(site, col.url) else {
+        let Some(data) = data_with(site, col.url, &filed) else {
             continue;
         };
         let mut ctx = base_context(col.url, col.name, &home_crumb(), &column_meta(site, &col));

@@ -36,8 +36,8 @@
 //! - **Whole-site pages** (home, site map, search page, 404, column pages, the normative
 //!   catalogue) are considered when the shape or an item changed, and each is rendered
 //!   only when its template context differs from last time's ([`render::PageMemo`]).
-//!   `sitemap.xml` and `feed.xml` are produced again when the shape changed or a path came
-//!   or went.
+//!   `sitemap.xml` is produced again when a path came or went or a document's URL or
+//!   date changed (it reads nothing else), `feed.xml` when the shape changed.
 //! - **The search index** is updated in place with the search entries that changed
 //!   (`search::SearchIndex::update`), which rewrites only the files they touch.
 //! - **The served files** are patched (each producer takes away what it no longer makes
@@ -219,6 +219,8 @@ struct State {
     search_files: BTreeMap<String, Arc<[u8]>>,
     /// `sitemap.xml`, `feed.xml`, `robots.txt` (and what else `output::finish` adds).
     finish_files: Vec<(String, Arc<[u8]>)>,
+    /// [`sitemap_key`] when `sitemap.xml` was last made.
+    sitemap_key: Option<u64>,
     /// The files of the last rebuild (good or not): patched, not rebuilt, when nothing
     /// collided.
     files: FileMap,
@@ -490,6 +492,7 @@ impl Engine {
             search: None,
             search_files: BTreeMap::new(),
             finish_files: Vec::new(),
+            sitemap_key: None,
             files: BTreeMap::new(),
             unpublished: Unpublished::All,
             collided: true,
@@ -1168,14 +1171,17 @@ impl Engine {
         lap(&mut timings, "search");
         let doc = |i: usize| &state.docs[&ids[i]];
 
-        // sitemap.xml lists the pages; it and the feed read the site's shape.
+        // sitemap.xml lists the pages with the URLs and dates of the documents; the feed
+        // reads the site's shape; the rest of what `output::finish` adds, the
+        // configuration only. Each is made again only when what it reads changed.
         let paths_changed = patch.changes_paths(&state.files);
-        let finish_stale = !shape_same || paths_changed || state.finish_files.is_empty();
+        let sitemap_key = sitemap_key(site);
+        let sitemap_stale = paths_changed || state.sitemap_key != Some(sitemap_key);
         let mut collisions: Vec<Collision> = Vec::new();
         if !state.collided && !listings_collide {
             // Patch the last rebuild's files: only new paths can clash.
             collisions = patch.apply(&mut state.files, &mut state.unpublished);
-            if finish_stale {
+            let fresh: Option<Vec<(String, Arc<[u8]>)>> = if state.finish_files.is_empty() {
                 let finish = Finish::new(&state.files);
                 output::finish(site, &finish)?;
                 let fresh: Vec<(String, Arc<[u8]>)> = finish
@@ -1183,6 +1189,30 @@ impl Engine {
                     .into_iter()
                     .map(|f| (f.path, bytes_of(f.content)))
                     .collect();
+                rendered += fresh.len();
+                Some(fresh)
+            } else if sitemap_stale || !shape_same {
+                let mut fresh = state.finish_files.clone();
+                for (path, bytes) in fresh.iter_mut() {
+                    let text = match path.as_str() {
+                        output::SITEMAP_PATH if sitemap_stale => {
+                            output::sitemap_text(site, &html_pages(&state.files))
+                        }
+                        output::FEED_PATH if !shape_same => output::feed_text(site),
+                        _ => continue,
+                    };
+                    let new = pack(text.as_bytes());
+                    // Packing is deterministic: equal packed bytes, equal files.
+                    if new[..] != bytes[..] {
+                        *bytes = new;
+                        rendered += 1;
+                    }
+                }
+                Some(fresh)
+            } else {
+                None
+            };
+            if let Some(fresh) = fresh {
                 let mut again = Patch::default();
                 let old: Vec<(&str, &Arc<[u8]>)> = state
                     .finish_files
@@ -1192,11 +1222,11 @@ impl Engine {
                 let new: Vec<(&str, &Arc<[u8]>)> =
                     fresh.iter().map(|(p, b)| (p.as_str(), b)).collect();
                 again.diff(&old, &new);
-                rendered += fresh.len();
                 collisions.extend(again.apply(&mut state.files, &mut state.unpublished));
                 state.finish_files = fresh;
             }
         }
+        state.sitemap_key = Some(sitemap_key);
         if state.collided || listings_collide || !collisions.is_empty() {
             // Assemble in the order a build hands files over, so collisions are found
             // alike.
@@ -1484,6 +1514,17 @@ impl std::io::Write for HashWriter {
 }
 
 /// The [`Keys`] of a linked site; `metas` and `fingerprints` by position.
+/// What `sitemap.xml` reads of the documents (besides which pages there are): each one's
+/// URL and publication date, in order.
+fn sitemap_key(site: &Site) -> u64 {
+    let mut h = FastHasher::new();
+    for d in &site.docs {
+        d.url.hash(&mut h);
+        d.published.hash(&mut h);
+    }
+    h.finish()
+}
+
 fn site_keys(site: &Site, ids: &[u32], metas: &[u64], fingerprints: &[u64]) -> Keys {
     let mut shape = FastHasher::new();
     let mut resolve = FastHasher::new();
@@ -1647,11 +1688,7 @@ impl Finish {
     fn new(files: &BTreeMap<Arc<str>, Arc<[u8]>>) -> Finish {
         Finish {
             // `output::finish` reads the HTML pages only (for the sitemap).
-            paths: files
-                .keys()
-                .filter(|k| k.ends_with("index.html"))
-                .map(|k| k.to_string())
-                .collect(),
+            paths: html_pages(files),
             files: Mutex::new(Vec::new()),
         }
     }
@@ -1679,6 +1716,15 @@ impl Sink for Finish {
     fn collisions(&self) -> Vec<Collision> {
         Vec::new()
     }
+}
+
+/// The HTML pages among `files`, in path order: what the sitemap lists.
+fn html_pages(files: &FileMap) -> Vec<String> {
+    files
+        .keys()
+        .filter(|k| k.ends_with("index.html"))
+        .map(|k| k.to_string())
+        .collect()
 }
 
 /// A produced file as the engine keeps it ([`pack`]).
