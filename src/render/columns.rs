@@ -112,12 +112,20 @@ fn category_view(config: &Config, c: &Category, filed: &[String]) -> CategoryVie
 
 /// The catalogue path of every document (see [`catalog_path`]), by document position,
 /// worked out once for all the catalogue pages (resolving a path against the law's
-/// categories is not free, and there is one page per node).
+/// categories is not free, and there is one page per node). Thousands of documents
+/// share a handful of written `catalog` paths, and a written path is filed the same
+/// whatever the document: each is resolved once.
 pub fn filed_paths(site: &Site) -> Vec<Option<String>> {
-    use rayon::prelude::*;
+    let mut resolved: std::collections::HashMap<&str, Option<String>> = Default::default();
     site.docs
-        .par_iter()
-        .map(|d| catalog_path(site, d))
+        .iter()
+        .map(|d| match &d.catalog {
+            Some(written) => resolved
+                .entry(written.as_str())
+                .or_insert_with(|| catalog_path(site, d))
+                .clone(),
+            None => catalog_path(site, d),
+        })
         .collect()
 }
 
