@@ -15,7 +15,7 @@ use crate::rules::validity::ValidityStatus;
 use crate::sink::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Hash, Serialize)]
 struct FacetLink {
@@ -212,37 +212,43 @@ pub(super) fn listing_digest(l: &Listing) -> u64 {
     h.finish()
 }
 
-/// Render every column page.
-pub(super) fn render_listings(
+/// Render every column page. `item` gives each document's item by position, and
+/// `item_value` its template value when render kept one (see [`SharedValues`]: the
+/// listings written without Tera never read it); a listing that goes through Tera
+/// converts the items render did not keep.
+pub(super) fn render_listings<'a>(
     site: &Site,
     theme: &Theme,
-    views: &[ItemView],
-    item_values: &[tera::Value],
+    item: &ItemOf<'a>,
+    item_value: &(dyn Fn(usize) -> Option<&'a tera::Value> + Sync + 'a),
     sink: &dyn Sink,
 ) -> Result<()> {
-    let item_value = |i: usize| &item_values[i];
     let facts: Vec<ListingFacts> = (0..site.docs.len())
         .into_par_iter()
         .map(|i| listing_facts(site, i))
         .collect();
     let listings = listings(&site.config, &facts);
     let page_size = site.config.listing.page_size;
-    let item = |i: usize| &views[i];
     listings.par_iter().try_for_each(|l| {
         let shared = shared_values(site, theme, l);
+        let converted: HashMap<usize, tera::Value> = if shared.values.is_some() {
+            (l.items.iter())
+                .filter(|&&i| item_value(i).is_none())
+                .map(|&i| (i, tera::Value::from_serializable(item(i))))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let none = tera::Value::none();
+        let value = |i: usize| item_value(i).or_else(|| converted.get(&i)).unwrap_or(&none);
         for page in pages_of(l, page_size) {
             sink.put(render_listing_page(
-                site,
-                theme,
-                &item_value,
-                &item,
-                &page,
-                &shared,
+                site, theme, &value, item, &page, &shared,
             )?)?;
         }
         Ok::<(), crate::error::Error>(())
     })?;
-    for page in site_pages(site, theme, &|i| &views[i])? {
+    for page in site_pages(site, theme, item)? {
         sink.put(page)?;
     }
     Ok(())
