@@ -32,7 +32,14 @@
 //!   listing with its facets and counts, the page number, the digest of each item shown):
 //!   equal digest, equal bytes, so the page is kept. The plan of listings stands while the
 //!   documents agree with it on what listings read of them (`render::ListingPlan::still_fits`);
-//!   then only pages showing an item that changed are digested again.
+//!   then only pages showing an item that changed are digested again. With the built-in
+//!   listing templates a listing page is not produced by a rebuild at all: the engine
+//!   keeps its digest (to count changed pages) and a marker, and the snapshot writes the
+//!   page when it is requested, from an immutable view of the listings — the plan, the
+//!   parts every page of a listing shares (kept per listing while its digest stands) and
+//!   every document's item ([`render::ListingPages`]). A new document then costs its item
+//!   and a new plan, not the thousands of pages it shifts. A site with its own listing
+//!   templates has its listing pages rendered through Tera and kept, as files are.
 //! - **Whole-site pages** (home, site map, search page, 404, column pages, the normative
 //!   catalogue) are considered when the shape or an item changed, and each is rendered
 //!   only when its template context differs from last time's ([`render::PageMemo`]).
