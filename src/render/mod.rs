@@ -25,9 +25,9 @@ use crate::model::Document;
 use crate::sink::Sink;
 use rayon::prelude::*;
 pub use reads::{Reads, Tracked};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 pub use theme::Theme;
 pub use views::{DocView, ItemView};
 
@@ -338,6 +338,98 @@ impl ListingPlan {
             files.extend(g?);
         }
         Ok(files)
+    }
+}
+
+/// The parts of each listing of a [`ListingPlan`] that all its pages share, written once
+/// (see [`ListingPlan::frames`]), so that a page can be written on request.
+pub struct ListingFrames {
+    /// By listing: its digest, and its parts for the first and the later pages.
+    frames: Vec<(u64, Arc<[Option<listing::Written>; 2]>)>,
+}
+
+impl ListingPlan {
+    /// Each listing's frames, taken from `old` for a listing it already had (same
+    /// [`listing::listing_digest`]: the parts are made of nothing else but the
+    /// configuration and the theme, which do not change under an engine's state).
+    pub fn frames(&self, site: &Site, theme: &Theme, old: Option<&ListingFrames>) -> ListingFrames {
+        let reuse: HashMap<u64, &Arc<[Option<listing::Written>; 2]>> = old
+            .map(|o| o.frames.iter().map(|(d, f)| (*d, f)).collect())
+            .unwrap_or_default();
+        ListingFrames {
+            frames: self
+                .listings
+                .par_iter()
+                .zip(&self.digests)
+                .map(|(l, &d)| {
+                    let f = match reuse.get(&d) {
+                        Some(f) => Arc::clone(f),
+                        None => Arc::new(listing::frames(site, theme, l)),
+                    };
+                    (d, f)
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the page is written from `frames` (with the built-in listing templates),
+    /// rather than rendered through Tera by [`ListingPlan::render`].
+    pub fn written(&self, frames: &ListingFrames, id: ListingPageId) -> bool {
+        frames.frames[id.listing].1[usize::from(id.page > 0)].is_some()
+    }
+}
+
+/// Listing pages written on request, from an immutable view of the listings: the plan,
+/// its frames and every document's item. Equal, byte for byte, to the rendered pages.
+pub struct ListingPages {
+    plan: Arc<ListingPlan>,
+    frames: Arc<ListingFrames>,
+    /// Each document's item, by position.
+    items: Arc<Vec<Arc<ItemView>>>,
+    by_path: Arc<HashMap<Arc<str>, ListingPageId>>,
+}
+
+impl std::fmt::Debug for ListingPages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListingPages")
+            .field("pages", &self.by_path.len())
+            .finish()
+    }
+}
+
+impl ListingPages {
+    /// The written pages of `plan` (those [`ListingPlan::written`] says), by path.
+    pub fn new(
+        plan: Arc<ListingPlan>,
+        frames: Arc<ListingFrames>,
+        items: Arc<Vec<Arc<ItemView>>>,
+        by_path: Arc<HashMap<Arc<str>, ListingPageId>>,
+    ) -> ListingPages {
+        ListingPages {
+            plan,
+            frames,
+            items,
+            by_path,
+        }
+    }
+
+    /// The same pages with other items (the plan and frames unchanged).
+    pub fn with_items(&self, items: Arc<Vec<Arc<ItemView>>>) -> ListingPages {
+        ListingPages {
+            plan: self.plan.clone(),
+            frames: self.frames.clone(),
+            items,
+            by_path: self.by_path.clone(),
+        }
+    }
+
+    /// The bytes of the written page at `path`, if it is one.
+    pub fn write(&self, path: &str) -> Option<Vec<u8>> {
+        let &id = self.by_path.get(path)?;
+        let w = self.frames.frames[id.listing].1[usize::from(id.page > 0)].as_ref()?;
+        let items = &self.items;
+        let item = |i: usize| &*items[i];
+        Some(listing::write_listing_page(&self.plan.page(id), w, &item))
     }
 }
 
