@@ -141,3 +141,61 @@ fn a_body_edit_skips_link_and_the_site_still_equals_a_full_build() {
     assert!(steps(&engine).contains(&"link"), "{:?}", steps(&engine));
     same_as_a_build(&engine);
 }
+
+/// A new newest document shifts every page of the listings it is on. With the built-in
+/// listing templates those pages are written when requested, with the site's own they
+/// are rendered and kept; either way the served site is a build's, byte for byte, the
+/// snapshot handed out before the rebuild still serves the pages it had, and a page
+/// past the last is not found.
+#[test]
+fn a_new_document_shifts_listing_pages_exactly_as_a_build_does() {
+    for own_templates in [false, true] {
+        let site = common::fixture("mini");
+        let root = site.path();
+        let config = root.join("config.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("{text}\n[listing]\npage_size = 1\n")).unwrap();
+        if own_templates {
+            std::fs::create_dir_all(root.join("templates")).unwrap();
+            std::fs::copy(
+                common::repo().join("themes/default/templates/listing.html"),
+                root.join("templates/listing.html"),
+            )
+            .unwrap();
+        }
+        let opts = common::engine_options(root);
+        let mut engine = Engine::new(opts.clone()).unwrap();
+        let before = engine.snapshot();
+        let first = "policies/index.html";
+        let old_first = before.get(first).expect(first);
+        let pages_before = before.paths().count();
+
+        let rel = PathBuf::from("content/policies/later.md");
+        std::fs::write(
+            root.join(&rel),
+            "---\ntitle: 关于最新一件事的通知\nindex_no: 1111111111/2026-00009\nissuer: 测试市人民政府\nissued: 2026-10-01\npublished: 2026-10-02\n---\n\n正文。\n",
+        )
+        .unwrap();
+        let summary = engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+        assert_eq!(summary.errors, 0, "{:?}", engine.diagnostics());
+        assert_eq!(summary.listed > 0, !own_templates, "{summary:?}");
+
+        let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
+        let snap = engine.snapshot();
+        let paths: Vec<&str> = snap.paths().collect();
+        assert_eq!(paths, files.keys().map(String::as_str).collect::<Vec<_>>());
+        for (path, bytes) in &files {
+            assert!(snap.get(path).unwrap()[..] == bytes[..], "{path} differs");
+        }
+        assert_eq!(engine.diagnostics(), &diagnostics[..]);
+        assert!(page(&engine, first).contains("关于最新一件事的通知"));
+        // One more page at the end of each listing the document is on.
+        assert!(paths.len() > pages_before + 1);
+        assert!(snap.get("policies/page/99/index.html").is_none());
+
+        assert_eq!(before.get(first).unwrap(), old_first);
+        assert!(!String::from_utf8(old_first.to_vec())
+            .unwrap()
+            .contains("关于最新一件事的通知"));
+    }
+}

@@ -21,7 +21,10 @@ import threading
 import time
 
 REBUILD = "重新生成："
-LINE_RE = re.compile(r"重新读取 (\d+) 个文件，重新生成 (\d+) 个网页，用时 (\d+) 毫秒（(\S+?)）")
+# "Listed": listing pages whose content changed, written when requested (not rendered).
+LINE_RE = re.compile(
+    r"重新读取 (?P<reparsed>\d+) 个文件，重新生成 (?P<rendered>\d+) 个网页，"
+    r"(?:(?P<listed>\d+) 个列表页有变化（访问时生成），)?用时 (?P<ms>\d+) 毫秒（(?P<kind>\S+?)）")
 KINDS = ["body", "title", "effective", "interpretation"]
 TARGET_MS = {"body": 100, "title": 100, "effective": None, "interpretation": 300}
 RSS_TARGET_MIB = 600
@@ -260,13 +263,15 @@ def main():
             line = serve.wait("the rebuild line", lambda: len(serve.rebuilds()) > seen and serve.rebuilds()[-1])
             lines = serve.rebuilds()[seen:]
             parsed = [LINE_RE.search(l) for l in lines]
-            rendered = sum(int(m.group(2)) for m in parsed if m)
-            reparsed = sum(int(m.group(1)) for m in parsed if m)
-            engine_ms = sum(int(m.group(3)) for m in parsed if m)
-            kinds = sorted({m.group(4) for m in parsed if m})
+            rendered = sum(int(m["rendered"]) for m in parsed if m)
+            listed = sum(int(m["listed"] or 0) for m in parsed if m)
+            reparsed = sum(int(m["reparsed"]) for m in parsed if m)
+            engine_ms = sum(int(m["ms"]) for m in parsed if m)
+            kinds = sorted({m["kind"] for m in parsed if m})
             results[kind].append({
                 "round": r, "file": os.path.relpath(path, site), "ms": round(took_ms, 1),
                 "rebuilds": len(lines), "reparsed": reparsed, "rendered": rendered,
+                "listed": listed,
                 "engine_ms": engine_ms, "kind": kinds, "line": line,
             })
 
@@ -276,7 +281,7 @@ def main():
 
     summary = {}
     print(file=sys.stderr)
-    print(f"{'edit':<16}{'median ms':>11}{'max ms':>9}{'engine ms (med)':>17}{'pages (med/max)':>17}  target", file=sys.stderr)
+    print(f"{'edit':<16}{'median ms':>11}{'max ms':>9}{'engine ms (med)':>17}{'pages (med/max)':>17}{'listed (med)':>14}  target", file=sys.stderr)
     for kind in KINDS:
         rows = results[kind]
         ms = [x["ms"] for x in rows]
@@ -288,10 +293,12 @@ def main():
         summary[kind] = {
             "median_ms": med, "max_ms": max(ms), "engine_median_ms": statistics.median(engine),
             "pages_median": statistics.median(pages), "pages_max": max(pages),
+            "listed_median": statistics.median(x["listed"] for x in rows),
             "full_rebuilds": sum(1 for x in rows if "全量" in x["kind"]), "target_ms": target,
         }
         print(f"{kind:<16}{med:>11.1f}{max(ms):>9.1f}{statistics.median(engine):>17.0f}"
-              f"{statistics.median(pages):>9.0f}/{max(pages):<7}  {verdict}", file=sys.stderr)
+              f"{statistics.median(pages):>9.0f}/{max(pages):<7}"
+              f"{summary[kind]['listed_median']:>14.0f}  {verdict}", file=sys.stderr)
     hwm_mib = memory.get("VmHWM", 0) / 1024
     print(f"serve peak RSS (VmHWM): {hwm_mib:.0f} MiB (target < {RSS_TARGET_MIB} MiB: "
           f"{'met' if hwm_mib < RSS_TARGET_MIB else 'MISSED'}); first build {first_build_s:.1f} s", file=sys.stderr)

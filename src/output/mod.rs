@@ -538,37 +538,68 @@ fn scan_output(out_dir: &Path) -> Result<(bool, BTreeMap<String, u64>)> {
             path: out_dir.to_path_buf(),
         });
     }
-    for entry in walkdir::WalkDir::new(out_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| Error::io("读取输出目录", out_dir, e.into()))?;
-        let ft = entry.file_type();
-        if ft.is_symlink() {
-            return Err(Error::OutputUnsafe {
-                path: entry.path().to_path_buf(),
-                reason: "是符号链接；gongkai 不会通过链接写入或删除链接指向的文件",
-            });
-        }
-        let meta = entry
-            .metadata()
-            .map_err(|e| Error::io("读取输出目录", entry.path(), e.into()))?;
-        if read_only(&meta) {
-            return Err(Error::OutputUnsafe {
-                path: entry.path().to_path_buf(),
-                reason: "是只读的；为避免只替换一部分文件，未做任何改动",
-            });
-        }
-        if ft.is_file() {
-            published.insert(url_path(out_dir, entry.path()), meta.len());
-        } else if !ft.is_dir() {
-            return Err(Error::OutputUnsafe {
-                path: entry.path().to_path_buf(),
-                reason: "不是普通文件或目录",
-            });
-        }
+    if read_only(&meta) {
+        return Err(Error::OutputUnsafe {
+            path: out_dir.to_path_buf(),
+            reason: "是只读的；为避免只替换一部分文件，未做任何改动",
+        });
     }
+    published.extend(scan_dir(out_dir, "")?);
     Ok((true, published))
+}
+
+/// The files below `dir` (`prefix` is its `/`-path inside the output), with the checks of
+/// [`scan_output`], reporting the first problem in name order as a sorted walk would.
+/// Folders are read in parallel and each entry's metadata is asked of its folder, not by
+/// full path: an unchanged rebuild of a large site spent a seventh of its time here.
+fn scan_dir(dir: &Path, prefix: &str) -> Result<Vec<(String, u64)>> {
+    let mut entries = std::fs::read_dir(dir)
+        .and_then(|it| it.collect::<std::io::Result<Vec<_>>>())
+        .map_err(|e| Error::io("读取输出目录", dir, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    let found: Vec<Result<Vec<(String, u64)>>> = entries
+        .par_iter()
+        .map(|entry| {
+            let path = entry.path();
+            let name = entry.file_name();
+            let rel = if prefix.is_empty() {
+                name.to_string_lossy().into_owned()
+            } else {
+                format!("{prefix}/{}", name.to_string_lossy())
+            };
+            let meta = entry
+                .metadata()
+                .map_err(|e| Error::io("读取输出目录", &path, e))?;
+            let ft = meta.file_type();
+            if ft.is_symlink() {
+                return Err(Error::OutputUnsafe {
+                    path,
+                    reason: "是符号链接；gongkai 不会通过链接写入或删除链接指向的文件",
+                });
+            }
+            if read_only(&meta) {
+                return Err(Error::OutputUnsafe {
+                    path,
+                    reason: "是只读的；为避免只替换一部分文件，未做任何改动",
+                });
+            }
+            if ft.is_file() {
+                Ok(vec![(rel, meta.len())])
+            } else if ft.is_dir() {
+                scan_dir(&path, &rel)
+            } else {
+                Err(Error::OutputUnsafe {
+                    path,
+                    reason: "不是普通文件或目录",
+                })
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    for f in found {
+        out.extend(f?);
+    }
+    Ok(out)
 }
 
 /// Read-only by the owner's write bit (root ignores permissions, so asking the kernel

@@ -15,7 +15,7 @@ use crate::rules::validity::ValidityStatus;
 use crate::sink::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Hash, Serialize)]
 struct FacetLink {
@@ -212,37 +212,43 @@ pub(super) fn listing_digest(l: &Listing) -> u64 {
     h.finish()
 }
 
-/// Render every column page.
-pub(super) fn render_listings(
+/// Render every column page. `item` gives each document's item by position, and
+/// `item_value` its template value when render kept one (see [`SharedValues`]: the
+/// listings written without Tera never read it); a listing that goes through Tera
+/// converts the items render did not keep.
+pub(super) fn render_listings<'a>(
     site: &Site,
     theme: &Theme,
-    views: &[ItemView],
-    item_values: &[tera::Value],
+    item: &ItemOf<'a>,
+    item_value: &(dyn Fn(usize) -> Option<&'a tera::Value> + Sync + 'a),
     sink: &dyn Sink,
 ) -> Result<()> {
-    let item_value = |i: usize| &item_values[i];
     let facts: Vec<ListingFacts> = (0..site.docs.len())
         .into_par_iter()
         .map(|i| listing_facts(site, i))
         .collect();
     let listings = listings(&site.config, &facts);
     let page_size = site.config.listing.page_size;
-    let item = |i: usize| &views[i];
     listings.par_iter().try_for_each(|l| {
         let shared = shared_values(site, theme, l);
+        let converted: HashMap<usize, tera::Value> = if shared.values.is_some() {
+            (l.items.iter())
+                .filter(|&&i| item_value(i).is_none())
+                .map(|&i| (i, tera::Value::from_serializable(item(i))))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let none = tera::Value::none();
+        let value = |i: usize| item_value(i).or_else(|| converted.get(&i)).unwrap_or(&none);
         for page in pages_of(l, page_size) {
             sink.put(render_listing_page(
-                site,
-                theme,
-                &item_value,
-                &item,
-                &page,
-                &shared,
+                site, theme, &value, item, &page, &shared,
             )?)?;
         }
         Ok::<(), crate::error::Error>(())
     })?;
-    for page in site_pages(site, theme, &|i| &views[i])? {
+    for page in site_pages(site, theme, item)? {
         sink.put(page)?;
     }
     Ok(())
@@ -571,7 +577,7 @@ pub(super) struct SharedValues {
 /// as HTML, for writing the page without Tera: the page around its `main` block (from
 /// the theme's own `base.html`, split where the page title goes), and the facet or
 /// sub-catalogue links.
-struct Written {
+pub(super) struct Written {
     /// The page up to and including `<main …>\n`, cut where the page title goes.
     head: Vec<String>,
     /// The page from the end of `main` on.
@@ -588,13 +594,7 @@ const MAIN_OPEN: &str = "<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n";
 
 /// [`SharedValues`] of a listing.
 pub(super) fn shared_values(site: &Site, theme: &Theme, l: &Listing) -> SharedValues {
-    let written = |n: usize| {
-        if !theme.builtin_listings || (n > 1 && l.items.len() <= site.config.listing.page_size) {
-            return None;
-        }
-        written_parts(site, theme, l, n)
-    };
-    let written = [written(1), written(2)];
+    let written = frames(site, theme, l);
     let through_tera = written[0].is_none()
         || (l.items.len() > site.config.listing.page_size && written[1].is_none());
     SharedValues {
@@ -723,35 +723,14 @@ pub(super) fn render_listing_page(
     shared: &SharedValues,
 ) -> Result<OutputFile> {
     let l = page.listing;
-    let (n, total_pages, chunk) = (page.number, page.total_pages, page.items);
-    let page_url = |n: usize| page_url(l, n);
-    let url = page_url(n);
-    let pagination = (total_pages > 1).then(|| Pagination {
-        current: n,
-        total: total_pages,
-        prev: (n > 1).then(|| page_url(n - 1)),
-        next: (n < total_pages).then(|| page_url(n + 1)),
-        pages: page_window(n, total_pages)
-            .into_iter()
-            .map(|p| PageLink {
-                number: p,
-                url: page_url(p),
-                current: p == n,
-            })
-            .collect(),
-    });
-    let title = if n > 1 {
-        format!("{}（第{n}页）", l.title)
-    } else {
-        l.title.clone()
-    };
+    let (n, chunk) = (page.number, page.items);
     if let Some(w) = &shared.written[usize::from(n > 1)] {
-        let html = write_page(w, l, &url, &title, pagination.as_ref(), chunk, item);
         return Ok(OutputFile {
-            path: format!("{url}index.html"),
-            content: OutputContent::Bytes(html.into_bytes()),
+            path: page.path(),
+            content: OutputContent::Bytes(write_listing_page(page, w, item)),
         });
     }
+    let (url, title, pagination) = page_parts(page);
     let mut ctx = page_chrome(site, l, n, &title).ctx;
     let view = ListingView {
         title: &title,
@@ -790,6 +769,66 @@ pub(super) fn render_listing_page(
         path: format!("{url}index.html"),
         content: OutputContent::Bytes(html),
     })
+}
+
+/// The directory, title and pagination of a listing page.
+fn page_parts(page: &ListingPage<'_>) -> (String, String, Option<Pagination>) {
+    let l = page.listing;
+    let (n, total_pages) = (page.number, page.total_pages);
+    let page_url = |n: usize| page_url(l, n);
+    let pagination = (total_pages > 1).then(|| Pagination {
+        current: n,
+        total: total_pages,
+        prev: (n > 1).then(|| page_url(n - 1)),
+        next: (n < total_pages).then(|| page_url(n + 1)),
+        pages: page_window(n, total_pages)
+            .into_iter()
+            .map(|p| PageLink {
+                number: p,
+                url: page_url(p),
+                current: p == n,
+            })
+            .collect(),
+    });
+    let title = if n > 1 {
+        format!("{}（第{n}页）", l.title)
+    } else {
+        l.title.clone()
+    };
+    (page_url(n), title, pagination)
+}
+
+/// A listing page's bytes, written without Tera from its listing's [`Written`] parts
+/// for its depth (the first page, or a later one): what [`render_listing_page`] gives.
+pub(super) fn write_listing_page(
+    page: &ListingPage<'_>,
+    w: &Written,
+    item: &ItemOf<'_>,
+) -> Vec<u8> {
+    let (url, title, pagination) = page_parts(page);
+    write_page(
+        w,
+        page.listing,
+        &url,
+        &title,
+        pagination.as_ref(),
+        page.items,
+        item,
+    )
+    .into_bytes()
+}
+
+/// The [`Written`] parts of a listing, for its first page and for the later ones (`None`
+/// for a depth whose pages go through Tera: the site has its own listing templates, or
+/// the listing has no later pages).
+pub(super) fn frames(site: &Site, theme: &Theme, l: &Listing) -> [Option<Written>; 2] {
+    let written = |n: usize| {
+        if !theme.builtin_listings || (n > 1 && l.items.len() <= site.config.listing.page_size) {
+            return None;
+        }
+        written_parts(site, theme, l, n)
+    };
+    [written(1), written(2)]
 }
 
 /// A listing page as `listing.html` or `catalog.html` (with `items.html`,

@@ -25,9 +25,9 @@ use crate::model::Document;
 use crate::sink::Sink;
 use rayon::prelude::*;
 pub use reads::{Reads, Tracked};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 pub use theme::Theme;
 pub use views::{DocView, ItemView};
 
@@ -154,6 +154,30 @@ pub fn render_document(
     i: usize,
     recording: Recording,
 ) -> Result<DocPage> {
+    render_page(site, theme, i, recording, true)
+}
+
+/// What a build keeps of a rendered document until the listings are written.
+struct Kept {
+    item: ItemView,
+    /// [`DocPage::item_value`], only when listings go through Tera.
+    item_value: Option<tera::Value>,
+    diagnostics: Vec<Diagnostic>,
+    assets: Vec<PathBuf>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// [`render_document`]; the item's template value is left `Null` unless `value`.
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    i: usize,
+    recording: Recording,
+    value: bool,
+) -> Result<DocPage> {
     let d = &site.docs[i];
     let DocMarkdown { md, assets, links } = render_markdown(site, d, Purpose::Page);
     let RenderedMarkdown {
@@ -189,7 +213,11 @@ pub fn render_document(
             path: format!("{}index.html", d.url),
             content: OutputContent::Bytes(page),
         },
-        item_value: tera::Value::from_serializable(&item),
+        item_value: if value {
+            tera::Value::from_serializable(&item)
+        } else {
+            tera::Value::none()
+        },
         item,
         search: views::search_doc(d, &view, plain_text),
         diagnostics,
@@ -338,6 +366,98 @@ impl ListingPlan {
             files.extend(g?);
         }
         Ok(files)
+    }
+}
+
+/// The parts of each listing of a [`ListingPlan`] that all its pages share, written once
+/// (see [`ListingPlan::frames`]), so that a page can be written on request.
+pub struct ListingFrames {
+    /// By listing: its digest, and its parts for the first and the later pages.
+    frames: Vec<(u64, Arc<[Option<listing::Written>; 2]>)>,
+}
+
+impl ListingPlan {
+    /// Each listing's frames, taken from `old` for a listing it already had (same
+    /// [`listing::listing_digest`]: the parts are made of nothing else but the
+    /// configuration and the theme, which do not change under an engine's state).
+    pub fn frames(&self, site: &Site, theme: &Theme, old: Option<&ListingFrames>) -> ListingFrames {
+        let reuse: HashMap<u64, &Arc<[Option<listing::Written>; 2]>> = old
+            .map(|o| o.frames.iter().map(|(d, f)| (*d, f)).collect())
+            .unwrap_or_default();
+        ListingFrames {
+            frames: self
+                .listings
+                .par_iter()
+                .zip(&self.digests)
+                .map(|(l, &d)| {
+                    let f = match reuse.get(&d) {
+                        Some(f) => Arc::clone(f),
+                        None => Arc::new(listing::frames(site, theme, l)),
+                    };
+                    (d, f)
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the page is written from `frames` (with the built-in listing templates),
+    /// rather than rendered through Tera by [`ListingPlan::render`].
+    pub fn written(&self, frames: &ListingFrames, id: ListingPageId) -> bool {
+        frames.frames[id.listing].1[usize::from(id.page > 0)].is_some()
+    }
+}
+
+/// Listing pages written on request, from an immutable view of the listings: the plan,
+/// its frames and every document's item. Equal, byte for byte, to the rendered pages.
+pub struct ListingPages {
+    plan: Arc<ListingPlan>,
+    frames: Arc<ListingFrames>,
+    /// Each document's item, by position.
+    items: Arc<Vec<Arc<ItemView>>>,
+    by_path: Arc<HashMap<Arc<str>, ListingPageId>>,
+}
+
+impl std::fmt::Debug for ListingPages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListingPages")
+            .field("pages", &self.by_path.len())
+            .finish()
+    }
+}
+
+impl ListingPages {
+    /// The written pages of `plan` (those [`ListingPlan::written`] says), by path.
+    pub fn new(
+        plan: Arc<ListingPlan>,
+        frames: Arc<ListingFrames>,
+        items: Arc<Vec<Arc<ItemView>>>,
+        by_path: Arc<HashMap<Arc<str>, ListingPageId>>,
+    ) -> ListingPages {
+        ListingPages {
+            plan,
+            frames,
+            items,
+            by_path,
+        }
+    }
+
+    /// The same pages with other items (the plan and frames unchanged).
+    pub fn with_items(&self, items: Arc<Vec<Arc<ItemView>>>) -> ListingPages {
+        ListingPages {
+            plan: self.plan.clone(),
+            frames: self.frames.clone(),
+            items,
+            by_path: self.by_path.clone(),
+        }
+    }
+
+    /// The bytes of the written page at `path`, if it is one.
+    pub fn write(&self, path: &str) -> Option<Vec<u8>> {
+        let &id = self.by_path.get(path)?;
+        let w = self.frames.frames[id.listing].1[usize::from(id.page > 0)].as_ref()?;
+        let items = &self.items;
+        let item = |i: usize| &*items[i];
+        Some(listing::write_listing_page(&self.plan.page(id), w, &item))
     }
 }
 
@@ -513,65 +633,85 @@ pub fn render<I: SearchIndexer>(
     debug_assert_eq!(order.len(), site.docs.len());
 
     // 1. Each document, start to finish, in parallel: Markdown, view, page. Only the
-    //    light listing item outlives this loop, and the search text only until its chunk
-    //    is indexed, which keeps memory flat on large sites.
-    type Done = Vec<(usize, Result<DocPage>)>;
+    //    light listing item outlives this loop (in its document's slot: no list of every
+    //    page is concatenated), and the search text only until its chunk is indexed,
+    //    which keeps memory flat on large sites. The item as a template value is kept
+    //    only when the listings go through Tera.
+    let values = !theme.builtin_listings;
+    let kept: Vec<OnceLock<Kept>> = (0..site.docs.len()).map(|_| OnceLock::new()).collect();
+    let failed: Mutex<Vec<(usize, crate::error::Error)>> = Mutex::new(Vec::new());
     let chunk = search.chunk().max(1);
-    let done: Option<(Done, Option<I::Part>)> = order
+    let part: Option<Option<I::Part>> = order
         .par_chunks(chunk)
         .enumerate()
         .map(|(c, positions)| {
-            let mut pages = Vec::with_capacity(positions.len());
             let mut docs = Vec::with_capacity(positions.len());
             for &i in positions {
-                let page = render_document(site, theme, i, Recording::Off).and_then(|mut doc| {
-                    let page =
-                        std::mem::replace(&mut doc.page.content, OutputContent::Bytes(Vec::new()));
-                    sink.put(OutputFile {
-                        path: std::mem::take(&mut doc.page.path),
-                        content: page,
-                    })?;
-                    docs.push(std::mem::take(&mut doc.search));
-                    Ok(doc)
+                let page = render_page(site, theme, i, Recording::Off, values).and_then(|doc| {
+                    let DocPage {
+                        page,
+                        item,
+                        item_value,
+                        search,
+                        diagnostics,
+                        assets,
+                        ..
+                    } = doc;
+                    sink.put(page)?;
+                    docs.push(search);
+                    Ok(Kept {
+                        item,
+                        item_value: values.then_some(item_value),
+                        diagnostics,
+                        assets,
+                    })
                 });
-                pages.push((i, page));
+                match page {
+                    Ok(k) => {
+                        // Each position is in `order` once.
+                        let _ = kept[i].set(k);
+                    }
+                    Err(e) => lock(&failed).push((i, e)),
+                }
             }
             // A chunk with a failed page is not indexed: the build stops at that error.
-            let part = (docs.len() == positions.len()).then(|| search.index(c * chunk, docs));
-            (pages, part)
+            (docs.len() == positions.len()).then(|| search.index(c * chunk, docs))
         })
         // In order: a chunk's index goes after those of the chunks before it.
-        .reduce_with(|(mut pa, a), (pb, b)| {
-            pa.extend(pb);
-            let part = match (a, b) {
-                (Some(a), Some(b)) => Some(search.join(a, b)),
-                _ => None,
-            };
-            (pa, part)
+        .reduce_with(|a, b| match (a, b) {
+            (Some(a), Some(b)) => Some(search.join(a, b)),
+            _ => None,
         });
-    let (pages, part) = done.unwrap_or_default();
-    let mut outputs: Vec<Option<Result<DocPage>>> = (0..site.docs.len()).map(|_| None).collect();
-    for (i, page) in pages {
-        outputs[i] = Some(page);
+    let part = part.flatten();
+    // The error of the first document by position, as when pages were gathered in order.
+    let mut failed = failed.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(k) = (0..failed.len()).min_by_key(|&k| failed[k].0) {
+        return Err(failed.swap_remove(k).1);
     }
-    let mut items = Vec::with_capacity(outputs.len());
-    let mut item_values = Vec::with_capacity(outputs.len());
+    let mut kept: Vec<Kept> = kept
+        .into_iter()
+        .map(|k| {
+            k.into_inner()
+                .unwrap_or_else(|| unreachable!("`order` holds every document's position once"))
+        })
+        .collect();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut body_assets = Vec::with_capacity(outputs.len());
-    for o in outputs {
-        let Some(o) = o else {
-            unreachable!("`order` holds every document's position once")
-        };
-        let o = o?;
-        items.push(o.item);
-        item_values.push(o.item_value);
-        diagnostics.extend(o.diagnostics);
-        body_assets.push(o.assets);
+    for k in &mut kept {
+        diagnostics.append(&mut k.diagnostics);
     }
-    let assets = published_assets(site, body_assets.iter().map(Vec::as_slice));
+    let assets = published_assets(site, kept.iter().map(|k| k.assets.as_slice()));
+    for k in &mut kept {
+        k.assets = Vec::new();
+    }
 
     // 2. Listings, catalogue, home, site map, search page, 404, column pages.
-    listing::render_listings(site, theme, &items, &item_values, sink)?;
+    listing::render_listings(
+        site,
+        theme,
+        &|i| &kept[i].item,
+        &|i| kept[i].item_value.as_ref(),
+        sink,
+    )?;
     for file in columns::render_columns(site, theme)? {
         sink.put(file)?;
     }

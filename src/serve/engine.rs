@@ -32,7 +32,14 @@
 //!   listing with its facets and counts, the page number, the digest of each item shown):
 //!   equal digest, equal bytes, so the page is kept. The plan of listings stands while the
 //!   documents agree with it on what listings read of them (`render::ListingPlan::still_fits`);
-//!   then only pages showing an item that changed are digested again.
+//!   then only pages showing an item that changed are digested again. With the built-in
+//!   listing templates a listing page is not produced by a rebuild at all: the engine
+//!   keeps its digest (to count changed pages) and a marker, and the snapshot writes the
+//!   page when it is requested, from an immutable view of the listings — the plan, the
+//!   parts every page of a listing shares (kept per listing while its digest stands) and
+//!   every document's item ([`render::ListingPages`]). A new document then costs its item
+//!   and a new plan, not the thousands of pages it shifts. A site with its own listing
+//!   templates has its listing pages rendered through Tera and kept, as files are.
 //! - **Whole-site pages** (home, site map, search page, 404, column pages, the normative
 //!   catalogue) are considered when the shape or an item changed, and each is rendered
 //!   only when its template context differs from last time's ([`render::PageMemo`]).
@@ -55,7 +62,10 @@ use crate::markdown::LinkResolution;
 use crate::model::{self, Document, KindData};
 use crate::output::{self, Collision};
 use crate::progress::Silent;
-use crate::render::{self, ItemView, ListingPlan, Recording, SearchDoc, Theme};
+use crate::render::{
+    self, ItemView, ListingFrames, ListingPageId, ListingPages, ListingPlan, Recording, SearchDoc,
+    Theme,
+};
 use crate::search;
 use crate::sink::{Memory, OutputContent, OutputFile, Sink};
 use crate::validate;
@@ -84,6 +94,8 @@ pub struct Snapshot {
     base: Arc<FileMap>,
     overlay: Arc<Overlay>,
     generation: u64,
+    /// What the listing pages stored as [`WRITTEN`] are written from, as of this version.
+    listings: Option<Arc<ListingPages>>,
 }
 
 /// Paths an overlay may hold before it is folded into a new base: copying the overlay
@@ -101,7 +113,11 @@ impl Snapshot {
 
     /// The bytes of the file at `path` (no leading `/`), if the site has it.
     pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
-        self.stored(path).map(|stored| unpack(stored).into())
+        let stored = self.stored(path)?;
+        if is_written(stored) {
+            return self.listings.as_ref()?.write(path).map(Into::into);
+        }
+        Some(unpack(stored).into())
     }
 
     /// Whether the site has a file at `path`.
@@ -155,6 +171,9 @@ pub struct RebuildSummary {
     pub reparsed: usize,
     /// Pages and other files produced again (rendered, or regenerated like the sitemap).
     pub rendered: usize,
+    /// Listing pages whose content changed but that were not produced: they are written
+    /// when requested ([`Snapshot::get`]).
+    pub listed: usize,
     /// Wall time of the rebuild.
     pub elapsed: Duration,
     /// Incremental or full.
@@ -206,7 +225,11 @@ struct State {
     keys: Option<Keys>,
     /// The listing plan of the last rebuild, while the site's shape stays the same.
     listings: Option<Listings>,
+    /// Each listing page's digest and its stored bytes ([`WRITTEN`] for a page written
+    /// on request), by path.
     listing_pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// What the next snapshot writes listing pages from.
+    listing_view: Option<Arc<ListingPages>>,
     /// The whole-site pages' contexts, so an unchanged one is not rendered again.
     site_memo: render::PageMemo,
     site_pages: Vec<(String, Arc<[u8]>)>,
@@ -264,8 +287,12 @@ struct Keys {
 /// The listing pages as last planned: kept while the site's shape is unchanged, when
 /// only the items of edited documents can differ.
 struct Listings {
-    plan: ListingPlan,
-    pages: Vec<render::ListingPageId>,
+    plan: Arc<ListingPlan>,
+    /// The parts each listing's pages share, written once per listing.
+    frames: Arc<ListingFrames>,
+    /// Each page by path.
+    by_path: Arc<HashMap<Arc<str>, ListingPageId>>,
+    pages: Vec<ListingPageId>,
     /// Path and digest of each page.
     digests: Vec<(String, u64)>,
     /// The pages showing each document, by position.
@@ -277,7 +304,7 @@ struct DocState {
     /// Its page's site path, `{url}index.html`.
     path: Arc<str>,
     page: Arc<[u8]>,
-    item: ItemView,
+    item: Arc<ItemView>,
     item_value: tera::Value,
     item_digest: u64,
     search: SearchDoc,
@@ -484,6 +511,7 @@ impl Engine {
             keys: None,
             listings: None,
             listing_pages: HashMap::new(),
+            listing_view: None,
             site_memo: render::PageMemo::default(),
             site_pages: Vec::new(),
             static_files,
@@ -922,7 +950,7 @@ impl Engine {
                 item_digest: render::item_digest(&page.item),
                 path: path.clone(),
                 page: bytes,
-                item: page.item,
+                item: Arc::new(page.item),
                 item_value: page.item_value,
                 search: page.search,
                 diagnostics: page.diagnostics,
@@ -959,7 +987,10 @@ impl Engine {
         lap(&mut timings, "document pages");
         // Listing pages: kept when their digest is unchanged. While the same documents
         // agree with the plan on what listings read of them, the plan stands, and only
-        // the pages showing a changed item can differ.
+        // the pages showing a changed item can differ. With the built-in listing
+        // templates, a page is not produced here at all: the snapshot writes it when it
+        // is requested, from the listings' frames and the items ([`ListingPages`]), so a
+        // new document costs its item, not the thousands of pages it shifts.
         let item_digest = |i: usize| doc(i).item_digest;
         let mut to_render: Vec<usize> = Vec::new();
         let mut listings_collide = false;
@@ -970,6 +1001,7 @@ impl Engine {
                 .listings
                 .as_ref()
                 .is_some_and(|l| l.plan.still_fits(site, touched));
+        let planned_anew = !plan_fits;
         match state.listings.as_mut().filter(|_| plan_fits) {
             Some(l) => {
                 let mut ks: Vec<u32> = item_changed
@@ -989,6 +1021,7 @@ impl Engine {
             }
             None => {
                 let plan = ListingPlan::new(site);
+                let frames = plan.frames(site, theme, state.listings.as_ref().map(|l| &*l.frames));
                 let pages = plan.pages();
                 let digests: Vec<(String, u64)> = pages
                     .par_iter()
@@ -1006,12 +1039,16 @@ impl Engine {
                             != Some(digests[k].1)
                     })
                     .collect();
-                let paths: HashSet<&str> = digests.iter().map(|(p, _)| p.as_str()).collect();
-                listings_collide = paths.len() != digests.len();
+                let by_path: HashMap<Arc<str>, ListingPageId> = digests
+                    .iter()
+                    .zip(&pages)
+                    .map(|((p, _), &id)| (Arc::from(p.as_str()), id))
+                    .collect();
+                listings_collide = by_path.len() != digests.len();
                 let old_paths: Vec<String> = state
                     .listing_pages
                     .keys()
-                    .filter(|p| !paths.contains(p.as_str()))
+                    .filter(|p| !by_path.contains_key(p.as_str()))
                     .cloned()
                     .collect();
                 for p in old_paths {
@@ -1019,7 +1056,9 @@ impl Engine {
                     patch.remove(&p);
                 }
                 state.listings = Some(Listings {
-                    plan,
+                    plan: Arc::new(plan),
+                    frames: Arc::new(frames),
+                    by_path: Arc::new(by_path),
                     pages,
                     digests,
                     pages_of,
@@ -1027,9 +1066,39 @@ impl Engine {
             }
         }
         let l = state.listings.as_ref().expect("planned");
+        // Pages written on request: only their digest and [`WRITTEN`] are kept.
+        let (written, to_render): (Vec<usize>, Vec<usize>) = to_render
+            .into_iter()
+            .partition(|&k| l.plan.written(&l.frames, l.pages[k]));
+        let listed = written.len();
+        for k in written {
+            let (path, digest) = &l.digests[k];
+            match state.listing_pages.get_mut(path) {
+                Some((d, bytes)) if is_written(bytes) => *d = *digest,
+                old => {
+                    let p: Arc<str> = Arc::from(path.as_str());
+                    if old.is_some() {
+                        patch.remove(&p);
+                    }
+                    patch.put(p, written_marker());
+                    state
+                        .listing_pages
+                        .insert(path.clone(), (*digest, written_marker()));
+                }
+            }
+        }
+        if planned_anew || !item_changed.is_empty() || state.listing_view.is_none() {
+            let items: Arc<Vec<Arc<ItemView>>> =
+                Arc::new((0..ids.len()).map(|i| doc(i).item.clone()).collect());
+            let view = match &state.listing_view {
+                Some(v) if !planned_anew => v.with_items(items),
+                _ => ListingPages::new(l.plan.clone(), l.frames.clone(), items, l.by_path.clone()),
+            };
+            state.listing_view = Some(Arc::new(view));
+        }
         let ids_to_render: Vec<_> = to_render.iter().map(|&k| l.pages[k]).collect();
         let item_value = |i: usize| &doc(i).item_value;
-        let item = |i: usize| &doc(i).item;
+        let item = |i: usize| &*doc(i).item;
         // In slices, packed as they come, so thousands of pages are never held unpacked.
         let mut listing_files: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(to_render.len());
         for slice in ids_to_render.chunks(512) {
@@ -1052,7 +1121,7 @@ impl Engine {
         // Pages across the whole site: they read the site's shape and the items; each is
         // rendered again only when its template context differs from last time's.
         if !shape_same || !item_changed.is_empty() || state.site_pages.is_empty() {
-            let item = |i: usize| &doc(i).item;
+            let item = |i: usize| &*doc(i).item;
             let fresh = render::site_pages(site, &state.site_memo.with(theme), &item)?;
             let old: HashMap<&str, &Arc<[u8]>> = state
                 .site_pages
@@ -1326,6 +1395,7 @@ impl Engine {
             // assemble every file again next time.
             state.listing_pages.clear();
             state.listings = None;
+            state.listing_view = None;
         }
         state.order = ids;
         if state.collided {
@@ -1340,7 +1410,12 @@ impl Engine {
         if errors == 0 {
             let unpublished =
                 std::mem::replace(&mut state.unpublished, Unpublished::Paths(BTreeSet::new()));
-            self.snapshot = Arc::new(next_snapshot(&self.snapshot, &state.files, unpublished));
+            self.snapshot = Arc::new(next_snapshot(
+                &self.snapshot,
+                &state.files,
+                unpublished,
+                state.listing_view.clone(),
+            ));
         }
         lap(&mut timings, "snapshot");
         self.timings.extend(timings);
@@ -1348,6 +1423,7 @@ impl Engine {
         Ok(RebuildSummary {
             reparsed,
             rendered,
+            listed,
             elapsed: start.elapsed(),
             kind: RebuildKind::Incremental,
             errors,
@@ -1630,7 +1706,12 @@ impl Patch {
 
 /// The snapshot after `last` whose files are `files`, of which only the `changed` paths
 /// differ from `last`'s.
-fn next_snapshot(last: &Snapshot, files: &FileMap, changed: Unpublished) -> Snapshot {
+fn next_snapshot(
+    last: &Snapshot,
+    files: &FileMap,
+    changed: Unpublished,
+    listings: Option<Arc<ListingPages>>,
+) -> Snapshot {
     let generation = last.generation + 1;
     let changed = match changed {
         Unpublished::Paths(p) if last.overlay.len() + p.len() <= OVERLAY_LIMIT => p,
@@ -1640,6 +1721,7 @@ fn next_snapshot(last: &Snapshot, files: &FileMap, changed: Unpublished) -> Snap
                 base: Arc::new(files.clone()),
                 overlay: Arc::default(),
                 generation,
+                listings,
             }
         }
     };
@@ -1656,6 +1738,7 @@ fn next_snapshot(last: &Snapshot, files: &FileMap, changed: Unpublished) -> Snap
         base: last.base.clone(),
         overlay: Arc::new(overlay),
         generation,
+        listings,
     }
 }
 
@@ -1777,6 +1860,20 @@ fn unpack(stored: &[u8]) -> Vec<u8> {
 const PLAIN: u8 = 0;
 /// [`pack`]'s first byte: the rest is deflated.
 const PACKED: u8 = 1;
+/// What the engine keeps of a listing page written on request: the snapshot's
+/// [`ListingPages`] writes it ([`Snapshot::get`]). Never the output of [`pack`], which
+/// starts with [`PLAIN`] or [`PACKED`].
+const WRITTEN: u8 = 2;
+
+/// The stored bytes of a page written on request ([`WRITTEN`]).
+fn written_marker() -> Arc<[u8]> {
+    Arc::from(&[WRITTEN][..])
+}
+
+/// Whether stored bytes stand for a page written on request.
+fn is_written(stored: &[u8]) -> bool {
+    stored == [WRITTEN]
+}
 
 /// Every file of a site by path, as bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;

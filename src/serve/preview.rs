@@ -182,7 +182,9 @@ pub fn serve(opts: ServeOptions, console: &Console) -> Result<()> {
     ))
 }
 
-/// The terminal line after a rebuild: what was re-read and re-rendered, how long it took.
+/// The terminal line after a rebuild: what was re-read and re-rendered, how many listing
+/// pages changed without being rendered (they are written when requested), how long it
+/// took.
 pub fn rebuild_line(s: &RebuildSummary) -> String {
     let kind = match s.kind {
         RebuildKind::Incremental => "增量",
@@ -195,8 +197,13 @@ pub fn rebuild_line(s: &RebuildSummary) -> String {
     } else {
         String::new()
     };
+    let listed = if s.listed > 0 {
+        format!("{} 个列表页有变化（访问时生成），", s.listed)
+    } else {
+        String::new()
+    };
     format!(
-        "重新生成：重新读取 {} 个文件，重新生成 {} 个网页，用时 {} 毫秒（{kind}）{tail}",
+        "重新生成：重新读取 {} 个文件，重新生成 {} 个网页，{listed}用时 {} 毫秒（{kind}）{tail}",
         s.reparsed,
         s.rendered,
         s.elapsed.as_millis()
@@ -301,6 +308,7 @@ mod tests {
         let mut s = RebuildSummary {
             reparsed: 1,
             rendered: 7,
+            listed: 0,
             elapsed: Duration::from_millis(42),
             kind: RebuildKind::Incremental,
             errors: 0,
@@ -309,6 +317,11 @@ mod tests {
         assert_eq!(
             rebuild_line(&s),
             "重新生成：重新读取 1 个文件，重新生成 7 个网页，用时 42 毫秒（增量）"
+        );
+        s.listed = 3;
+        assert_eq!(
+            rebuild_line(&s),
+            "重新生成：重新读取 1 个文件，重新生成 7 个网页，3 个列表页有变化（访问时生成），用时 42 毫秒（增量）"
         );
         s.errors = 2;
         s.kind = RebuildKind::Full;
