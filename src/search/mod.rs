@@ -29,10 +29,11 @@
 //! - [`build_index`] / [`build_index_owned`]: the files of a whole site from its
 //!   documents (the owned form frees each text as soon as it is indexed).
 //! - [`SearchIndex`], for `gongkai serve`: `SearchIndex::build(docs)` keeps every term's
-//!   doc lists, every document's terms and the files in memory (not the texts);
-//!   `index.update(changes)` applies [`DocChange`]s (a document added or replaced, by URL,
-//!   or removed) and returns only the files whose bytes changed and the files that no
-//!   longer exist ([`FileChanges`]); `index.files()` lists every file. An update changes
+//!   doc lists and entry, every document's terms and a digest of every file (not the
+//!   texts, not the files: the caller keeps those); `build_with_files` also returns the
+//!   files; `index.update(changes)` applies [`DocChange`]s (a document added or replaced,
+//!   by URL, or removed) and returns only the files whose bytes changed and the files that
+//!   no longer exist ([`FileChanges`]); `index.files()` assembles every file again. An update changes
 //!   the lists of the terms a document gained or lost and assembles only their shards,
 //!   the changed records' chunk and `search.json` (module `incr`); doc ids are oldest
 //!   first, so a new newest document moves no other id. After any sequence of updates the

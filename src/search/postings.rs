@@ -121,18 +121,29 @@ impl DocList for Postings {
 /// Sorted, distinct doc ids: measured and written in a pass each, without decoding.
 impl DocList for [u32] {
     fn form(&self, count: u32) -> (Form, usize) {
-        let mut delta = 0;
-        let mut next = 0;
-        for &id in self {
-            delta += varint_len(id - next);
-            next = id + 1;
-        }
-        let mut best = (Form::Delta, delta);
-        let bitmap = 1 + (next as usize).div_ceil(6);
-        if bitmap < best.1 {
-            best = (Form::Bitmap, bitmap);
-        }
-        if (self.len() as u64) * 2 > u64::from(count) {
+        // Each form is measured only when it can win: every listed id takes at least a
+        // character in delta form, every absent one in complement form, and the bitmap's
+        // length is known from the last id (a new document among old ones measures every
+        // list again, so the passes saved are most of that update).
+        let last = self.last().map_or(0, |&l| l as usize + 1);
+        let bitmap = 1 + last.div_ceil(6);
+        let mut best = if self.len() > bitmap {
+            (Form::Bitmap, bitmap)
+        } else {
+            let mut delta = 0;
+            let mut next = 0;
+            for &id in self {
+                delta += varint_len(id - next);
+                next = id + 1;
+            }
+            if bitmap < delta {
+                (Form::Bitmap, bitmap)
+            } else {
+                (Form::Delta, delta)
+            }
+        };
+        let absent = (count as usize).saturating_sub(self.len());
+        if (self.len() as u64) * 2 > u64::from(count) && 1 + absent < best.1 {
             let mut len = 1;
             absent_runs(self, count, |gap, run| {
                 len += varint_len(gap) + run as usize - 1
@@ -145,7 +156,11 @@ impl DocList for [u32] {
     }
 
     fn write_form(&self, out: &mut String, form: Form, count: u32) {
-        let mut data = Vec::new();
+        let mut data = Vec::with_capacity(match form {
+            Form::Delta => self.len() + self.len() / 8,
+            Form::Bitmap => self.last().map_or(0, |&l| l as usize / 6 + 1),
+            Form::Complement => (count as usize).saturating_sub(self.len()) + 8,
+        });
         match form {
             Form::Delta => {
                 let mut next = 0;
@@ -171,7 +186,9 @@ impl DocList for [u32] {
                 });
             }
         }
-        out.extend(data.iter().map(|&b| char::from(b)));
+        // Characters of `ALPHABET` only: appended as one string, not one char at a time
+        // (a new document among old ones writes every list again).
+        out.push_str(std::str::from_utf8(&data).unwrap_or_default());
     }
 }
 
