@@ -275,7 +275,15 @@ pub fn pipeline_for<S: Sink>(
     let content = load::load_with(
         &opts.root,
         opts.encoding,
-        |file, out| model::read_document(file, out).map(|d| d.leave_body_on_disk(&origin)),
+        |file, out| {
+            let d = model::read_document(file, out)?;
+            // `check` makes the body's content checks now, while the body is in memory.
+            let checks = match pages {
+                Pages::Check => render::check_body_alone(&d),
+                Pages::Render => None,
+            };
+            Some(d.leave_body_on_disk(&origin).keep_body_checks(checks))
+        },
         source_digest,
         progress.as_ref(),
     )?;

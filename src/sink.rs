@@ -8,7 +8,7 @@
 
 use crate::diag::Diagnostic;
 use crate::error::Result;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -59,6 +59,78 @@ pub fn collision_with(paths: &BTreeSet<String>, path: &str) -> Option<String> {
         .cloned()
 }
 
+/// The paths a sink has kept, answering [`collision_with`]'s question with a few hash
+/// lookups per path: every page of a site passes through one of these under a lock, and a
+/// sorted set's string comparisons at every level showed in `check`'s profile.
+#[derive(Debug, Default)]
+pub struct PathSet {
+    files: HashSet<String>,
+    /// Every folder a kept file is in (`a` and `a/b` for `a/b/c`), with its first file in
+    /// path order: what a file put at the folder's path collides with.
+    folders: HashMap<String, String>,
+}
+
+impl PathSet {
+    /// An empty set.
+    pub fn new() -> PathSet {
+        PathSet::default()
+    }
+
+    /// What `path` would collide with, exactly as [`collision_with`] over the same paths.
+    pub fn collision(&self, path: &str) -> Option<String> {
+        if self.files.contains(path) {
+            return Some(path.to_string());
+        }
+        for (i, _) in path.match_indices('/') {
+            if self.files.contains(&path[..i]) {
+                return Some(path[..i].to_string());
+            }
+        }
+        self.folders.get(path).cloned()
+    }
+
+    /// Keep `path`, which [`PathSet::collision`] found free.
+    pub fn insert(&mut self, path: String) {
+        for (i, _) in path.match_indices('/') {
+            match self.folders.get_mut(&path[..i]) {
+                Some(first) if path < *first => *first = path.clone(),
+                Some(_) => {}
+                None => {
+                    self.folders.insert(path[..i].to_string(), path.clone());
+                }
+            }
+        }
+        self.files.insert(path);
+    }
+
+    /// Whether `path` is kept.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// How many paths are kept.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no path is kept.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Every kept path, sorted.
+    pub fn sorted(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.files.iter().cloned().collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    /// Every kept path, as a sorted set.
+    pub fn into_sorted(self) -> BTreeSet<String> {
+        self.files.into_iter().collect()
+    }
+}
+
 /// Where rendered files go. Called from many threads at once (pages render in parallel).
 ///
 /// Every sink keeps the first file of a path and records a later one that collides with
@@ -99,8 +171,8 @@ pub struct Memory {
 #[derive(Debug, Default)]
 struct MemoryFiles {
     files: BTreeMap<String, OutputContent>,
-    /// The same keys as `files`, for [`collision_with`].
-    paths: BTreeSet<String>,
+    /// The same keys as `files`, for collisions.
+    paths: PathSet,
     collisions: Vec<Collision>,
 }
 
@@ -128,7 +200,7 @@ impl Memory {
 impl Sink for Memory {
     fn put(&self, file: OutputFile) -> Result<()> {
         let mut m = self.lock();
-        if let Some(other) = collision_with(&m.paths, &file.path) {
+        if let Some(other) = m.paths.collision(&file.path) {
             m.collisions.push(Collision {
                 path: file.path,
                 other,
@@ -141,7 +213,7 @@ impl Sink for Memory {
     }
 
     fn paths(&self) -> Vec<String> {
-        self.lock().paths.iter().cloned().collect()
+        self.lock().paths.sorted()
     }
 
     fn collisions(&self) -> Vec<Collision> {
@@ -155,6 +227,37 @@ impl Sink for Memory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `PathSet` keeps and refuses exactly the paths the sorted-set reference does, and
+        /// names the same path each refused one collides with: paths drawn from a few
+        /// short components so that equal paths, files under files and folders given as
+        /// files all happen often.
+        #[test]
+        fn path_set_finds_the_collisions_the_sorted_set_finds(
+            paths in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["a", "b", "a.x", "index.html", "b-"]),
+                    1..5,
+                ),
+                0..60,
+            )
+        ) {
+            let mut reference = BTreeSet::new();
+            let mut set = PathSet::new();
+            for parts in paths {
+                let path = parts.join("/");
+                let expected = collision_with(&reference, &path);
+                proptest::prop_assert_eq!(set.collision(&path), expected.clone());
+                if expected.is_none() {
+                    reference.insert(path.clone());
+                    set.insert(path);
+                }
+            }
+            proptest::prop_assert_eq!(set.sorted(), reference.iter().cloned().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(set.into_sorted(), reference);
+        }
+    }
 
     #[test]
     fn memory_sink_keeps_files_by_path_from_many_threads() {

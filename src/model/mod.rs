@@ -255,6 +255,9 @@ pub struct BodyOnDisk {
     pub len: usize,
     /// Hash of the body when loaded.
     pub hash: crate::digest::Digest,
+    /// The body's content checks, when `check` could make them while loading still held
+    /// the body (see [`Document::keep_body_checks`]); `None` when they wait for the page.
+    pub checks: Option<Vec<Diagnostic>>,
 }
 
 /// What reading a body again needs besides the document's own path.
@@ -285,9 +288,28 @@ impl Document {
                 origin: origin.clone(),
                 len: text.len(),
                 hash: body_hash(text),
+                checks: None,
             });
         }
         self
+    }
+
+    /// Keep `checks`, the body's content checks made while it was in memory, with a body
+    /// left on disk: `check` then need not read the file a second time. (A body kept in
+    /// memory is checked from memory anyway.)
+    pub fn keep_body_checks(mut self, checks: Option<Vec<Diagnostic>>) -> Document {
+        if let Body::OnDisk(on_disk) = &mut self.body {
+            on_disk.checks = checks;
+        }
+        self
+    }
+
+    /// The content checks kept by [`Document::keep_body_checks`], if any.
+    pub fn kept_body_checks(&self) -> Option<&[Diagnostic]> {
+        match &self.body {
+            Body::OnDisk(on_disk) => on_disk.checks.as_deref(),
+            Body::Text(_) => None,
+        }
     }
 
     /// The Markdown body: borrowed when in memory, read again when left on disk. An error

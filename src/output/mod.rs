@@ -21,7 +21,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::progress::{Progress, Silent, Stage};
-pub use crate::sink::{collision_with, Collision};
+pub use crate::sink::{collision_with, Collision, PathSet};
 use crate::sink::{OutputContent, OutputFile, Sink};
 use manifest::{FileRecord, Fingerprint, Manifest};
 use rayon::prelude::*;
@@ -75,7 +75,7 @@ pub struct Output {
 
 #[derive(Default)]
 struct Produced {
-    paths: BTreeSet<String>,
+    paths: PathSet,
     collisions: Vec<Collision>,
 }
 
@@ -175,7 +175,7 @@ impl Output {
         self.progress.advance();
         {
             let mut produced = lock(&self.produced);
-            if let Some(other) = collision_with(&produced.paths, &file.path) {
+            if let Some(other) = produced.paths.collision(&file.path) {
                 produced.collisions.push(Collision {
                     path: file.path,
                     other,
@@ -213,7 +213,7 @@ impl Output {
 
     /// Every path produced so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        lock(&self.produced).paths.iter().cloned().collect()
+        lock(&self.produced).paths.sorted()
     }
 
     /// Paths that could not be produced because another file already claimed the path
@@ -304,7 +304,7 @@ impl Output {
     /// [`Output::commit`] with a chosen switch (the journal is what file systems without
     /// an atomic exchange get; tests exercise it directly).
     pub fn commit_with(mut self, switch: Switch) -> Result<WriteStats> {
-        let produced = std::mem::take(&mut lock(&self.produced).paths);
+        let produced = std::mem::take(&mut lock(&self.produced).paths).into_sorted();
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         staged.sort();
         let Some(target) = self.target.as_mut() else {

@@ -585,9 +585,37 @@ pub struct DocCheck {
     pub assets: Vec<PathBuf>,
 }
 
+/// The content checks of `d`'s body that need nothing but the body, made while loading
+/// still holds it so that `check` does not read every file twice. `None` when the body
+/// has a relative link or image: where it points (and so what is reported, and which files
+/// are published) depends on the rest of the site, so such a body is checked after linking,
+/// by [`check_document`].
+pub fn check_body_alone(d: &Document) -> Option<Vec<Diagnostic>> {
+    let body = d.body_text().ok()?;
+    let relative = std::sync::atomic::AtomicBool::new(false);
+    let resolve = |_: &str| {
+        relative.store(true, std::sync::atomic::Ordering::Relaxed);
+        LinkResolution::Keep
+    };
+    let ctx = MarkdownContext {
+        file: &d.source,
+        first_line: d.body_line,
+        resolve: &resolve,
+    };
+    let md = markdown::render_for(&body, &ctx, Purpose::Check);
+    (!relative.into_inner()).then_some(md.diagnostics)
+}
+
 /// Check document `i` as rendering it would, without rendering its page.
 pub fn check_document(site: &Site, i: usize) -> DocCheck {
     let d = &site.docs[i];
+    if let Some(checks) = d.kept_body_checks() {
+        // Made from the body alone, which had no relative link: so no file to publish.
+        return DocCheck {
+            diagnostics: checks.to_vec(),
+            assets: Vec::new(),
+        };
+    }
     let DocMarkdown { md, assets, .. } = render_markdown(site, d, Purpose::Check);
     DocCheck {
         diagnostics: md.diagnostics,
