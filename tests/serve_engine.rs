@@ -199,3 +199,64 @@ fn a_new_document_shifts_listing_pages_exactly_as_a_build_does() {
             .contains("关于最新一件事的通知"));
     }
 }
+
+/// A title edit changes no relation: the engine keeps what link decided and runs only
+/// validate again (whose messages name policies by title). It must still end where a
+/// fresh build ends, and link must run when the title changes what link reads of it
+/// (暂行/试行: a shorter default period) or moves front-matter lines.
+#[test]
+fn title_edits_keep_link_and_still_equal_a_fresh_build() {
+    let site = common::fixture("mini");
+    let opts = common::engine_options(site.path());
+    let mut engine = Engine::new(opts.clone()).unwrap();
+    let rel = PathBuf::from("content/policies/old.md");
+    let file = site.path().join(&rel);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let linked = |engine: &Engine| engine.timings().iter().any(|(step, _)| *step == "link");
+    let same_as_fresh = |engine: &Engine, what: &str| {
+        let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
+        assert_eq!(engine.diagnostics(), &diagnostics[..], "{what}");
+        let snap = engine.snapshot();
+        let served: std::collections::BTreeMap<String, Vec<u8>> = snap
+            .paths()
+            .map(|p| (p.to_string(), snap.get(p).unwrap().to_vec()))
+            .collect();
+        assert_eq!(served, files, "{what}");
+    };
+
+    let renamed = text.replace("测试市旧版停车收费规定", "测试市旧版停车收费标准");
+    assert_ne!(renamed, text);
+    std::fs::write(&file, &renamed).unwrap();
+    engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(!linked(&engine), "a plain title edit ran link");
+    // W0305 names the policy by its new title.
+    assert!(engine
+        .diagnostics()
+        .iter()
+        .any(|d| d.code == "W0305" && d.message.contains("《测试市旧版停车收费标准》")));
+    same_as_fresh(&engine, "title edit");
+
+    // 暂行: link reads it (a shorter default period of validity).
+    let provisional = text.replace("测试市旧版停车收费规定", "测试市停车收费暂行规定");
+    std::fs::write(&file, &provisional).unwrap();
+    engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(
+        linked(&engine),
+        "a title now saying 暂行 kept link's results"
+    );
+    same_as_fresh(&engine, "provisional title");
+
+    // A title written over two lines moves every key below it.
+    let folded = provisional.replace(
+        "标题: 测试市停车收费暂行规定",
+        "标题: >-\n  测试市停车收费暂行规定",
+    );
+    assert_ne!(folded, provisional);
+    std::fs::write(&file, &folded).unwrap();
+    engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert!(
+        linked(&engine),
+        "moved front-matter lines kept link's results"
+    );
+    same_as_fresh(&engine, "folded title");
+}

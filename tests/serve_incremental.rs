@@ -49,6 +49,9 @@ struct Policy {
     repealed: Option<(String, String)>,
     amended: Vec<(String, String)>,
     department: usize,
+    /// A 规范性文件: it has a default period of validity, shorter when its title says
+    /// 暂行 or 试行, and its title is named in W0304 (no interpretation).
+    normative: bool,
     body: String,
     /// Written as broken YAML until fixed.
     broken: bool,
@@ -98,6 +101,9 @@ impl Policy {
         let _ = writeln!(f, "doc_no: \"{}\"", self.number());
         f.push_str("issuer: 示例县人民政府\n");
         let _ = writeln!(f, "department: {}", DEPARTMENTS[self.department]);
+        if self.normative {
+            f.push_str("normative: true\n");
+        }
         f.push_str("catalog: 法定主动公开内容/政策文件/其他文件\n");
         let _ = writeln!(f, "topics: [{}]", WORDS[self.department]);
         let _ = writeln!(f, "issued: {}", self.published);
@@ -239,6 +245,7 @@ impl Site {
             repealed: None,
             amended: Vec::new(),
             department: rng.below(DEPARTMENTS.len()),
+            normative: self.counter % 3 == 0,
             body: self.body(rng),
             broken: false,
         }
@@ -354,11 +361,13 @@ impl Site {
                 match rng.below(9) {
                     0 => {
                         let p = &mut self.policies[k];
-                        p.title = format!(
-                            "{}（修订{}）",
-                            p.title.split('（').next().unwrap(),
-                            rng.below(9)
-                        );
+                        // Sometimes provisional: a shorter default period of validity.
+                        let suffix = match rng.below(9) {
+                            7 => "（暂行）".to_string(),
+                            8 => "（试行）".to_string(),
+                            n => format!("（修订{n}）"),
+                        };
+                        p.title = format!("{}{suffix}", p.title.split('（').next().unwrap());
                     }
                     1 => self.policies[k].body = self.body(rng),
                     // Rarely taken by another policy: E0210 until changed again.

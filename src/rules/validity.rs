@@ -208,6 +208,13 @@ pub fn needs_stated_effective_date(normative: bool, source: EffectiveSource) -> 
         )
 }
 
+/// Whether a title names a provisional document (暂行, 试行), which takes the shorter
+/// default period. The only thing of a title that validity reads: the preview server
+/// keeps what link decided across a title edit when this stays the same.
+pub fn provisional_title(title: &str) -> bool {
+    title.contains("暂行") || title.contains("试行")
+}
+
 /// The last day of validity: an explicit 有效期至 wins; then 有效期年数 from the effective
 /// date; then, for normative documents only, the configured default — shorter for titles
 /// that say 暂行 or 试行 (provisional rules by their nature expire sooner).
@@ -227,7 +234,7 @@ pub fn expiry(
         if !normative || defaults.normative == DefaultPeriod::None {
             return None;
         }
-        if title.contains("暂行") || title.contains("试行") {
+        if provisional_title(title) {
             defaults.provisional.years()
         } else {
             defaults.normative.years()

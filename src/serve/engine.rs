@@ -17,7 +17,9 @@
 //!   validity and diagnostic then comes from the same code as a build's. A save that
 //!   changed only the text of documents (each equal to its last version in every field,
 //!   line number and front-matter byte) skips both: they read no body, so they would
-//!   find what they found last time ([`Engine::bodies_only`]).
+//!   find what they found last time ([`Engine::bodies_only`]). When a title changed too
+//!   (and link reads it alike, and only the title's lines of the front matter moved),
+//!   link is skipped the same way and validate runs again ([`Edit::Title`]).
 //! - **What changed** is told by numbers kept per document — the [`link_fingerprint`]
 //!   and the meta digest (the document serialised: all but its body) — and over the site:
 //!   the *shape* (all of the linked site but the bodies) and the *resolve key* (what a
@@ -526,7 +528,8 @@ impl Engine {
             collided: true,
         };
         let all: HashSet<u32> = HashSet::new();
-        let mut summary = self.render(&mut state, all, true, false, true, reparsed, start)?;
+        let mut summary =
+            self.render(&mut state, all, true, false, Linked::Anew, reparsed, start)?;
         summary.kind = RebuildKind::Full;
         self.state = Some(state);
         Ok(summary)
@@ -690,7 +693,7 @@ impl Engine {
             changed_docs,
             files_changed,
             same_docs,
-            true,
+            Linked::Anew,
             reparsed,
             start,
         )?;
@@ -704,8 +707,9 @@ impl Engine {
     /// file, and its document equals the last one in everything but the body (all fields,
     /// the line numbers of each, the front matter), then link and validate would produce
     /// what they did last time: the documents are put into the linked site as they are
-    /// and the rebuild goes straight to the pages. `None`, having changed nothing, when
-    /// the change is anything else.
+    /// and the rebuild goes straight to the pages. The next commonest, a title edit, goes
+    /// the same way with validate run again ([`Edit::Title`]). `None`, having changed
+    /// nothing, when the change is anything else.
     fn bodies_only(
         &mut self,
         state: &mut State,
@@ -715,7 +719,13 @@ impl Engine {
         if changed.is_empty() || state.keys.is_none() {
             return Ok(None);
         }
+        // Without link, the link facts of every document are last time's: they must be known.
+        if state.link_fingerprints.len() != state.site.docs.len() {
+            return Ok(None);
+        }
         let mut fresh = Vec::with_capacity(changed.len());
+        // A title changed too: validate (whose messages name documents by title) runs.
+        let mut titled = false;
         for rel in changed {
             if !matches!(state.entries.get(rel), Some(Entry::Document(_))) {
                 return Ok(None);
@@ -746,8 +756,13 @@ impl Engine {
             let Some((path, entry)) = entries.pop_first() else {
                 return Ok(None);
             };
-            if path != *rel || doc.source != *rel || !same_but_body(&state.site.docs[k], &doc) {
+            if path != *rel || doc.source != *rel {
                 return Ok(None);
+            }
+            match edit_of(&state.site.docs[k], &doc) {
+                Edit::Body => {}
+                Edit::Title => titled = true,
+                Edit::Other => return Ok(None),
             }
             fresh.push((k, path, entry, doc));
         }
@@ -763,15 +778,16 @@ impl Engine {
             site.docs[k] = doc;
         }
         self.timings.push(("load", start.elapsed()));
-        let mut summary = self.render(state, ids, true, true, false, reparsed, start)?;
+        let linked = Linked::Kept { revalidate: titled };
+        let mut summary = self.render(state, ids, true, true, linked, reparsed, start)?;
         summary.kind = RebuildKind::Incremental;
         Ok(Some(summary))
     }
 
     /// Validate, render what can have changed, assemble the files, publish when good.
     /// `same_docs`: the site has the same documents, in the same order, as last time.
-    /// `relinked`: link ran; when it did not, the site is the last one with bodies
-    /// replaced, so what validate found and every link fact and key still hold.
+    /// `linked`: whether link ran, or the site is the last one with bodies (and titles)
+    /// replaced, so every link fact still holds.
     #[allow(clippy::too_many_arguments)]
     fn render(
         &mut self,
@@ -779,14 +795,15 @@ impl Engine {
         changed_docs: HashSet<u32>,
         files_changed: bool,
         same_docs: bool,
-        relinked: bool,
+        linked: Linked,
         reparsed: usize,
         start: Instant,
     ) -> Result<RebuildSummary> {
         // Validate reads the linked site and nothing the pages change: on a thread of its
         // own, beside the pages (most of which are rendered on one thread), joined when
         // the diagnostics are gathered.
-        let validating = relinked.then(|| {
+        let revalidate = matches!(linked, Linked::Anew | Linked::Kept { revalidate: true });
+        let validating = revalidate.then(|| {
             let site = state.site.clone();
             std::thread::Builder::new()
                 .name("gongkai-validate".into())
@@ -818,20 +835,28 @@ impl Engine {
             links: HashSet::new(),
             any: false,
         };
-        // Without link, the link facts are last time's.
-        let fingerprints: Vec<u64> = if relinked {
-            (0..site.docs.len())
-                .into_par_iter()
-                .map(|i| link_fingerprint(site, i, &ids))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        for (&id, &fp) in ids.iter().zip(&fingerprints) {
-            if state.link_fingerprints.insert(id, fp) != Some(fp) {
-                changes.links.insert(id);
+        // Without link, the link facts are last time's (needed only when a title, and so
+        // the shape, changed).
+        let fingerprints: Vec<u64> = match linked {
+            Linked::Anew => {
+                let fingerprints: Vec<u64> = (0..site.docs.len())
+                    .into_par_iter()
+                    .map(|i| link_fingerprint(site, i, &ids))
+                    .collect();
+                for (&id, &fp) in ids.iter().zip(&fingerprints) {
+                    if state.link_fingerprints.insert(id, fp) != Some(fp) {
+                        changes.links.insert(id);
+                    }
+                }
+                fingerprints
             }
-        }
+            // `bodies_only` made sure every document has one.
+            Linked::Kept { revalidate: true } => ids
+                .iter()
+                .map(|id| state.link_fingerprints.get(id).copied().unwrap_or(u64::MAX))
+                .collect(),
+            Linked::Kept { revalidate: false } => Vec::new(),
+        };
         if state.link_fingerprints.len() != present.len() {
             state.link_fingerprints.retain(|id, _| {
                 let keep = present.contains(id);
@@ -864,9 +889,9 @@ impl Engine {
         if state.metas.len() != present.len() {
             state.metas.retain(|id, _| present.contains(id));
         }
-        // Without link, the documents are the same but for their bodies (equal metas, equal
-        // link facts, same URLs): the keys are last time's.
-        let (shape_same, resolve_same) = if relinked {
+        // Without link and with the same titles, the documents are the same but for their
+        // bodies (equal metas, equal link facts, same URLs): the keys are last time's.
+        let (shape_same, resolve_same) = if revalidate {
             let keys = site_keys(site, &ids, &metas, &fingerprints);
             let shape_same = state.keys.is_some_and(|k| k.shape == keys.shape);
             let resolve_same = state.keys.is_some_and(|k| k.resolve == keys.resolve);
@@ -1466,16 +1491,68 @@ fn link_content(
     link::link(content, config, as_of)
 }
 
-/// Whether two documents are equal in everything but the body: every field (those left
-/// out of the serialised form too, such as line numbers), the front matter and where it
-/// and the body start. `Debug` prints every field of every nested type.
-fn same_but_body(a: &Document, b: &Document) -> bool {
-    let without_body = |d: &Document| {
+/// Whether link ran for a rebuild, or what it found last time stands.
+#[derive(Clone, Copy)]
+enum Linked {
+    /// Link ran on the whole site: link facts and keys are worked out again, validate runs.
+    Anew,
+    /// The site is the last one with documents replaced by versions that link reads
+    /// alike ([`edit_of`]); validate runs again when a title changed (`revalidate`),
+    /// since its messages name documents by title.
+    Kept { revalidate: bool },
+}
+
+/// How a document read again differs from its last version, as link and validate see it.
+#[derive(Debug, PartialEq, Eq)]
+enum Edit {
+    /// Only the body: link and validate read no body (but an annual report's, which
+    /// [`Engine::bodies_only`] leaves to the general path).
+    Body,
+    /// The title (and maybe the body). Link reads a title only to tell a provisional
+    /// document's default period (`validity::provisional_title`), which is the same;
+    /// the front matter differs only in lines that are the title's, so every key of
+    /// every diagnostic is on the same line as before.
+    Title,
+    /// Anything else.
+    Other,
+}
+
+/// Compare every field (those left out of the serialised form too, such as line
+/// numbers; `Debug` prints every field of every nested type), the front matter and
+/// where it and the body start.
+fn edit_of(old: &Document, new: &Document) -> Edit {
+    let without = |d: &Document, title: bool| {
         let mut d = d.clone();
         d.body = model::Body::Text(String::new());
+        if title {
+            d.title = String::new();
+            d.front = String::new();
+        }
         format!("{d:?}")
     };
-    without_body(a) == without_body(b)
+    if without(old, false) == without(new, false) {
+        return Edit::Body;
+    }
+    let same_lines = old.front.lines().count() == new.front.lines().count()
+        && old.front.lines().zip(new.front.lines()).all(|(a, b)| {
+            a == b || (title_key_of(a).is_some() && title_key_of(a) == title_key_of(b))
+        });
+    let link_reads_alike = crate::rules::validity::provisional_title(&old.title)
+        == crate::rules::validity::provisional_title(&new.title);
+    if same_lines && link_reads_alike && without(old, true) == without(new, true) {
+        Edit::Title
+    } else {
+        Edit::Other
+    }
+}
+
+/// Which of the title key's names diagnostics would find on this front-matter line (the
+/// rule of `diag::line_of_key`). A line that holds the title key holds no other key.
+fn title_key_of(line: &str) -> Option<&'static str> {
+    let title = model::keys::TITLE;
+    std::iter::once(title.name)
+        .chain(title.aliases.iter().copied())
+        .find(|name| diag::line_of_key(line, name, 1).is_some())
 }
 
 /// A site with nothing in it but the configuration, to hold a place while the real one
