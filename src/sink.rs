@@ -8,7 +8,8 @@
 
 use crate::diag::Diagnostic;
 use crate::error::Result;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -65,9 +66,32 @@ pub fn collision_with(paths: &BTreeSet<String>, path: &str) -> Option<String> {
 #[derive(Debug, Default)]
 pub struct PathSet {
     files: HashSet<String>,
-    /// Every folder a kept file is in (`a` and `a/b` for `a/b/c`), with its first file in
-    /// path order: what a file put at the folder's path collides with.
-    folders: HashMap<String, String>,
+    /// A 64-bit hash of every folder a kept file is in (`a` and `a/b` for `a/b/c`): only
+    /// hashes, since there are about as many folders as pages and a 100,000-policy site
+    /// would hold their names twice over. A hit is confirmed against `files`.
+    folders: HashSet<u64, BuildHasherDefault<Prehashed>>,
+}
+
+/// The hasher of a set of hashes: the key already is one.
+#[derive(Debug, Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn folder_hash(folder: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(folder.as_bytes())
 }
 
 impl PathSet {
@@ -86,19 +110,23 @@ impl PathSet {
                 return Some(path[..i].to_string());
             }
         }
-        self.folders.get(path).cloned()
+        if !self.folders.contains(&folder_hash(path)) {
+            return None;
+        }
+        // A file put where a folder is: rare (the build then fails with E0121), so the
+        // first file under it, in path order, is looked for among all of them.
+        let folder = format!("{path}/");
+        self.files
+            .iter()
+            .filter(|p| p.starts_with(&folder))
+            .min()
+            .cloned()
     }
 
     /// Keep `path`, which [`PathSet::collision`] found free.
     pub fn insert(&mut self, path: String) {
         for (i, _) in path.match_indices('/') {
-            match self.folders.get_mut(&path[..i]) {
-                Some(first) if path < *first => *first = path.clone(),
-                Some(_) => {}
-                None => {
-                    self.folders.insert(path[..i].to_string(), path.clone());
-                }
-            }
+            self.folders.insert(folder_hash(&path[..i]));
         }
         self.files.insert(path);
     }
