@@ -260,3 +260,38 @@ fn title_edits_keep_link_and_still_equal_a_fresh_build() {
     );
     same_as_fresh(&engine, "folded title");
 }
+
+/// The engine keeps each document's catalogue path for the whole-site pages and works
+/// out again only those of documents read again: a document filed elsewhere moves on
+/// the column pages and the site map exactly as a fresh build moves it.
+#[test]
+fn a_document_filed_elsewhere_moves_on_the_column_pages_as_in_a_fresh_build() {
+    let site = common::fixture("mini");
+    let opts = common::engine_options(site.path());
+    let mut engine = Engine::new(opts.clone()).unwrap();
+    let rel = PathBuf::from("content/policies/new.md");
+    let file = site.path().join(&rel);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let title = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("title: ")
+                .or_else(|| l.strip_prefix("标题: "))
+        })
+        .unwrap()
+        .to_string();
+    assert!(!page(&engine, "system/index.html").contains(&title));
+    let filed = text.replacen("---\n", "---\n公开目录: 政府信息公开制度\n", 1);
+    std::fs::write(&file, filed).unwrap();
+    let summary = engine.rebuild(std::slice::from_ref(&rel)).unwrap();
+    assert_eq!(summary.errors, 0, "{:?}", engine.diagnostics());
+    assert!(page(&engine, "system/index.html").contains(&title));
+    let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
+    assert_eq!(engine.diagnostics(), &diagnostics[..]);
+    let snap = engine.snapshot();
+    let served: std::collections::BTreeMap<String, Vec<u8>> = snap
+        .paths()
+        .map(|p| (p.to_string(), snap.get(p).unwrap().to_vec()))
+        .collect();
+    assert_eq!(served, files);
+}

@@ -89,16 +89,28 @@ pub struct CategoryView {
 /// every document's catalogue path ([`filed_paths`]).
 fn category_views_of(site: &Site, filed: &[Option<String>]) -> Vec<CategoryView> {
     let level = site.config.site.level;
-    let filed: Vec<String> = filed.iter().flatten().cloned().collect();
+    // Thousands of documents share a handful of paths: count each path once.
+    let mut documents: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    for p in filed.iter().flatten() {
+        *documents.entry(p.as_str()).or_default() += 1;
+    }
     statutory::categories(level)
         .into_iter()
-        .map(|c| category_view(&site.config, c, &filed))
+        .map(|c| {
+            let path = c.path();
+            let count = documents
+                .iter()
+                .filter(|(p, _)| is_under(p, &path))
+                .map(|(_, n)| n)
+                .sum();
+            category_view(&site.config, c, count)
+        })
         .collect()
 }
 
-fn category_view(config: &Config, c: &Category, filed: &[String]) -> CategoryView {
+/// A category with `count` documents filed under it.
+fn category_view(config: &Config, c: &Category, count: usize) -> CategoryView {
     let path = c.path();
-    let count = filed.iter().filter(|p| is_under(p, &path)).count();
     CategoryView {
         source: c.source(),
         name: c.name,
@@ -116,7 +128,10 @@ fn category_view(config: &Config, c: &Category, filed: &[String]) -> CategoryVie
 /// share a handful of written `catalog` paths, and a written path is filed the same
 /// whatever the document: each is resolved once.
 pub fn filed_paths(site: &Site) -> Vec<Option<String>> {
-    let mut resolved: std::collections::HashMap<&str, Option<String>> = Default::default();
+    // `filed_path` for each document, each written path and kind resolved once.
+    let mut resolved: rustc_hash::FxHashMap<&str, Option<String>> = Default::default();
+    // Without a written path, a document is filed by its kind alone.
+    let mut by_kind: Vec<(crate::model::Kind, Option<String>)> = Vec::new();
     site.docs
         .iter()
         .map(|d| match &d.catalog {
@@ -124,9 +139,21 @@ pub fn filed_paths(site: &Site) -> Vec<Option<String>> {
                 .entry(written.as_str())
                 .or_insert_with(|| catalog_path(site, d))
                 .clone(),
-            None => catalog_path(site, d),
+            None => match by_kind.iter().find(|(k, _)| *k == d.kind) {
+                Some((_, p)) => p.clone(),
+                None => {
+                    let p = catalog_path(site, d);
+                    by_kind.push((d.kind, p.clone()));
+                    p
+                }
+            },
         })
         .collect()
+}
+
+/// The catalogue path of document `i` alone (what [`filed_paths`] gives at `i`).
+pub fn filed_path(site: &Site, i: usize) -> Option<String> {
+    catalog_path(site, &site.docs[i])
 }
 
 /// The category whose node is `path`, for the catalogue page of that node; `filed` is
@@ -135,7 +162,9 @@ pub fn category_at(config: &Config, path: &str, filed: &[String]) -> Option<Cate
     let c = statutory::categories(config.site.level)
         .into_iter()
         .find(|c| c.path() == path)?;
-    Some(category_view(config, c, filed))
+    let node = c.path();
+    let count = filed.iter().filter(|p| is_under(p, &node)).count();
+    Some(category_view(config, c, count))
 }
 
 /// The first-level columns, in the order the navigation and the home page show them,
@@ -359,17 +388,19 @@ pub fn has_data(url: &str) -> bool {
 
 /// The column data for the page at `url`, when `url` is a column.
 pub fn data_for(site: &Site, url: &str) -> Option<ColumnData> {
-    data_with(site, url, &std::cell::OnceCell::new())
+    let filed = std::cell::OnceCell::new();
+    data_with(site, url, &|| {
+        filed.get_or_init(|| filed_paths(site)).as_slice()
+    })
 }
 
-/// [`data_for`], with every document's catalogue path ([`filed_paths`]) worked out at most
-/// once for all the columns that read them.
-fn data_with(
+/// [`data_for`], with every document's catalogue path ([`filed_paths`]) asked of `filed`
+/// (only by the columns that read them).
+fn data_with<'a>(
     site: &Site,
     url: &str,
-    filed: &std::cell::OnceCell<Vec<Option<String>>>,
+    filed: &dyn Fn() -> &'a [Option<String>],
 ) -> Option<ColumnData> {
-    let filed = || filed.get_or_init(|| filed_paths(site)).as_slice();
     let col = PAGE_COLUMNS.iter().find(|c| c.url == url)?;
     let kind = col.url.trim_end_matches('/');
     let (categories, local_categories): (Vec<CategoryView>, Vec<CategoryView>) =
@@ -521,11 +552,15 @@ pub(super) fn column_paths(site: &Site) -> Vec<String> {
 
 /// Generate the column pages `content/` does not provide, the printable form and the
 /// downloadable form.
-pub(super) fn render_columns(site: &Site, theme: &dyn PageRenderer) -> Result<Vec<OutputFile>> {
+/// `filed`: [`filed_paths`].
+pub(super) fn render_columns(
+    site: &Site,
+    theme: &dyn PageRenderer,
+    filed: &[Option<String>],
+) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    let filed = std::cell::OnceCell::new();
     for col in generated_columns(site) {
-        let Some(data) = data_with(site, col.url, &filed) else {
+        let Some(data) = data_with(site, col.url, &|| filed) else {
             continue;
         };
         let mut ctx = base_context(col.url, col.name, &home_crumb(), &column_meta(site, &col));

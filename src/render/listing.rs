@@ -248,7 +248,7 @@ pub(super) fn render_listings<'a>(
         }
         Ok::<(), crate::error::Error>(())
     })?;
-    for page in site_pages(site, theme, item)? {
+    for page in site_pages(site, theme, item, &super::columns::filed_paths(site))? {
         sink.put(page)?;
     }
     Ok(())
@@ -272,15 +272,16 @@ pub(super) fn site_page_paths() -> Vec<String> {
 }
 
 /// The pages that list or count across the whole site without being listings: home,
-/// site map, search page and `404.html`.
+/// site map, search page and `404.html`. `filed`: [`super::columns::filed_paths`].
 pub(super) fn site_pages<'a>(
     site: &Site,
     theme: &dyn PageRenderer,
     views: &dyn Fn(usize) -> &'a ItemView,
+    filed: &[Option<String>],
 ) -> Result<Vec<OutputFile>> {
     Ok(vec![
         render_home(site, theme, views)?,
-        render_sitemap_page(site, theme, &super::columns::filed_paths(site))?,
+        render_sitemap_page(site, theme, filed)?,
         render_search_page(site, theme)?,
         render_404(site, theme)?,
     ])
@@ -1125,7 +1126,10 @@ fn catalog_tree(site: &Site, filed: &[Option<String>]) -> Vec<TreeNode> {
         paths.insert(statutory::STATUTORY_ROOT.to_string());
         paths.insert(c.path());
     }
-    for p in filed.iter().flatten() {
+    // Thousands of documents share a handful of paths: each path's folders once.
+    let distinct: rustc_hash::FxHashSet<&str> =
+        filed.iter().flatten().map(String::as_str).collect();
+    for p in distinct {
         let segs: Vec<&str> = p.split('/').collect();
         for depth in 1..=segs.len() {
             paths.insert(segs[..depth].join("/"));

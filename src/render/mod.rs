@@ -23,6 +23,7 @@ use crate::link::Site;
 use crate::markdown::{self, LinkResolution, MarkdownContext, Purpose, RenderedMarkdown};
 use crate::model::Document;
 use crate::sink::Sink;
+pub use columns::{filed_path, filed_paths};
 use rayon::prelude::*;
 pub use reads::{Reads, Tracked};
 use std::collections::{BTreeSet, HashMap};
@@ -471,14 +472,16 @@ pub fn item_digest(item: &ItemView) -> u64 {
 
 /// The pages that count or list across the whole site and are not listings: home, site
 /// map, search page, `404.html`, the column pages and the 现行有效行政规范性文件目录.
-/// `item` gives each document's [`ItemView`] by position.
+/// `item` gives each document's [`ItemView`] by position, `filed` its catalogue path
+/// ([`filed_paths`]: a caller that keeps them across builds need not work out every one).
 pub fn site_pages<'a>(
     site: &Site,
     pages: &dyn PageRenderer,
     item: &dyn Fn(usize) -> &'a ItemView,
+    filed: &[Option<String>],
 ) -> Result<Vec<OutputFile>> {
-    let mut files = listing::site_pages(site, pages, item)?;
-    files.extend(columns::render_columns(site, pages)?);
+    let mut files = listing::site_pages(site, pages, item, filed)?;
+    files.extend(columns::render_columns(site, pages, filed)?);
     files.push(normative::render_page(site, pages)?);
     Ok(files)
 }
@@ -740,7 +743,7 @@ pub fn render<I: SearchIndexer>(
         &|i| kept[i].item_value.as_ref(),
         sink,
     )?;
-    for file in columns::render_columns(site, theme)? {
+    for file in columns::render_columns(site, theme, &columns::filed_paths(site))? {
         sink.put(file)?;
     }
     sink.put(normative::render_page(site, theme)?)?;

@@ -72,6 +72,7 @@ use crate::search;
 use crate::sink::{Memory, OutputContent, OutputFile, Sink};
 use crate::validate;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
@@ -219,10 +220,10 @@ struct State {
     checks: Vec<Diagnostic>,
     /// The documents' ids by position, as of the last rebuild.
     order: Vec<u32>,
-    docs: HashMap<u32, DocState>,
-    link_fingerprints: HashMap<u32, u64>,
+    docs: FxHashMap<u32, DocState>,
+    link_fingerprints: FxHashMap<u32, u64>,
     /// [`meta_digest`] of each document, by id.
-    metas: HashMap<u32, u64>,
+    metas: FxHashMap<u32, u64>,
     /// [`Keys::shape`] and [`Keys::resolve`] of the last rebuild.
     keys: Option<Keys>,
     /// The listing plan of the last rebuild, while the site's shape stays the same.
@@ -235,6 +236,9 @@ struct State {
     /// The whole-site pages' contexts, so an unchanged one is not rendered again.
     site_memo: render::PageMemo,
     site_pages: Vec<(String, Arc<[u8]>)>,
+    /// Each document's catalogue path by position (`render::filed_paths`), for
+    /// the whole-site pages: a path is worked out again only for a document read again.
+    filed: Vec<Option<String>>,
     static_files: Vec<(String, Arc<[u8]>)>,
     asset_bytes: HashMap<PathBuf, Arc<[u8]>>,
     /// The attachments published by the last rebuild.
@@ -322,7 +326,7 @@ struct DocState {
 /// Stable numbers for source paths.
 #[derive(Default)]
 struct Ids {
-    by_path: HashMap<PathBuf, u32>,
+    by_path: FxHashMap<PathBuf, u32>,
 }
 
 impl Ids {
@@ -339,9 +343,9 @@ impl Ids {
 /// What changed since the last rebuild, as the site's documents see it.
 struct Changes {
     /// Ids of documents read again, added or removed.
-    docs: HashSet<u32>,
+    docs: FxHashSet<u32>,
     /// Ids of documents whose link facts changed (or that appeared or vanished).
-    links: HashSet<u32>,
+    links: FxHashSet<u32>,
     /// Anything at all changed (documents, link facts, the set of files).
     any: bool,
 }
@@ -507,15 +511,16 @@ impl Engine {
             link_diagnostics,
             checks: Vec::new(),
             order: Vec::new(),
-            docs: HashMap::new(),
-            link_fingerprints: HashMap::new(),
-            metas: HashMap::new(),
+            docs: FxHashMap::default(),
+            link_fingerprints: FxHashMap::default(),
+            metas: FxHashMap::default(),
             keys: None,
             listings: None,
             listing_pages: HashMap::new(),
             listing_view: None,
             site_memo: render::PageMemo::default(),
             site_pages: Vec::new(),
+            filed: Vec::new(),
             static_files,
             asset_bytes: HashMap::new(),
             published: BTreeSet::new(),
@@ -527,7 +532,7 @@ impl Engine {
             unpublished: Unpublished::All,
             collided: true,
         };
-        let all: HashSet<u32> = HashSet::new();
+        let all: FxHashSet<u32> = FxHashSet::default();
         let mut summary =
             self.render(&mut state, all, true, false, Linked::Anew, reparsed, start)?;
         summary.kind = RebuildKind::Full;
@@ -598,7 +603,7 @@ impl Engine {
                 docs[k] = d;
             }
         }
-        let mut changed_docs: HashSet<u32> = HashSet::new();
+        let mut changed_docs: FxHashSet<u32> = FxHashSet::default();
         let mut files_changed = false;
         let mut reparsed = 0;
         let mut gone: Vec<PathBuf> = Vec::new();
@@ -770,7 +775,7 @@ impl Engine {
         let Some(site) = Arc::get_mut(&mut state.site) else {
             return Ok(None);
         };
-        let mut ids = HashSet::new();
+        let mut ids = FxHashSet::default();
         let reparsed = fresh.len();
         for (k, path, entry, doc) in fresh {
             ids.insert(state.ids.of(&path));
@@ -792,7 +797,7 @@ impl Engine {
     fn render(
         &mut self,
         state: &mut State,
-        changed_docs: HashSet<u32>,
+        changed_docs: FxHashSet<u32>,
         files_changed: bool,
         same_docs: bool,
         linked: Linked,
@@ -827,12 +832,12 @@ impl Engine {
                 let same = ids == state.order;
                 (ids, same)
             };
-        let present: HashSet<u32> = ids.iter().copied().collect();
+        let present: FxHashSet<u32> = ids.iter().copied().collect();
 
         // What changed, as pages read it.
         let mut changes = Changes {
             docs: changed_docs,
-            links: HashSet::new(),
+            links: FxHashSet::default(),
             any: false,
         };
         // Without link, the link facts are last time's (needed only when a title, and so
@@ -928,7 +933,7 @@ impl Engine {
         lap(&mut timings, "fingerprints");
         // Document pages. A relative link can only resolve differently when a source, a
         // URL or an asset changed. (Ids are small numbers: what changed is a bitmap.)
-        let bitmap = |set: &HashSet<u32>| {
+        let bitmap = |set: &FxHashSet<u32>| {
             let mut bits = vec![false; state.ids.by_path.len()];
             for &id in set {
                 bits[id as usize] = true;
@@ -1145,9 +1150,20 @@ impl Engine {
         lap(&mut timings, "listing pages");
         // Pages across the whole site: they read the site's shape and the items; each is
         // rendered again only when its template context differs from last time's.
+        // A document's catalogue path reads the document and the configuration only.
+        if order_same && state.filed.len() == ids.len() {
+            for (i, id) in ids.iter().enumerate() {
+                if doc_changed[*id as usize] {
+                    state.filed[i] = render::filed_path(site, i);
+                }
+            }
+        } else {
+            state.filed = render::filed_paths(site);
+        }
         if !shape_same || !item_changed.is_empty() || state.site_pages.is_empty() {
             let item = |i: usize| &*doc(i).item;
-            let fresh = render::site_pages(site, &state.site_memo.with(theme), &item)?;
+            let fresh =
+                render::site_pages(site, &state.site_memo.with(theme), &item, &state.filed)?;
             let old: HashMap<&str, &Arc<[u8]>> = state
                 .site_pages
                 .iter()
