@@ -11,7 +11,10 @@
 //! that, `tests/serve_incremental.rs`):
 //!
 //! - **Parsing**: only changed paths are read again; every other document is kept, parsed,
-//!   in source-path order, from the last rebuild. A change to `config.toml`,
+//!   in source-path order, from the last rebuild. Bodies (but annual reports') stay in
+//!   their files, as in a build, and a page rendered again reads its body back: a file
+//!   changed since it was read is E0930 for that rebuild, and its own event, next, reads
+//!   it again. A change to `config.toml`,
 //!   `templates/`, `static/` or `themes/` starts over ([`RebuildKind::Full`]).
 //! - **Link and validate** run whole: they are fast (hash lookups), and every relation,
 //!   validity and diagnostic then comes from the same code as a build's. A save that
@@ -553,18 +556,22 @@ impl Engine {
         for a in walked.assets {
             entries.insert(a, Entry::Asset);
         }
+        // Bodies stay on disk, as in a build: a page rendered again reads its body back,
+        // and a file changed since it was read is E0930 until its own event re-reads it.
+        let origin = Arc::new(model::BodyOrigin {
+            root: self.opts.root.clone(),
+            encoding: self.opts.encoding,
+        });
+        let read = |file: load::SourceFile<'_>, out: &mut Vec<Diagnostic>| {
+            model::read_document(file, out).map(|d| d.leave_body_on_disk(&origin))
+        };
         let loaded: Vec<(PathBuf, Option<Document>, Vec<Diagnostic>)> = walked
             .documents
             .into_par_iter()
             .map(|rel| {
                 let mut diags = Vec::new();
-                let doc = load::load_file(
-                    &self.opts.root,
-                    &rel,
-                    self.opts.encoding,
-                    &model::read_document,
-                    &mut diags,
-                );
+                let doc =
+                    load::load_file(&self.opts.root, &rel, self.opts.encoding, &read, &mut diags);
                 (rel, doc, diags)
             })
             .collect();
