@@ -295,3 +295,49 @@ fn a_document_filed_elsewhere_moves_on_the_column_pages_as_in_a_fresh_build() {
         .collect();
     assert_eq!(served, files);
 }
+
+/// Bodies stay on disk between rebuilds. A page rendered again because of another file
+/// (here the policy page, for its interpretation's new title) while its own file changed
+/// unannounced cannot use the new body: the rebuild reports E0930 on that file and keeps
+/// the last good site, and the file's own event then brings the site to a build's.
+#[test]
+fn a_body_changed_unannounced_is_e0930_until_its_own_event_and_then_a_build() {
+    let site = common::fixture("mini");
+    let opts = common::engine_options(site.path());
+    let mut engine = Engine::new(opts.clone()).unwrap();
+    let url = "policies/1111111111-2018-00001/index.html";
+    let good = page(&engine, url);
+    let policy = PathBuf::from("content/policies/dog.md");
+    let policy_file = site.path().join(&policy);
+    let policy_text = std::fs::read_to_string(&policy_file).unwrap();
+    std::fs::write(&policy_file, format!("{policy_text}\n未通知的一段。\n")).unwrap();
+
+    let interpretation = PathBuf::from("content/interpretations/dog.md");
+    let interpretation_file = site.path().join(&interpretation);
+    let text = std::fs::read_to_string(&interpretation_file).unwrap();
+    let retitled = text.replace("政策解读", "政策问答");
+    assert_ne!(retitled, text);
+    std::fs::write(&interpretation_file, retitled).unwrap();
+    let summary = engine
+        .rebuild(std::slice::from_ref(&interpretation))
+        .unwrap();
+    assert!(summary.errors > 0);
+    assert!(engine
+        .diagnostics()
+        .iter()
+        .any(|d| d.code == "E0930" && d.file.as_deref() == Some(policy.as_path())));
+    assert_eq!(page(&engine, url), good);
+
+    let summary = engine.rebuild(std::slice::from_ref(&policy)).unwrap();
+    assert_eq!(summary.errors, 0);
+    assert!(page(&engine, url).contains("未通知的一段"));
+    assert!(page(&engine, url).contains("政策问答"));
+    let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
+    let snap = engine.snapshot();
+    let paths: Vec<&str> = snap.paths().collect();
+    assert_eq!(paths, files.keys().map(String::as_str).collect::<Vec<_>>());
+    for (path, bytes) in &files {
+        assert!(snap.get(path).unwrap()[..] == bytes[..], "{path} differs");
+    }
+    assert_eq!(engine.diagnostics(), &diagnostics[..]);
+}
