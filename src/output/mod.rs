@@ -232,9 +232,13 @@ impl Output {
     pub fn seal(&self, fingerprint: Option<Fingerprint>, notes: &[Diagnostic]) -> Result<()> {
         let text = match fingerprint {
             Some(fingerprint) if self.target.is_some() => {
-                let files = std::mem::take(&mut *lock(&self.records))
-                    .into_iter()
-                    .collect();
+                let mut records = std::mem::take(&mut *lock(&self.records));
+                // Sorted on every core first (each path once: a colliding file is never
+                // recorded), so the map is built from sorted keys in one pass.
+                rayon::slice::ParallelSliceMut::par_sort_unstable_by(&mut records[..], |a, b| {
+                    a.0.cmp(&b.0)
+                });
+                let files = records.into_iter().collect();
                 manifest::marker_text(
                     MARKER_TEXT,
                     &Manifest {
@@ -895,11 +899,12 @@ pub fn finish_paths(site: &Site, output: &dyn Sink) -> Result<()> {
     finish_files(site, output, false)
 }
 
-/// `sitemap.xml` as [`finish`] writes it, from the output's HTML pages (`…index.html`,
-/// in path order): for the preview server, which writes it again only when the pages
-/// or the documents' URLs and dates changed.
-pub fn sitemap_text(site: &Site, html_pages: &[String]) -> String {
-    sitemap::sitemap_xml(site, html_pages)
+/// The sitemap files as [`finish`] writes them (`sitemap.xml`, and when the pages do not
+/// fit in one file, the parts it indexes), path and text, from the output's HTML pages
+/// (`…index.html`, in path order): for the preview server, which writes them again only
+/// when the pages or the documents' URLs and dates changed.
+pub fn sitemap_files(site: &Site, html_pages: &[String]) -> Vec<(String, String)> {
+    sitemap::sitemap_files(site, html_pages, sitemap::URLS_PER_FILE)
 }
 
 /// `feed.xml` as [`finish`] writes it.
@@ -916,24 +921,29 @@ fn finish_files(site: &Site, output: &dyn Sink, with_content: bool) -> Result<()
     let file = |path: &str, text: &dyn Fn() -> String| {
         bytes(path, if with_content { text() } else { String::new() })
     };
-    let sitemap = || {
-        let html_pages: Vec<String> = output
-            .paths()
+    let html_pages: Vec<String> = output
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    let mut extra: Vec<OutputFile> = if with_content {
+        sitemap_files(site, &html_pages)
             .into_iter()
-            .filter(|p| p.ends_with("index.html"))
-            .collect();
-        sitemap_text(site, &html_pages)
+            .map(|(path, text)| bytes(&path, text))
+            .collect()
+    } else {
+        sitemap::sitemap_paths(html_pages.len(), sitemap::URLS_PER_FILE)
+            .iter()
+            .map(|path| bytes(path, String::new()))
+            .collect()
     };
-    let extra = vec![
-        file(SITEMAP_PATH, &sitemap),
-        file(FEED_PATH, &|| feed_text(site)),
-        file("robots.txt", &|| {
-            format!(
-                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-                site.config.base_url
-            )
-        }),
-    ];
+    extra.push(file(FEED_PATH, &|| feed_text(site)));
+    extra.push(file("robots.txt", &|| {
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            site.config.base_url
+        )
+    }));
     for f in extra {
         output.put(f)?;
     }

@@ -1,4 +1,6 @@
-//! `sitemap.xml`: every HTML page, absolute URLs from `base_url`.
+//! `sitemap.xml`: every HTML page, absolute URLs from `base_url`. The sitemaps protocol
+//! allows 50,000 URLs in one file, so a larger site gets `sitemap.xml` as an index of
+//! `sitemap-1.xml`, `sitemap-2.xml`, … (a 100,000-policy site has 286,384 pages).
 
 use super::{encode_path, xml_escape};
 use crate::link::Site;
@@ -33,4 +35,116 @@ pub fn sitemap_xml(site: &Site, pages: &[String]) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+/// Most URLs one sitemap file may list (the sitemaps protocol's limit).
+pub const URLS_PER_FILE: usize = 50_000;
+
+/// The sitemap files for `pages` (as [`sitemap_xml`] takes them), path and text, in the
+/// order they are handed over: `sitemap.xml` alone while the pages fit in one file;
+/// beyond, `sitemap.xml` is an index of `sitemap-N.xml` files of at most `per_file` pages.
+pub fn sitemap_files(site: &Site, pages: &[String], per_file: usize) -> Vec<(String, String)> {
+    let per_file = per_file.max(1);
+    if pages.len() <= per_file {
+        return vec![(super::SITEMAP_PATH.to_string(), sitemap_xml(site, pages))];
+    }
+    let parts: Vec<(String, String)> = pages
+        .chunks(per_file)
+        .enumerate()
+        .map(|(i, chunk)| (part_path(i + 1), sitemap_xml(site, chunk)))
+        .collect();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, _) in &parts {
+        index.push_str("  <sitemap><loc>");
+        index.push_str(&xml_escape(&format!("{}{}", site.config.base_url, path)));
+        index.push_str("</loc></sitemap>\n");
+    }
+    index.push_str("</sitemapindex>\n");
+    let mut files = vec![(super::SITEMAP_PATH.to_string(), index)];
+    files.extend(parts);
+    files
+}
+
+/// The paths [`sitemap_files`] produces for `pages` pages.
+pub fn sitemap_paths(pages: usize, per_file: usize) -> Vec<String> {
+    let per_file = per_file.max(1);
+    let mut paths = vec![super::SITEMAP_PATH.to_string()];
+    if pages > per_file {
+        paths.extend((1..=pages.div_ceil(per_file)).map(part_path));
+    }
+    paths
+}
+
+fn part_path(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::Content;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn empty_site() -> Site {
+        let text = "title = \"示例县人民政府\"\nbase_url = \"https://www.example.gov.cn/\"\n[identity]\norganizer = \"示例县人民政府办公室\"\nsite_code = \"4305210003\"\n";
+        let (config, _) = Config::parse(text, Path::new("config.toml")).unwrap();
+        let content = Content {
+            documents: Vec::new(),
+            assets: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            digest: None,
+        };
+        crate::link::link(
+            content,
+            config,
+            crate::date::Date::from_ymd_opt(2026, 11, 22).unwrap(),
+        )
+        .0
+    }
+
+    fn pages(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("p{i:03}/index.html")).collect()
+    }
+
+    #[test]
+    fn a_site_within_the_limit_has_one_sitemap_exactly_as_before() {
+        let site = empty_site();
+        let files = sitemap_files(&site, &pages(5), 5);
+        assert_eq!(
+            files,
+            vec![("sitemap.xml".to_string(), sitemap_xml(&site, &pages(5)))]
+        );
+        assert_eq!(sitemap_paths(5, 5), vec!["sitemap.xml"]);
+    }
+
+    #[test]
+    fn a_site_over_the_limit_gets_an_index_of_parts_listing_every_page_once() {
+        let site = empty_site();
+        let all = pages(12);
+        let files = sitemap_files(&site, &all, 5);
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert_eq!(sitemap_paths(12, 5), paths);
+        let index = &files[0].1;
+        assert!(index.contains("<sitemapindex"));
+        for part in &paths[1..] {
+            assert!(index.contains(&format!("<loc>https://www.example.gov.cn/{part}</loc>")));
+        }
+        let mut listed = 0;
+        for ((_, text), chunk) in files[1..].iter().zip(all.chunks(5)) {
+            assert_eq!(*text, sitemap_xml(&site, chunk));
+            listed += text.matches("<url>").count();
+        }
+        assert_eq!(listed, 12);
+    }
 }

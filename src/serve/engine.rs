@@ -1296,37 +1296,45 @@ impl Engine {
         if !state.collided && !listings_collide {
             // Patch the last rebuild's files: only new paths can clash.
             collisions = patch.apply(&mut state.files, &mut state.unpublished);
-            let fresh: Option<Vec<(String, Arc<[u8]>)>> = if state.finish_files.is_empty() {
-                let finish = Finish::new(&state.files);
-                output::finish(site, &finish)?;
-                let fresh: Vec<(String, Arc<[u8]>)> = finish
-                    .into_files()
-                    .into_iter()
-                    .map(|f| (f.path, bytes_of(f.content)))
-                    .collect();
-                rendered += fresh.len();
-                Some(fresh)
-            } else if sitemap_stale || !shape_same {
-                let mut fresh = state.finish_files.clone();
-                for (path, bytes) in fresh.iter_mut() {
-                    let text = match path.as_str() {
-                        output::SITEMAP_PATH if sitemap_stale => {
-                            output::sitemap_text(site, &html_pages(&state.files))
+            // A stale sitemap can change how many files it takes (one per 50,000 pages), so
+            // everything `output::finish` adds is made again then.
+            let fresh: Option<Vec<(String, Arc<[u8]>)>> =
+                if state.finish_files.is_empty() || sitemap_stale {
+                    let finish = Finish::new(&state.files);
+                    output::finish(site, &finish)?;
+                    let fresh: Vec<(String, Arc<[u8]>)> = finish
+                        .into_files()
+                        .into_iter()
+                        .map(|f| (f.path, bytes_of(f.content)))
+                        .collect();
+                    rendered += fresh
+                        .iter()
+                        .filter(|(path, bytes)| {
+                            !state
+                                .finish_files
+                                .iter()
+                                .any(|(p, b)| p == path && b[..] == bytes[..])
+                        })
+                        .count();
+                    Some(fresh)
+                } else if !shape_same {
+                    let mut fresh = state.finish_files.clone();
+                    for (path, bytes) in fresh.iter_mut() {
+                        let text = match path.as_str() {
+                            output::FEED_PATH => output::feed_text(site),
+                            _ => continue,
+                        };
+                        let new = pack(text.as_bytes());
+                        // Packing is deterministic: equal packed bytes, equal files.
+                        if new[..] != bytes[..] {
+                            *bytes = new;
+                            rendered += 1;
                         }
-                        output::FEED_PATH if !shape_same => output::feed_text(site),
-                        _ => continue,
-                    };
-                    let new = pack(text.as_bytes());
-                    // Packing is deterministic: equal packed bytes, equal files.
-                    if new[..] != bytes[..] {
-                        *bytes = new;
-                        rendered += 1;
                     }
-                }
-                Some(fresh)
-            } else {
-                None
-            };
+                    Some(fresh)
+                } else {
+                    None
+                };
             if let Some(fresh) = fresh {
                 let mut again = Patch::default();
                 let old: Vec<(&str, &Arc<[u8]>)> = state
