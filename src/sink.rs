@@ -9,7 +9,6 @@
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -69,25 +68,7 @@ pub struct PathSet {
     /// A 64-bit hash of every folder a kept file is in (`a` and `a/b` for `a/b/c`): only
     /// hashes, since there are about as many folders as pages and a 100,000-policy site
     /// would hold their names twice over. A hit is confirmed against `files`.
-    folders: HashSet<u64, BuildHasherDefault<Prehashed>>,
-}
-
-/// The hasher of a set of hashes: the key already is one.
-#[derive(Debug, Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+    folders: rustc_hash::FxHashSet<u64>,
 }
 
 fn folder_hash(folder: &str) -> u64 {

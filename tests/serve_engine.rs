@@ -6,6 +6,26 @@ mod common;
 use gongkai::serve::engine::Engine;
 use std::path::{Path, PathBuf};
 
+/// The engine serves exactly what a fresh full build of the same sources produces: the
+/// same paths, the same bytes, the same diagnostics.
+fn assert_same_as_a_fresh_build(engine: &Engine, opts: &gongkai::build::BuildOptions, what: &str) {
+    let (files, diagnostics) = gongkai::serve::engine::full_build(opts).unwrap();
+    let snap = engine.snapshot();
+    let paths: Vec<&str> = snap.paths().collect();
+    assert_eq!(
+        paths,
+        files.keys().map(String::as_str).collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (path, bytes) in &files {
+        assert!(
+            snap.get(path).unwrap()[..] == bytes[..],
+            "{what}: {path} differs"
+        );
+    }
+    assert_eq!(engine.diagnostics(), &diagnostics[..], "{what}");
+}
+
 fn page(engine: &Engine, path: &str) -> String {
     let bytes = engine.snapshot().get(path).expect(path);
     String::from_utf8(bytes.to_vec()).unwrap()
@@ -115,16 +135,7 @@ fn a_body_edit_skips_link_and_the_site_still_equals_a_full_build() {
     let steps = |engine: &Engine| -> Vec<&'static str> {
         engine.timings().iter().map(|(name, _)| *name).collect()
     };
-    let same_as_a_build = |engine: &Engine| {
-        let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
-        let snap = engine.snapshot();
-        let paths: Vec<&str> = snap.paths().collect();
-        assert_eq!(paths, files.keys().map(String::as_str).collect::<Vec<_>>());
-        for (path, bytes) in &files {
-            assert!(snap.get(path).unwrap()[..] == bytes[..], "{path} differs");
-        }
-        assert_eq!(engine.diagnostics(), &diagnostics[..]);
-    };
+    let same_as_a_build = |engine: &Engine| assert_same_as_a_fresh_build(engine, &opts, "");
 
     std::fs::write(&file, format!("{text}\n正文新增的一段。\n")).unwrap();
     let summary = engine.rebuild(std::slice::from_ref(&rel)).unwrap();
@@ -180,14 +191,9 @@ fn a_new_document_shifts_listing_pages_exactly_as_a_build_does() {
         assert_eq!(summary.errors, 0, "{:?}", engine.diagnostics());
         assert_eq!(summary.listed > 0, !own_templates, "{summary:?}");
 
-        let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
+        assert_same_as_a_fresh_build(&engine, &opts, "a new newest document");
         let snap = engine.snapshot();
         let paths: Vec<&str> = snap.paths().collect();
-        assert_eq!(paths, files.keys().map(String::as_str).collect::<Vec<_>>());
-        for (path, bytes) in &files {
-            assert!(snap.get(path).unwrap()[..] == bytes[..], "{path} differs");
-        }
-        assert_eq!(engine.diagnostics(), &diagnostics[..]);
         assert!(page(&engine, first).contains("关于最新一件事的通知"));
         // One more page at the end of each listing the document is on.
         assert!(paths.len() > pages_before + 1);
@@ -213,16 +219,8 @@ fn title_edits_keep_link_and_still_equal_a_fresh_build() {
     let file = site.path().join(&rel);
     let text = std::fs::read_to_string(&file).unwrap();
     let linked = |engine: &Engine| engine.timings().iter().any(|(step, _)| *step == "link");
-    let same_as_fresh = |engine: &Engine, what: &str| {
-        let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
-        assert_eq!(engine.diagnostics(), &diagnostics[..], "{what}");
-        let snap = engine.snapshot();
-        let served: std::collections::BTreeMap<String, Vec<u8>> = snap
-            .paths()
-            .map(|p| (p.to_string(), snap.get(p).unwrap().to_vec()))
-            .collect();
-        assert_eq!(served, files, "{what}");
-    };
+    let same_as_fresh =
+        |engine: &Engine, what: &str| assert_same_as_a_fresh_build(engine, &opts, what);
 
     let renamed = text.replace("测试市旧版停车收费规定", "测试市旧版停车收费标准");
     assert_ne!(renamed, text);
@@ -286,14 +284,7 @@ fn a_document_filed_elsewhere_moves_on_the_column_pages_as_in_a_fresh_build() {
     let summary = engine.rebuild(std::slice::from_ref(&rel)).unwrap();
     assert_eq!(summary.errors, 0, "{:?}", engine.diagnostics());
     assert!(page(&engine, "system/index.html").contains(&title));
-    let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
-    assert_eq!(engine.diagnostics(), &diagnostics[..]);
-    let snap = engine.snapshot();
-    let served: std::collections::BTreeMap<String, Vec<u8>> = snap
-        .paths()
-        .map(|p| (p.to_string(), snap.get(p).unwrap().to_vec()))
-        .collect();
-    assert_eq!(served, files);
+    assert_same_as_a_fresh_build(&engine, &opts, "a document filed elsewhere");
 }
 
 /// Bodies stay on disk between rebuilds. A page rendered again because of another file
@@ -332,12 +323,5 @@ fn a_body_changed_unannounced_is_e0930_until_its_own_event_and_then_a_build() {
     assert_eq!(summary.errors, 0);
     assert!(page(&engine, url).contains("未通知的一段"));
     assert!(page(&engine, url).contains("政策问答"));
-    let (files, diagnostics) = gongkai::serve::engine::full_build(&opts).unwrap();
-    let snap = engine.snapshot();
-    let paths: Vec<&str> = snap.paths().collect();
-    assert_eq!(paths, files.keys().map(String::as_str).collect::<Vec<_>>());
-    for (path, bytes) in &files {
-        assert!(snap.get(path).unwrap()[..] == bytes[..], "{path} differs");
-    }
-    assert_eq!(engine.diagnostics(), &diagnostics[..]);
+    assert_same_as_a_fresh_build(&engine, &opts, "after the file's own event");
 }
