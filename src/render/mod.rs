@@ -132,7 +132,8 @@ pub struct DocPage {
     pub page: OutputFile,
     /// The document in lists.
     pub item: ItemView,
-    /// The item as templates see it, converted once for every listing page that shows it.
+    /// The item as templates see it, converted once for every listing page that shows it;
+    /// `Null` with the built-in listing templates, which write the item directly.
     pub item_value: tera::Value,
     /// The document for the search index.
     pub search: SearchDoc,
@@ -155,7 +156,7 @@ pub fn render_document(
     i: usize,
     recording: Recording,
 ) -> Result<DocPage> {
-    render_page(site, theme, i, recording, true)
+    render_page(site, theme, i, recording, !theme.builtin_listings)
 }
 
 /// What a build keeps of a rendered document until the listings are written.

@@ -24,12 +24,12 @@ use super::shards::{Key, Token};
 use super::terms::{mix, scan_doc, TermSink};
 use super::tokenize::fnv1a_bytes;
 use super::{
-    entry_json, index_fields, meta_path, raw, DocChange, FileChanges, Layout, SearchDoc, Shape,
+    entry_json, index_fields, meta_path, raw, Doc, DocChange, FileChanges, Layout, SearchDoc, Shape,
     CHAR_SHARD, WORD_SHARD,
 };
 use crate::digest::{self, Digest};
 use rayon::prelude::*;
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -162,7 +162,7 @@ struct Term {
     /// FNV-1a of the token, which picks its shard.
     hash: u32,
     /// Sorted doc ids per field.
-    lists: [Vec<u32>; 3],
+    lists: [IdList; 3],
     /// `"token":value` as its shard holds it; empty when no document has the term.
     json: String,
     /// Its share of the shard as `Key::bytes` estimates it; 0 when empty.
@@ -175,10 +175,8 @@ impl Term {
     /// Writes the entry again from the lists, for `count` documents: the entry, its
     /// bytes, and whether a list is written as a complement.
     fn encode(&self, count: u32) -> (String, usize, bool) {
-        let lists = self
-            .lists
-            .each_ref()
-            .map(|l| (!l.is_empty()).then_some(l.as_slice()));
+        let ids = self.lists.each_ref().map(IdList::ids);
+        let lists = ids.each_ref().map(|l| (!l.is_empty()).then_some(&**l));
         if lists.iter().all(Option::is_none) {
             return (String::new(), 0, false);
         }
@@ -194,6 +192,145 @@ impl Term {
     /// list of more than half of them can be.
     fn dense(&self, count: usize) -> bool {
         self.lists.iter().any(|l| l.len() * 2 > count)
+    }
+}
+
+/// A term's sorted, distinct doc ids in one field: the ids while the term is rare, a
+/// bitmap (a bit per document) once that is smaller. Most of the 21.6 million ids of the
+/// 10,000-policy site are of common characters, and as four bytes each they were a sixth
+/// of `serve`'s memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum IdList {
+    Ids(Vec<u32>),
+    /// Bit `id % 64` of word `id / 64`, and how many bits are set.
+    Bits { words: Vec<u64>, len: u32 },
+}
+
+impl Default for IdList {
+    fn default() -> Self {
+        IdList::Ids(Vec::new())
+    }
+}
+
+/// Words of a bitmap up to id `last`.
+fn words_to(last: u32) -> usize {
+    last as usize / 64 + 1
+}
+
+impl IdList {
+    /// The list of `ids` (sorted, distinct), in the smaller form.
+    fn from_ids(mut ids: Vec<u32>) -> IdList {
+        match ids.last() {
+            Some(&last) if ids.len() * 4 > words_to(last) * 8 => IdList::bits(&ids),
+            _ => {
+                ids.shrink_to_fit();
+                IdList::Ids(ids)
+            }
+        }
+    }
+
+    fn bits(ids: &[u32]) -> IdList {
+        let mut words = vec![0u64; ids.last().map_or(0, |&l| words_to(l))];
+        for &id in ids {
+            words[id as usize / 64] |= 1 << (id % 64);
+        }
+        IdList::Bits {
+            words,
+            len: ids.len() as u32,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            IdList::Ids(ids) => ids.len(),
+            IdList::Bits { len, .. } => *len as usize,
+        }
+    }
+
+    /// The ids, sorted: borrowed, or collected from the bitmap.
+    fn ids(&self) -> Cow<'_, [u32]> {
+        match self {
+            IdList::Ids(ids) => Cow::Borrowed(ids),
+            IdList::Bits { words, len } => {
+                let mut ids = Vec::with_capacity(*len as usize);
+                for (k, &w) in words.iter().enumerate() {
+                    let mut w = w;
+                    while w != 0 {
+                        ids.push(k as u32 * 64 + w.trailing_zeros());
+                        w &= w - 1;
+                    }
+                }
+                Cow::Owned(ids)
+            }
+        }
+    }
+
+    fn insert(&mut self, id: u32) {
+        match self {
+            IdList::Ids(ids) => {
+                insert_id(ids, id);
+                if let Some(&last) = ids.last() {
+                    if ids.len() * 4 > words_to(last) * 8 {
+                        *self = IdList::bits(ids);
+                    }
+                }
+            }
+            IdList::Bits { words, len } => {
+                let (w, bit) = (id as usize / 64, 1u64 << (id % 64));
+                if w >= words.len() {
+                    words.resize(w + 1, 0);
+                }
+                if words[w] & bit == 0 {
+                    words[w] |= bit;
+                    *len += 1;
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, id: u32) {
+        match self {
+            IdList::Ids(ids) => remove_id(ids, id),
+            IdList::Bits { words, len } => {
+                let (w, bit) = (id as usize / 64, 1u64 << (id % 64));
+                if words.get(w).is_none_or(|&x| x & bit == 0) {
+                    return;
+                }
+                words[w] &= !bit;
+                *len -= 1;
+                // Back to ids once they take half the bitmap's bytes (not at the crossing
+                // itself, so a term on the edge does not flip back and forth).
+                if (*len as usize) * 4 * 2 < words.len() * 8 {
+                    *self = IdList::from_ids(self.ids().into_owned());
+                }
+            }
+        }
+    }
+
+    /// Renumbers the ids from `first` on through `renumbered` (which keeps their order);
+    /// whether the list had any.
+    fn renumber(&mut self, first: u32, renumbered: &[u32]) -> bool {
+        match self {
+            IdList::Ids(l) => {
+                let at = l.partition_point(|&id| id < first);
+                for id in &mut l[at..] {
+                    *id = renumbered[(*id - first) as usize];
+                }
+                at < l.len()
+            }
+            IdList::Bits { .. } => {
+                let mut ids = self.ids().into_owned();
+                let at = ids.partition_point(|&id| id < first);
+                if at == ids.len() {
+                    return false;
+                }
+                for id in &mut ids[at..] {
+                    *id = renumbered[(*id - first) as usize];
+                }
+                *self = IdList::from_ids(ids);
+                true
+            }
+        }
     }
 }
 
@@ -311,12 +448,27 @@ impl SearchIndex {
     pub fn build_with_files<D: Borrow<SearchDoc> + Send + Sync>(
         docs: impl IntoIterator<Item = D>,
     ) -> (SearchIndex, Vec<(String, Vec<u8>)>) {
-        // The build's own indexing (parallel, in doc-id order), then its lists taken
-        // apart: per term as ids, per document as term ids.
         let docs: Vec<D> = docs.into_iter().collect();
         let mut order: Vec<&SearchDoc> = docs.iter().map(Borrow::borrow).collect();
         order.sort_by(|a, b| doc_order(a, b));
-        let (fields, records) = index_fields(&mut order);
+        SearchIndex::from_order(&mut order)
+    }
+
+    /// [`SearchIndex::build_with_files`] for entries no longer needed: each text is
+    /// dropped as soon as it is indexed, so the texts and the index under construction
+    /// are not both whole in memory (the first build of `gongkai serve`).
+    pub fn build_owned_with_files(
+        mut docs: Vec<SearchDoc>,
+    ) -> (SearchIndex, Vec<(String, Vec<u8>)>) {
+        docs.sort_by(doc_order);
+        SearchIndex::from_order(&mut docs)
+    }
+
+    /// The index of `order`, the entries in doc-id order: the build's own indexing
+    /// (parallel, chunk by chunk), then its lists taken apart: per term as ids, per
+    /// document as term ids.
+    fn from_order<D: Doc>(order: &mut [D]) -> (SearchIndex, Vec<(String, Vec<u8>)>) {
+        let (fields, records) = index_fields(order);
         let mut index = SearchIndex::default();
         let mut last: Vec<[u32; 3]> = vec![[0; 3]; order.len()];
         let mut doc_terms: Vec<[TermIds; 3]> =
@@ -336,13 +488,13 @@ impl SearchIndex {
             let mut term = new_term(owned);
             for (f, list) in key.lists.iter().enumerate() {
                 if let Some(p) = list {
-                    term.lists[f] = decode_deltas(&p.data);
-                    term.lists[f].shrink_to_fit();
-                    for &id in &term.lists[f] {
+                    let ids = decode_deltas(&p.data);
+                    for &id in &ids {
                         let prev = &mut last[id as usize][f];
                         doc_terms[id as usize][f].push(t - *prev);
                         *prev = t;
                     }
+                    term.lists[f] = IdList::from_ids(ids);
                 }
             }
             index.terms.push(term);
@@ -358,7 +510,7 @@ impl SearchIndex {
             .zip(records)
             .zip(doc_terms)
             .map(|((d, record), terms)| Indexed {
-                head: head_of(d),
+                head: head_of(d.doc()),
                 record,
                 terms,
             })
@@ -528,11 +680,7 @@ impl SearchIndex {
                     .filter_map(|(t, term)| {
                         let mut any = false;
                         for l in &mut term.lists {
-                            let at = l.partition_point(|&id| id < first);
-                            any |= at < l.len();
-                            for id in &mut l[at..] {
-                                *id = renumbered[(*id - first) as usize];
-                            }
+                            any |= l.renumber(first, &renumbered);
                         }
                         any.then_some(t as u32)
                     }),
@@ -691,21 +839,21 @@ impl SearchIndex {
                         b.next();
                     }
                     (Some(x), Some(y)) if x < y => {
-                        remove_id(&mut self.terms[x as usize].lists[f], id);
+                        self.terms[x as usize].lists[f].remove(id);
                         if x < self.fresh {
                             dirty.push(x);
                         }
                         a.next();
                     }
                     (Some(x), None) => {
-                        remove_id(&mut self.terms[x as usize].lists[f], id);
+                        self.terms[x as usize].lists[f].remove(id);
                         if x < self.fresh {
                             dirty.push(x);
                         }
                         a.next();
                     }
                     (_, Some(y)) => {
-                        insert_id(&mut self.terms[y as usize].lists[f], id);
+                        self.terms[y as usize].lists[f].insert(id);
                         if y < self.fresh {
                             dirty.push(y);
                         }
@@ -1005,5 +1153,61 @@ fn new_term(token: OwnedToken) -> Term {
         json: String::new(),
         bytes: 0,
         complement: false,
+    }
+}
+
+#[cfg(test)]
+mod id_list_tests {
+    use super::IdList;
+
+    /// Inserts and removes ids at random and compares the list with a plain sorted `Vec`
+    /// after every step: the form changes back and forth as terms grow common and rare.
+    #[test]
+    fn id_lists_hold_the_same_ids_in_either_form() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(n)) as u32
+        };
+        let (mut bits_seen, mut ids_seen) = (false, false);
+        for round in 0..40 {
+            let span = 64 + next(600);
+            let mut list = IdList::default();
+            let mut plain: Vec<u32> = Vec::new();
+            for _ in 0..2_000 {
+                let id = next(span);
+                // Phases of mostly adding, then mostly removing.
+                if (round % 2 == 0) == (next(10) < 7) {
+                    list.insert(id);
+                    if let Err(at) = plain.binary_search(&id) {
+                        plain.insert(at, id);
+                    }
+                } else {
+                    list.remove(id);
+                    if let Ok(at) = plain.binary_search(&id) {
+                        plain.remove(at);
+                    }
+                }
+                assert_eq!(&*list.ids(), plain.as_slice());
+                assert_eq!(list.len(), plain.len());
+                bits_seen |= matches!(list, IdList::Bits { .. });
+                ids_seen |= matches!(list, IdList::Ids(_));
+            }
+            // Renumbering from some id on, as a document taken out of the middle does.
+            let first = next(span);
+            let renumbered: Vec<u32> = (first..span).map(|id| id + 7).collect();
+            let had = list.renumber(first, &renumbered);
+            assert_eq!(had, plain.iter().any(|&id| id >= first));
+            for id in &mut plain {
+                if *id >= first {
+                    *id += 7;
+                }
+            }
+            assert_eq!(&*list.ids(), plain.as_slice());
+            assert_eq!(IdList::from_ids(plain.clone()).ids(), list.ids());
+        }
+        assert!(bits_seen && ids_seen, "both forms are exercised");
     }
 }

@@ -51,7 +51,9 @@
 //!   `sitemap.xml` is produced again when a path came or went or a document's URL or
 //!   date changed (it reads nothing else), `feed.xml` when the shape changed.
 //! - **The search index** is updated in place with the search entries that changed
-//!   (`search::SearchIndex::update`), which rewrites only the files they touch.
+//!   (`search::SearchIndex::update`), which rewrites only the files they touch. Only a
+//!   digest of each entry is kept, not its text; an index built whole (first build, shared
+//!   URLs) renders the entries it lacks again.
 //! - **The served files** are patched (each producer takes away what it no longer makes
 //!   and puts what it made); a collision sends the engine back to assembling every file
 //!   in a build's order. Files are kept deflated ([`Snapshot::get`] inflates), and a
@@ -60,6 +62,7 @@
 
 use crate::build::{self, BuildOptions, Prepared};
 use crate::diag::{self, Deny, Diagnostic};
+use crate::digest::{self, Digest};
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, Content};
@@ -282,6 +285,48 @@ enum Entry {
     Refused(Diagnostic),
 }
 
+/// A digest of every field of a search entry, its text included: an entry whose digest
+/// is unchanged need not be indexed again.
+fn search_digest(entry: &SearchDoc) -> Digest {
+    let SearchDoc {
+        url,
+        kind,
+        kind_label,
+        title,
+        doc_no,
+        index_no,
+        issuer,
+        date,
+        year,
+        validity,
+        keywords,
+        text,
+    } = entry;
+    let mut h = digest::Hasher::new();
+    // Each piece with its length (or absence) first, so no two entries write the same bytes.
+    let mut put = |piece: Option<&[u8]>| match piece {
+        Some(b) => {
+            h.update(&[1]);
+            h.update(&(b.len() as u64).to_le_bytes());
+            h.update(b);
+        }
+        None => h.update(&[0]),
+    };
+    for s in [url, kind, kind_label, title, text] {
+        put(Some(s.as_bytes()));
+    }
+    for s in [doc_no, index_no, issuer, date, validity] {
+        put(s.as_deref().map(str::as_bytes));
+    }
+    let year = year.map(i32::to_le_bytes);
+    put(year.as_ref().map(|y| &y[..]));
+    put(Some(&(keywords.len() as u64).to_le_bytes()));
+    for k in keywords {
+        put(Some(k.as_bytes()));
+    }
+    h.finish()
+}
+
 /// Digests of what whole-site pages and relative links are made from.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Keys {
@@ -316,7 +361,11 @@ struct DocState {
     item: Arc<ItemView>,
     item_value: tera::Value,
     item_digest: u64,
-    search: SearchDoc,
+    /// The URL of its search entry (what the index replaces and removes by) and a digest
+    /// of the whole entry as the index holds it: the text itself is not kept (on the
+    /// 10,000-policy site the texts are over 100 MB); an index built whole renders it again.
+    search_url: String,
+    search_digest: Digest,
     diagnostics: Vec<Diagnostic>,
     assets: Vec<PathBuf>,
     links: Vec<(String, LinkResolution)>,
@@ -927,10 +976,17 @@ impl Engine {
             if !present.contains(id) {
                 patch.remove(&d.path);
                 if search_kept {
-                    search_gone.push(search::DocChange::Remove(d.search.url.clone()));
+                    search_gone.push(search::DocChange::Remove(d.search_url.clone()));
                 }
             }
         }
+        // The entries of the documents rendered this time, by position, while the index
+        // is to be built whole (no index kept): each text goes into it once.
+        let mut fresh_search: Vec<Option<SearchDoc>> = if search_kept {
+            Vec::new()
+        } else {
+            vec![None; ids.len()]
+        };
         state.docs.retain(|id, _| present.contains(id));
         changes.any = files_changed
             || !changes.docs.is_empty()
@@ -980,16 +1036,18 @@ impl Engine {
         // Positions of the documents whose item (what lists show) changed.
         let mut item_changed: Vec<usize> = Vec::new();
         for (i, page) in rendered_docs {
-            let (page, bytes) = page?;
+            let (mut page, bytes) = page?;
             let to_id = |j: &usize| ids[*j];
             let path: Arc<str> = Arc::from(page.page.path.as_str());
+            let search = std::mem::take(&mut page.search);
             let doc = DocState {
                 item_digest: render::item_digest(&page.item),
                 path: path.clone(),
                 page: bytes,
                 item: Arc::new(page.item),
                 item_value: page.item_value,
-                search: page.search,
+                search_digest: search_digest(&search),
+                search_url: search.url.clone(),
                 diagnostics: page.diagnostics,
                 assets: page.assets,
                 links: page.links,
@@ -1006,14 +1064,16 @@ impl Engine {
             }
             patch.put(path, doc.page.clone());
             match old {
-                Some(old) if old.search == doc.search => {}
+                Some(old) if search_kept && old.search_digest == doc.search_digest => {}
                 old => {
                     search_changed = true;
                     if search_kept {
                         if let Some(old) = old {
-                            search_gone.push(search::DocChange::Remove(old.search.url.clone()));
+                            search_gone.push(search::DocChange::Remove(old.search_url.clone()));
                         }
-                        search_new.push(search::DocChange::Upsert(Box::new(doc.search.clone())));
+                        search_new.push(search::DocChange::Upsert(Box::new(search)));
+                    } else {
+                        fresh_search[i] = Some(search);
                     }
                 }
             }
@@ -1266,8 +1326,29 @@ impl Engine {
                     }
                 }
                 None => {
-                    let (index, files) = search::SearchIndex::build_with_files(
-                        ids.iter().map(|id| &state.docs[id].search),
+                    // The entries not rendered this time (the update replaced by URL,
+                    // or the index is new) are rendered again for their texts.
+                    let missing: Vec<usize> = (0..ids.len())
+                        .filter(|&i| fresh_search.get(i).is_none_or(Option::is_none))
+                        .collect();
+                    let again: Vec<(usize, SearchDoc)> = missing
+                        .into_par_iter()
+                        .map(|i| {
+                            render::render_document(site, theme, i, Recording::Off)
+                                .map(|p| (i, p.search))
+                        })
+                        .collect::<Result<_>>()?;
+                    fresh_search.resize(ids.len(), None);
+                    for (i, s) in again {
+                        // What the index now holds (a body changed on disk since is read
+                        // as empty, with E0930): its own event then indexes it again.
+                        if let Some(d) = state.docs.get_mut(&ids[i]) {
+                            d.search_digest = search_digest(&s);
+                        }
+                        fresh_search[i] = Some(s);
+                    }
+                    let (index, files) = search::SearchIndex::build_owned_with_files(
+                        fresh_search.into_iter().flatten().collect(),
                     );
                     let files: BTreeMap<String, Arc<[u8]>> =
                         files.into_par_iter().map(|(p, b)| (p, plain(&b))).collect();
