@@ -24,8 +24,8 @@ use super::shards::{Key, Token};
 use super::terms::{mix, scan_doc, TermSink};
 use super::tokenize::fnv1a_bytes;
 use super::{
-    entry_json, index_fields, meta_path, raw, Doc, DocChange, FileChanges, Layout, SearchDoc, Shape,
-    CHAR_SHARD, WORD_SHARD,
+    entry_json, index_fields, meta_path, raw, Doc, DocChange, FileChanges, Layout, SearchDoc,
+    Shape, CHAR_SHARD, WORD_SHARD,
 };
 use crate::digest::{self, Digest};
 use rayon::prelude::*;
@@ -203,7 +203,10 @@ impl Term {
 enum IdList {
     Ids(Vec<u32>),
     /// Bit `id % 64` of word `id / 64`, and how many bits are set.
-    Bits { words: Vec<u64>, len: u32 },
+    Bits {
+        words: Vec<u64>,
+        len: u32,
+    },
 }
 
 impl Default for IdList {
@@ -318,16 +321,33 @@ impl IdList {
                 }
                 at < l.len()
             }
-            IdList::Bits { .. } => {
-                let mut ids = self.ids().into_owned();
-                let at = ids.partition_point(|&id| id < first);
-                if at == ids.len() {
+            IdList::Bits { words, .. } => {
+                // In place, bit by bit: every list of a site is renumbered when a document
+                // comes among the others.
+                let from = first as usize / 64;
+                if from >= words.len() {
                     return false;
                 }
-                for id in &mut ids[at..] {
-                    *id = renumbered[(*id - first) as usize];
+                let below = (1u64 << (first % 64)) - 1;
+                let mut tail = words[from..].to_vec();
+                tail[0] &= !below;
+                if tail.iter().all(|&w| w == 0) {
+                    return false;
                 }
-                *self = IdList::from_ids(ids);
+                words[from] &= below;
+                words.truncate(from + 1);
+                for (k, &w) in tail.iter().enumerate() {
+                    let mut w = w;
+                    while w != 0 {
+                        let id = ((from + k) * 64) as u32 + w.trailing_zeros();
+                        let new = renumbered[(id - first) as usize] as usize;
+                        if new / 64 >= words.len() {
+                            words.resize(new / 64 + 1, 0);
+                        }
+                        words[new / 64] |= 1 << (new % 64);
+                        w &= w - 1;
+                    }
+                }
                 true
             }
         }
