@@ -325,3 +325,44 @@ fn a_body_changed_unannounced_is_e0930_until_its_own_event_and_then_a_build() {
     assert!(page(&engine, url).contains("政策问答"));
     assert_same_as_a_fresh_build(&engine, &opts, "after the file's own event");
 }
+
+/// Two documents with one URL: the search index cannot be updated by URL, so it is built
+/// whole from the entries rendered in that rebuild and those of the other documents
+/// rendered again (the engine keeps no entry's text). Once the copy is gone, the served
+/// site (search files included) is a build's, edits made meanwhile included.
+#[test]
+fn a_search_index_built_whole_while_urls_are_shared_holds_every_text() {
+    let site = common::fixture("mini");
+    let opts = common::engine_options(site.path());
+    let mut engine = Engine::new(opts.clone()).unwrap();
+    let rel = PathBuf::from("content/policies/dog.md");
+    let copy = PathBuf::from("content/policies/dog-copy.md");
+    let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+
+    std::fs::write(site.path().join(&copy), format!("{text}\n副本的正文。\n")).unwrap();
+    let summary = engine.rebuild(std::slice::from_ref(&copy)).unwrap();
+    assert!(summary.errors > 0, "a shared URL is an error");
+
+    std::fs::write(
+        site.path().join(&rel),
+        format!("{text}\n原件补充的规定。\n"),
+    )
+    .unwrap();
+    assert!(engine.rebuild(std::slice::from_ref(&rel)).unwrap().errors > 0);
+
+    std::fs::remove_file(site.path().join(&copy)).unwrap();
+    let summary = engine.rebuild(std::slice::from_ref(&copy)).unwrap();
+    assert_eq!(summary.errors, 0);
+    let search: String = engine
+        .snapshot()
+        .paths()
+        .filter(|p| p.starts_with("search"))
+        .map(|p| String::from_utf8(engine.snapshot().get(p).unwrap().to_vec()).unwrap())
+        .collect();
+    assert!(
+        search.contains("原件补充的规定"),
+        "the edited text is searchable"
+    );
+    assert!(!search.contains("副本的正文"), "the copy's text is gone");
+    assert_same_as_a_fresh_build(&engine, &opts, "after the copy went");
+}
