@@ -3,25 +3,37 @@
 //! `sitemap-1.xml`, `sitemap-2.xml`, … (a 100,000-policy site has 286,384 pages).
 
 use super::{encode_path, xml_escape};
+use crate::date::Date;
 use crate::link::Site;
+use crate::text::{escape_into, Markup};
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The sitemap of the given HTML pages (`…/index.html`; 404 is not among them). Document pages carry `lastmod`.
 pub fn sitemap_xml(site: &Site, pages: &[String]) -> String {
-    // By page directory: a document's page is `{url}index.html`.
-    let lastmod: std::collections::HashMap<&str, crate::date::Date> = site
-        .docs
+    urlset(site, &last_modified(site), pages)
+}
+
+/// Each dated document's publication date by its page directory (a document's page is
+/// `{url}index.html`). Made once per build, however many sitemap files there are.
+fn last_modified(site: &Site) -> HashMap<&str, Date> {
+    site.docs
         .iter()
         .filter_map(|d| d.published.map(|p| (d.url.as_str(), p)))
-        .collect();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        .collect()
+}
+
+fn urlset(site: &Site, lastmod: &HashMap<&str, Date>, pages: &[String]) -> String {
+    let mut out = String::with_capacity(64 + pages.len() * 96);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = String::new();
     for page in pages {
         let dir = page.trim_end_matches("index.html");
+        url.clear();
+        url.push_str(&site.config.base_url);
+        url.push_str(&encode_path(dir));
         out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&format!(
-            "{}{}",
-            site.config.base_url,
-            encode_path(dir)
-        )));
+        escape_into(&mut out, &url, Markup::Xml);
         out.push_str("</loc>");
         if let Some(m) = page
             .strip_suffix("index.html")
@@ -48,10 +60,11 @@ pub fn sitemap_files(site: &Site, pages: &[String], per_file: usize) -> Vec<(Str
     if pages.len() <= per_file {
         return vec![(super::SITEMAP_PATH.to_string(), sitemap_xml(site, pages))];
     }
+    let lastmod = last_modified(site);
     let parts: Vec<(String, String)> = pages
-        .chunks(per_file)
+        .par_chunks(per_file)
         .enumerate()
-        .map(|(i, chunk)| (part_path(i + 1), sitemap_xml(site, chunk)))
+        .map(|(i, chunk)| (part_path(i + 1), urlset(site, &lastmod, chunk)))
         .collect();
     let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, _) in &parts {
