@@ -909,6 +909,15 @@ pub fn sitemap_files(site: &Site, html_pages: &[String]) -> Vec<(String, String)
     sitemap::sitemap_files(site, html_pages, sitemap::URLS_PER_FILE)
 }
 
+/// The sitemap files as [`sitemap_files`] makes them, from the pages'
+/// [`sitemap_entry`] lines in page order: for the preview server, which keeps the lines
+/// and makes again only those of pages that came, went or changed.
+pub fn sitemap_files_of(base_url: &str, entries: &[&str]) -> Vec<(String, String)> {
+    sitemap::sitemap_files_of(base_url, entries, sitemap::URLS_PER_FILE)
+}
+
+pub use sitemap::{is_sitemap_path, lastmods as sitemap_lastmods, sitemap_entry};
+
 /// `feed.xml` as [`finish`] writes it.
 pub fn feed_text(site: &Site) -> String {
     feed::atom(site)

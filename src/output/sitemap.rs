@@ -5,47 +5,62 @@
 use super::{encode_path, xml_escape};
 use crate::date::Date;
 use crate::link::Site;
-use crate::text::{escape_into, Markup};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The sitemap of the given HTML pages (`…/index.html`; 404 is not among them). Document pages carry `lastmod`.
-pub fn sitemap_xml(site: &Site, pages: &[String]) -> String {
-    urlset(site, &last_modified(site), pages)
+#[cfg(test)]
+fn sitemap_xml(site: &Site, pages: &[String]) -> String {
+    let lastmod = lastmods(site);
+    let entries: Vec<String> = pages
+        .iter()
+        .map(|p| sitemap_entry(&site.config.base_url, p, &lastmod))
+        .collect();
+    urlset(&entries)
 }
 
-/// Each dated document's publication date by its page directory (a document's page is
-/// `{url}index.html`). Made once per build, however many sitemap files there are.
-fn last_modified(site: &Site) -> HashMap<&str, Date> {
+/// Each document's publication date by its page directory (its URL): a page's
+/// `lastmod`.
+pub fn lastmods(site: &Site) -> HashMap<&str, Date> {
     site.docs
         .iter()
         .filter_map(|d| d.published.map(|p| (d.url.as_str(), p)))
         .collect()
 }
 
-fn urlset(site: &Site, lastmod: &HashMap<&str, Date>, pages: &[String]) -> String {
-    let mut out = String::with_capacity(64 + pages.len() * 96);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut url = String::new();
-    for page in pages {
-        let dir = page.trim_end_matches("index.html");
-        url.clear();
-        url.push_str(&site.config.base_url);
-        url.push_str(&encode_path(dir));
-        out.push_str("  <url><loc>");
-        escape_into(&mut out, &url, Markup::Xml);
-        out.push_str("</loc>");
-        if let Some(m) = page
-            .strip_suffix("index.html")
-            .and_then(|dir| lastmod.get(dir))
-        {
-            out.push_str("<lastmod>");
-            out.push_str(&crate::date::iso(*m));
-            out.push_str("</lastmod>");
-        }
-        out.push_str("</url>\n");
+/// The `<url>` line (newline included) of one HTML page (`…/index.html`), with the
+/// `lastmod` of the document whose page it is ([`lastmods`]). The sitemap is these lines
+/// in page order, so a server that keeps them changes only the lines of pages that came,
+/// went or changed.
+pub fn sitemap_entry(base_url: &str, page: &str, lastmod: &HashMap<&str, Date>) -> String {
+    let dir = page.trim_end_matches("index.html");
+    let mut out = String::from("  <url><loc>");
+    out.push_str(&xml_escape(&format!("{base_url}{}", encode_path(dir))));
+    out.push_str("</loc>");
+    if let Some(m) = page
+        .strip_suffix("index.html")
+        .and_then(|dir| lastmod.get(dir))
+    {
+        out.push_str("<lastmod>");
+        out.push_str(&crate::date::iso(*m));
+        out.push_str("</lastmod>");
     }
-    out.push_str("</urlset>\n");
+    out.push_str("</url>\n");
+    out
+}
+
+/// A `urlset` file of the given [`sitemap_entry`] lines.
+fn urlset<S: AsRef<str>>(entries: &[S]) -> String {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    const TAIL: &str = "</urlset>\n";
+    let mut out = String::with_capacity(
+        HEAD.len() + TAIL.len() + entries.iter().map(|e| e.as_ref().len()).sum::<usize>(),
+    );
+    out.push_str(HEAD);
+    for e in entries {
+        out.push_str(e.as_ref());
+    }
+    out.push_str(TAIL);
     out
 }
 
@@ -56,26 +71,49 @@ pub const URLS_PER_FILE: usize = 50_000;
 /// order they are handed over: `sitemap.xml` alone while the pages fit in one file;
 /// beyond, `sitemap.xml` is an index of `sitemap-N.xml` files of at most `per_file` pages.
 pub fn sitemap_files(site: &Site, pages: &[String], per_file: usize) -> Vec<(String, String)> {
+    let lastmod = lastmods(site);
+    // A large site has hundreds of thousands of pages: lines made on every core.
+    let entries: Vec<String> = pages
+        .par_iter()
+        .map(|p| sitemap_entry(&site.config.base_url, p, &lastmod))
+        .collect();
+    sitemap_files_of(&site.config.base_url, &entries, per_file)
+}
+
+/// [`sitemap_files`] from the pages' [`sitemap_entry`] lines, in page order.
+pub fn sitemap_files_of<S: AsRef<str> + Sync>(
+    base_url: &str,
+    entries: &[S],
+    per_file: usize,
+) -> Vec<(String, String)> {
     let per_file = per_file.max(1);
-    if pages.len() <= per_file {
-        return vec![(super::SITEMAP_PATH.to_string(), sitemap_xml(site, pages))];
+    if entries.len() <= per_file {
+        return vec![(super::SITEMAP_PATH.to_string(), urlset(entries))];
     }
-    let lastmod = last_modified(site);
-    let parts: Vec<(String, String)> = pages
+    let parts: Vec<(String, String)> = entries
         .par_chunks(per_file)
         .enumerate()
-        .map(|(i, chunk)| (part_path(i + 1), urlset(site, &lastmod, chunk)))
+        .map(|(i, chunk)| (part_path(i + 1), urlset(chunk)))
         .collect();
     let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, _) in &parts {
         index.push_str("  <sitemap><loc>");
-        index.push_str(&xml_escape(&format!("{}{}", site.config.base_url, path)));
+        index.push_str(&xml_escape(&format!("{base_url}{path}")));
         index.push_str("</loc></sitemap>\n");
     }
     index.push_str("</sitemapindex>\n");
     let mut files = vec![(super::SITEMAP_PATH.to_string(), index)];
     files.extend(parts);
     files
+}
+
+/// Whether `path` is one of the files [`sitemap_files`] can produce.
+pub fn is_sitemap_path(path: &str) -> bool {
+    path == super::SITEMAP_PATH
+        || path
+            .strip_prefix("sitemap-")
+            .and_then(|p| p.strip_suffix(".xml"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The paths [`sitemap_files`] produces for `pages` pages.
@@ -159,5 +197,38 @@ mod tests {
             listed += text.matches("<url>").count();
         }
         assert_eq!(listed, 12);
+    }
+
+    #[test]
+    fn the_sitemap_is_its_pages_lines_and_only_its_own_files_are_sitemap_paths() {
+        let site = empty_site();
+        let all = pages(12);
+        let lastmod = lastmods(&site);
+        let lines: Vec<String> = all
+            .iter()
+            .map(|p| sitemap_entry(&site.config.base_url, p, &lastmod))
+            .collect();
+        assert_eq!(
+            lines[0],
+            "  <url><loc>https://www.example.gov.cn/p000/</loc></url>\n"
+        );
+        for per_file in [5, 12] {
+            assert_eq!(
+                sitemap_files_of(&site.config.base_url, &lines, per_file),
+                sitemap_files(&site, &all, per_file)
+            );
+        }
+        for path in sitemap_paths(12, 5) {
+            assert!(is_sitemap_path(&path), "{path}");
+        }
+        for path in [
+            "feed.xml",
+            "robots.txt",
+            "sitemap-.xml",
+            "sitemap-1a.xml",
+            "sitemap/index.html",
+        ] {
+            assert!(!is_sitemap_path(path), "{path}");
+        }
     }
 }

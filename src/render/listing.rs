@@ -370,33 +370,46 @@ fn kind_listings(facts: &[ListingFacts], kind: Kind, members: &[usize]) -> Vec<L
         };
         format!("{base}{facet}/{seg}/")
     };
+    // Every page of the kind shows the same facets, the current value marked: made once
+    // (a large site has hundreds of facet values, each listing all of them), then copied.
+    let facets: Vec<Facet> = groups
+        .iter()
+        .filter(|(_, _, values)| !values.is_empty())
+        .map(|(facet, title, values)| {
+            let mut links: Vec<FacetLink> = values
+                .iter()
+                .map(|(value, items)| FacetLink {
+                    label: value.clone(),
+                    url: facet_url(facet, value),
+                    count: items.len(),
+                    current: false,
+                })
+                .collect();
+            if *facet == "year" {
+                links.reverse();
+            }
+            if *facet == "status" {
+                links.sort_by_key(|l| {
+                    ValidityStatus::ALL
+                        .iter()
+                        .position(|s| s.label() == l.label)
+                });
+            }
+            Facet { title, links }
+        })
+        .collect();
     let facets_for = |current: Option<(&str, &str)>| -> Vec<Facet> {
-        groups
-            .iter()
-            .filter(|(_, _, values)| !values.is_empty())
-            .map(|(facet, title, values)| {
-                let mut links: Vec<FacetLink> = values
-                    .iter()
-                    .map(|(value, items)| FacetLink {
-                        label: value.clone(),
-                        url: facet_url(facet, value),
-                        count: items.len(),
-                        current: current == Some((facet, value.as_str())),
-                    })
-                    .collect();
-                if *facet == "year" {
-                    links.reverse();
+        let mut out = facets.clone();
+        if let Some((facet, value)) = current {
+            // Group titles differ, and values within a group.
+            let title = groups.iter().find(|g| g.0 == facet).map(|g| g.1);
+            for f in out.iter_mut().filter(|f| Some(f.title) == title) {
+                for l in f.links.iter_mut().filter(|l| l.label == value) {
+                    l.current = true;
                 }
-                if *facet == "status" {
-                    links.sort_by_key(|l| {
-                        ValidityStatus::ALL
-                            .iter()
-                            .position(|s| s.label() == l.label)
-                    });
-                }
-                Facet { title, links }
-            })
-            .collect()
+            }
+        }
+        out
     };
     let mut out = vec![Listing {
         url: base.clone(),

@@ -253,6 +253,10 @@ struct State {
     finish_files: Vec<(String, Arc<[u8]>)>,
     /// [`sitemap_key`] when `sitemap.xml` was last made.
     sitemap_key: Option<u64>,
+    /// The sitemap's line of each HTML page of `files`, by path
+    /// ([`output::sitemap_entry`]): a new page costs its line, not the 28,000 of a
+    /// large site. `None` until the files are first assembled.
+    sitemap_lines: Option<BTreeMap<Arc<str>, Box<str>>>,
     /// The files of the last rebuild (good or not): patched, not rebuilt, when nothing
     /// collided.
     files: FileMap,
@@ -531,6 +535,7 @@ impl Engine {
             search_files: BTreeMap::new(),
             finish_files: Vec::new(),
             sitemap_key: None,
+            sitemap_lines: None,
             files: BTreeMap::new(),
             unpublished: Unpublished::All,
             collided: true,
@@ -1295,46 +1300,88 @@ impl Engine {
         let mut collisions: Vec<Collision> = Vec::new();
         if !state.collided && !listings_collide {
             // Patch the last rebuild's files: only new paths can clash.
+            // The HTML pages that come, go or change: their sitemap lines are made again.
+            let pages_touched: Vec<Arc<str>> = patch
+                .removed
+                .iter()
+                .chain(patch.put.iter().map(|(p, _)| p))
+                .filter(|p| p.ends_with("index.html"))
+                .cloned()
+                .collect();
             collisions = patch.apply(&mut state.files, &mut state.unpublished);
-            // A stale sitemap can change how many files it takes (one per 50,000 pages), so
-            // everything `output::finish` adds is made again then.
-            let fresh: Option<Vec<(String, Arc<[u8]>)>> =
-                if state.finish_files.is_empty() || sitemap_stale {
-                    let finish = Finish::new(&state.files);
-                    output::finish(site, &finish)?;
-                    let fresh: Vec<(String, Arc<[u8]>)> = finish
-                        .into_files()
+            // Everything `output::finish` adds, made the first time; after that, a stale
+            // sitemap is made again from its kept lines (the pages that came, went or
+            // changed get new ones), all its files, since their number can change (one per
+            // 50,000 pages), and the feed with it.
+            let fresh: Option<Vec<(String, Arc<[u8]>)>> = if state.finish_files.is_empty() {
+                let finish = Finish::new(&state.files);
+                output::finish(site, &finish)?;
+                let fresh: Vec<(String, Arc<[u8]>)> = finish
+                    .into_files()
+                    .into_iter()
+                    .map(|f| (f.path, bytes_of(f.content)))
+                    .collect();
+                rendered += fresh
+                    .iter()
+                    .filter(|(path, bytes)| {
+                        !state
+                            .finish_files
+                            .iter()
+                            .any(|(p, b)| p == path && b[..] == bytes[..])
+                    })
+                    .count();
+                Some(fresh)
+            } else if sitemap_stale {
+                let lines =
+                    sitemap_lines(&mut state.sitemap_lines, &state.files, &pages_touched, site);
+                let lines: Vec<&str> = lines.values().map(|l| &**l).collect();
+                // Kept as they are, like the search files: deflating a large site's
+                // sitemap took longer than making it from its lines.
+                let mut fresh: Vec<(String, Arc<[u8]>)> =
+                    output::sitemap_files_of(&site.config.base_url, &lines)
                         .into_iter()
-                        .map(|f| (f.path, bytes_of(f.content)))
+                        .map(|(path, text)| (path, plain(text.as_bytes())))
                         .collect();
-                    rendered += fresh
-                        .iter()
-                        .filter(|(path, bytes)| {
-                            !state
-                                .finish_files
-                                .iter()
-                                .any(|(p, b)| p == path && b[..] == bytes[..])
-                        })
-                        .count();
-                    Some(fresh)
-                } else if !shape_same {
-                    let mut fresh = state.finish_files.clone();
-                    for (path, bytes) in fresh.iter_mut() {
-                        let text = match path.as_str() {
-                            output::FEED_PATH => output::feed_text(site),
-                            _ => continue,
-                        };
-                        let new = pack(text.as_bytes());
-                        // Packing is deterministic: equal packed bytes, equal files.
-                        if new[..] != bytes[..] {
-                            *bytes = new;
-                            rendered += 1;
-                        }
+                // The rest of what `output::finish` adds, in its order: the feed
+                // reads the documents; the others, the configuration only.
+                for (path, bytes) in &state.finish_files {
+                    if output::is_sitemap_path(path) {
+                        continue;
                     }
-                    Some(fresh)
-                } else {
-                    None
-                };
+                    let bytes = match path.as_str() {
+                        output::FEED_PATH => pack(output::feed_text(site).as_bytes()),
+                        _ => bytes.clone(),
+                    };
+                    fresh.push((path.clone(), bytes));
+                }
+                rendered += fresh
+                    .iter()
+                    .filter(|(path, bytes)| {
+                        !state
+                            .finish_files
+                            .iter()
+                            .any(|(p, b)| p == path && b[..] == bytes[..])
+                    })
+                    .count();
+                Some(fresh)
+            } else if !shape_same {
+                let mut fresh = state.finish_files.clone();
+                for (path, bytes) in fresh.iter_mut() {
+                    let text = match path.as_str() {
+                        output::FEED_PATH => output::feed_text(site),
+                        _ => continue,
+                    };
+                    let new = pack(text.as_bytes());
+                    // Packing is deterministic: equal packed bytes, equal files.
+                    if new[..] != bytes[..] {
+                        *bytes = new;
+                        rendered += 1;
+                    }
+                }
+                Some(fresh)
+            } else {
+                None
+            };
             if let Some(fresh) = fresh {
                 let mut again = Patch::default();
                 let old: Vec<(&str, &Arc<[u8]>)> = state
@@ -1412,6 +1459,8 @@ impl Engine {
             }
             state.files = files;
             state.unpublished = Unpublished::All;
+            state.sitemap_lines = None;
+            sitemap_lines(&mut state.sitemap_lines, &state.files, &[], site);
         }
 
         lap(&mut timings, "assemble, sitemap, feed");
@@ -1907,6 +1956,39 @@ impl Sink for Finish {
     }
 }
 
+/// The sitemap's lines of the HTML pages of `files` ([`State::sitemap_lines`]), made
+/// again for the `touched` paths (those no longer in `files` taken out), or for every page
+/// when there are none yet.
+fn sitemap_lines<'a>(
+    lines: &'a mut Option<BTreeMap<Arc<str>, Box<str>>>,
+    files: &FileMap,
+    touched: &[Arc<str>],
+    site: &Site,
+) -> &'a BTreeMap<Arc<str>, Box<str>> {
+    let lastmod = output::sitemap_lastmods(site);
+    let base = &site.config.base_url;
+    let line = |page: &str| -> Box<str> { output::sitemap_entry(base, page, &lastmod).into() };
+    match lines {
+        Some(lines) => {
+            for page in touched {
+                if files.contains_key(page) {
+                    lines.insert(page.clone(), line(page));
+                } else {
+                    lines.remove(page);
+                }
+            }
+            lines
+        }
+        None => lines.insert(
+            files
+                .keys()
+                .filter(|k| k.ends_with("index.html"))
+                .map(|k| (k.clone(), line(k)))
+                .collect(),
+        ),
+    }
+}
+
 /// The HTML pages among `files`, in path order: what the sitemap lists.
 fn html_pages(files: &FileMap) -> Vec<String> {
     files
@@ -1950,6 +2032,8 @@ fn pack(bytes: &[u8]) -> Arc<[u8]> {
 /// A file kept as it is, in [`pack`]'s form: the search files, nearly all of which a new
 /// document dated among the others rewrites (16–20 MB on the 10,000-policy site, which
 /// deflate only to 58%; deflating them took longer than updating the index).
+/// The sitemap too: made again from its lines for every page that comes or goes, 2.7 MB
+/// on that site, which took longer to deflate than to join from its lines.
 fn plain(bytes: &[u8]) -> Arc<[u8]> {
     let mut out = Vec::with_capacity(bytes.len() + 1);
     out.push(PLAIN);
