@@ -13,6 +13,7 @@
 
 use crate::diag::{self, Diagnostic, Severity};
 use crate::digest::{self, Digest};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -99,14 +100,27 @@ pub fn marker_text(intro: &str, manifest: &Manifest) -> String {
         out.push_str(&serde_json::to_string(d).unwrap_or_default());
         out.push('\n');
     }
-    for (path, r) in &manifest.files {
-        out.push_str("file ");
-        out.push_str(&hex(&r.hash));
-        out.push(' ');
-        out.push_str(&r.len.to_string());
-        out.push(' ');
-        out.push_str(&serde_json::to_string(path).unwrap_or_default());
-        out.push('\n');
+    // A large site lists hundreds of thousands of files: lines made on every core, in
+    // chunks, then joined in order.
+    let files: Vec<(&String, &FileRecord)> = manifest.files.iter().collect();
+    let chunks: Vec<String> = files
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut part = String::with_capacity(chunk.len() * 120);
+            for (path, r) in chunk {
+                part.push_str("file ");
+                part.push_str(&hex(&r.hash));
+                part.push(' ');
+                part.push_str(&r.len.to_string());
+                part.push(' ');
+                part.push_str(&serde_json::to_string(path).unwrap_or_default());
+                part.push('\n');
+            }
+            part
+        })
+        .collect();
+    for part in chunks {
+        out.push_str(&part);
     }
     out
 }

@@ -310,7 +310,7 @@ impl Output {
     pub fn commit_with(mut self, switch: Switch) -> Result<WriteStats> {
         let produced = std::mem::take(&mut lock(&self.produced).paths).into_sorted();
         let mut staged = std::mem::take(&mut *lock(&self.staged));
-        staged.sort();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut staged[..]);
         let Some(target) = self.target.as_mut() else {
             return Ok(WriteStats {
                 total: produced.len(),
@@ -338,27 +338,29 @@ impl Output {
         }
         target.ensure_staging()?;
         // The rest of the next site: unchanged files, hard-linked from the published one.
-        let staged_set: BTreeSet<&String> = staged.iter().collect();
-        let unchanged = produced.len().saturating_sub(staged_set.len());
+        // Every staged path was produced (and staged once), so when as many were staged
+        // as produced — always on a first build — there is nothing to link.
+        let unchanged = produced.len().saturating_sub(staged.len());
         if unchanged > 0 {
             self.progress.start(Stage::Write, Some(unchanged));
-        }
-        for path in produced.iter().filter(|p| !staged_set.contains(p)) {
-            self.progress.advance();
-            let from = target.out_dir.join(path);
-            if path == MARKER {
-                // The next folder has had a plain marker from the start (so it is always
-                // recognisable); the published one carries the manifest: put it in place
-                // in one rename.
-                let tmp = target.staging.join(format!("{MARKER}.next"));
-                link_or_copy(&from, &tmp)?;
-                std::fs::rename(&tmp, target.staging.join(MARKER))
-                    .map_err(|e| Error::io("写入临时文件", &tmp, e))?;
-                continue;
+            let staged_set: BTreeSet<&String> = staged.iter().collect();
+            for path in produced.iter().filter(|p| !staged_set.contains(p)) {
+                self.progress.advance();
+                let from = target.out_dir.join(path);
+                if path == MARKER {
+                    // The next folder has had a plain marker from the start (so it is
+                    // always recognisable); the published one carries the manifest: put
+                    // it in place in one rename.
+                    let tmp = target.staging.join(format!("{MARKER}.next"));
+                    link_or_copy(&from, &tmp)?;
+                    std::fs::rename(&tmp, target.staging.join(MARKER))
+                        .map_err(|e| Error::io("写入临时文件", &tmp, e))?;
+                    continue;
+                }
+                let to = target.staging.join(path);
+                link_or_copy(&from, &to)?;
+                crash_point();
             }
-            let to = target.staging.join(path);
-            link_or_copy(&from, &to)?;
-            crash_point();
         }
         let durable = self.durable;
         if durable {
@@ -953,9 +955,8 @@ fn finish_files(site: &Site, output: &dyn Sink, with_content: bool) -> Result<()
             site.config.base_url
         )
     }));
-    for f in extra {
-        output.put(f)?;
-    }
+    // The sitemap parts of a large site are megabytes each: hashed and written on every core.
+    extra.into_par_iter().try_for_each(|f| output.put(f))?;
     if !output.keeps_manifest() {
         output.put(bytes(MARKER, MARKER_TEXT.to_string()))?;
     }

@@ -440,9 +440,12 @@ fn files(
             shards,
             char_shards,
         } => {
-            for (i, c) in records.chunks(meta_chunk).enumerate() {
-                files.push((meta_path(i), format!("[{}]", c.join(",")).into_bytes()));
-            }
+            files.par_extend(
+                records
+                    .par_chunks(meta_chunk)
+                    .enumerate()
+                    .map(|(i, c)| (meta_path(i), format!("[{}]", c.join(",")).into_bytes())),
+            );
             files.extend(shard_files(words, shards, WORD_SHARD, count));
             files.extend(shard_files(chars, char_shards, CHAR_SHARD, count));
             Layout::Split {
