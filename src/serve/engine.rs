@@ -1087,185 +1087,223 @@ impl Engine {
         let doc = |i: usize| &state.docs[&ids[i]];
 
         lap(&mut timings, "document pages");
-        // Listing pages: kept when their digest is unchanged. While the same documents
-        // agree with the plan on what listings read of them, the plan stands, and only
-        // the pages showing a changed item can differ. With the built-in listing
-        // templates, a page is not produced here at all: the snapshot writes it when it
-        // is requested, from the listings' frames and the items ([`ListingPages`]), so a
-        // new document costs its item, not the thousands of pages it shifts.
-        let item_digest = |i: usize| doc(i).item_digest;
-        let mut to_render: Vec<usize> = Vec::new();
-        let mut listings_collide = false;
-        let touched = (0..ids.len())
-            .filter(|&i| doc_changed[ids[i] as usize] || links_changed[ids[i] as usize]);
-        let plan_fits = order_same
-            && state
-                .listings
-                .as_ref()
-                .is_some_and(|l| l.plan.still_fits(site, touched));
-        let planned_anew = !plan_fits;
-        match state.listings.as_mut().filter(|_| plan_fits) {
-            Some(l) => {
-                let mut ks: Vec<u32> = item_changed
-                    .iter()
-                    .flat_map(|&i| l.pages_of[i].iter().copied())
-                    .collect();
-                ks.sort_unstable();
-                ks.dedup();
-                for k in ks {
-                    let k = k as usize;
-                    let digest = l.plan.digest(l.pages[k], item_digest);
-                    if digest != l.digests[k].1 {
-                        l.digests[k].1 = digest;
-                        to_render.push(k);
-                    }
-                }
-            }
-            None => {
-                let plan = ListingPlan::new(site);
-                let frames = plan.frames(site, theme, state.listings.as_ref().map(|l| &*l.frames));
-                let pages = plan.pages();
-                let digests: Vec<(String, u64)> = pages
-                    .par_iter()
-                    .map(|&p| (plan.path(p), plan.digest(p, item_digest)))
-                    .collect();
-                let mut pages_of: Vec<Vec<u32>> = vec![Vec::new(); site.docs.len()];
-                for (k, &p) in pages.iter().enumerate() {
-                    for i in plan.items(p) {
-                        pages_of[i].push(k as u32);
-                    }
-                }
-                to_render = (0..pages.len())
-                    .filter(|&k| {
-                        state.listing_pages.get(&digests[k].0).map(|(d, _)| *d)
-                            != Some(digests[k].1)
-                    })
-                    .collect();
-                let by_path: HashMap<Arc<str>, ListingPageId> = digests
-                    .iter()
-                    .zip(&pages)
-                    .map(|((p, _), &id)| (Arc::from(p.as_str()), id))
-                    .collect();
-                listings_collide = by_path.len() != digests.len();
-                let old_paths: Vec<String> = state
-                    .listing_pages
-                    .keys()
-                    .filter(|p| !by_path.contains_key(p.as_str()))
-                    .cloned()
-                    .collect();
-                for p in old_paths {
-                    state.listing_pages.remove(&p);
-                    patch.remove(&p);
-                }
-                state.listings = Some(Listings {
-                    plan: Arc::new(plan),
-                    frames: Arc::new(frames),
-                    by_path: Arc::new(by_path),
-                    pages,
-                    digests,
-                    pages_of,
-                });
-            }
-        }
-        let l = state.listings.as_ref().expect("planned");
-        // Pages written on request: only their digest and [`WRITTEN`] are kept.
-        let (written, to_render): (Vec<usize>, Vec<usize>) = to_render
-            .into_iter()
-            .partition(|&k| l.plan.written(&l.frames, l.pages[k]));
-        let listed = written.len();
-        for k in written {
-            let (path, digest) = &l.digests[k];
-            match state.listing_pages.get_mut(path) {
-                Some((d, bytes)) if is_written(bytes) => *d = *digest,
-                old => {
-                    let p: Arc<str> = Arc::from(path.as_str());
-                    if old.is_some() {
-                        patch.remove(&p);
-                    }
-                    patch.put(p, written_marker());
-                    state
-                        .listing_pages
-                        .insert(path.clone(), (*digest, written_marker()));
-                }
-            }
-        }
-        if planned_anew || !item_changed.is_empty() || state.listing_view.is_none() {
-            let items: Arc<Vec<Arc<ItemView>>> =
-                Arc::new((0..ids.len()).map(|i| doc(i).item.clone()).collect());
-            let view = match &state.listing_view {
-                Some(v) if !planned_anew => v.with_items(items),
-                _ => ListingPages::new(l.plan.clone(), l.frames.clone(), items, l.by_path.clone()),
-            };
-            state.listing_view = Some(Arc::new(view));
-        }
-        let ids_to_render: Vec<_> = to_render.iter().map(|&k| l.pages[k]).collect();
-        let item_value = |i: usize| &doc(i).item_value;
-        let item = |i: usize| &*doc(i).item;
-        // In slices, packed as they come, so thousands of pages are never held unpacked.
-        let mut listing_files: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(to_render.len());
-        for slice in ids_to_render.chunks(512) {
-            let files = l.plan.render(site, theme, &item_value, &item, slice)?;
-            listing_files.par_extend(files.into_par_iter().map(|f| (f.path, bytes_of(f.content))));
-        }
-        rendered += listing_files.len();
-        for ((f_path, bytes), &k) in listing_files.into_iter().zip(&to_render) {
-            // `render` hands pages back in the order asked (by listing, then page).
-            debug_assert_eq!(f_path, l.digests[k].0);
-            let path: Arc<str> = Arc::from(f_path.as_str());
-            if state.listing_pages.contains_key(&f_path) {
-                patch.remove(&path);
-            }
-            patch.put(path, bytes.clone());
-            state.listing_pages.insert(f_path, (l.digests[k].1, bytes));
-        }
-
-        lap(&mut timings, "listing pages");
-        // Pages across the whole site: they read the site's shape and the items; each is
-        // rendered again only when its template context differs from last time's.
-        // A document's catalogue path reads the document and the configuration only.
-        if order_same && state.filed.len() == ids.len() {
-            for (i, id) in ids.iter().enumerate() {
-                if doc_changed[*id as usize] {
-                    state.filed[i] = render::filed_path(site, i);
-                }
-            }
+        // A search update reads only the entries that changed, and nothing until the
+        // search step below reads the index: it runs beside the listing and site pages,
+        // on the other core. (Built whole, below, it needs every entry first.)
+        let mut updating = if search_changed {
+            state.search.take()
         } else {
-            state.filed = render::filed_paths(site);
-        }
-        if !shape_same || !item_changed.is_empty() || state.site_pages.is_empty() {
-            let item = |i: usize| &*doc(i).item;
-            let fresh =
-                render::site_pages(site, &state.site_memo.with(theme), &item, &state.filed)?;
-            let old: HashMap<&str, &Arc<[u8]>> = state
-                .site_pages
-                .iter()
-                .map(|(p, b)| (p.as_str(), b))
-                .collect();
-            let mut pages = Vec::with_capacity(fresh.len());
-            for f in fresh {
-                // Packing is deterministic: equal packed bytes, equal pages.
-                let new = bytes_of(f.content);
-                let bytes = match old.get(f.path.as_str()) {
-                    Some(b) if b[..] == new[..] => (*b).clone(),
-                    _ => {
-                        rendered += 1;
-                        new
+            None
+        };
+        let update_input = updating.as_ref().map(|_| {
+            let mut gone = std::mem::take(&mut search_gone);
+            gone.append(&mut search_new);
+            gone
+        });
+        let (search_update, pages) = rayon::join(
+            || {
+                updating
+                    .as_mut()
+                    .zip(update_input)
+                    .map(|(index, gone)| index.update(gone))
+            },
+            || -> Result<(bool, usize)> {
+                // Listing pages: kept when their digest is unchanged. While the same documents
+                // agree with the plan on what listings read of them, the plan stands, and only
+                // the pages showing a changed item can differ. With the built-in listing
+                // templates, a page is not produced here at all: the snapshot writes it when it
+                // is requested, from the listings' frames and the items ([`ListingPages`]), so a
+                // new document costs its item, not the thousands of pages it shifts.
+                let item_digest = |i: usize| doc(i).item_digest;
+                let mut to_render: Vec<usize> = Vec::new();
+                let mut listings_collide = false;
+                let touched = (0..ids.len())
+                    .filter(|&i| doc_changed[ids[i] as usize] || links_changed[ids[i] as usize]);
+                let plan_fits = order_same
+                    && state
+                        .listings
+                        .as_ref()
+                        .is_some_and(|l| l.plan.still_fits(site, touched));
+                let planned_anew = !plan_fits;
+                match state.listings.as_mut().filter(|_| plan_fits) {
+                    Some(l) => {
+                        let mut ks: Vec<u32> = item_changed
+                            .iter()
+                            .flat_map(|&i| l.pages_of[i].iter().copied())
+                            .collect();
+                        ks.sort_unstable();
+                        ks.dedup();
+                        for k in ks {
+                            let k = k as usize;
+                            let digest = l.plan.digest(l.pages[k], item_digest);
+                            if digest != l.digests[k].1 {
+                                l.digests[k].1 = digest;
+                                to_render.push(k);
+                            }
+                        }
                     }
-                };
-                pages.push((f.path, bytes));
-            }
-            let new: Vec<(&str, &Arc<[u8]>)> = pages.iter().map(|(p, b)| (p.as_str(), b)).collect();
-            let old_pages: Vec<(&str, &Arc<[u8]>)> = state
-                .site_pages
-                .iter()
-                .map(|(p, b)| (p.as_str(), b))
-                .collect();
-            patch.diff(&old_pages, &new);
-            drop(old);
-            state.site_pages = pages;
-        }
+                    None => {
+                        let plan = ListingPlan::new(site);
+                        let frames =
+                            plan.frames(site, theme, state.listings.as_ref().map(|l| &*l.frames));
+                        let pages = plan.pages();
+                        let digests: Vec<(String, u64)> = pages
+                            .par_iter()
+                            .map(|&p| (plan.path(p), plan.digest(p, item_digest)))
+                            .collect();
+                        let mut pages_of: Vec<Vec<u32>> = vec![Vec::new(); site.docs.len()];
+                        for (k, &p) in pages.iter().enumerate() {
+                            for i in plan.items(p) {
+                                pages_of[i].push(k as u32);
+                            }
+                        }
+                        to_render = (0..pages.len())
+                            .filter(|&k| {
+                                state.listing_pages.get(&digests[k].0).map(|(d, _)| *d)
+                                    != Some(digests[k].1)
+                            })
+                            .collect();
+                        let by_path: HashMap<Arc<str>, ListingPageId> = digests
+                            .iter()
+                            .zip(&pages)
+                            .map(|((p, _), &id)| (Arc::from(p.as_str()), id))
+                            .collect();
+                        listings_collide = by_path.len() != digests.len();
+                        let old_paths: Vec<String> = state
+                            .listing_pages
+                            .keys()
+                            .filter(|p| !by_path.contains_key(p.as_str()))
+                            .cloned()
+                            .collect();
+                        for p in old_paths {
+                            state.listing_pages.remove(&p);
+                            patch.remove(&p);
+                        }
+                        state.listings = Some(Listings {
+                            plan: Arc::new(plan),
+                            frames: Arc::new(frames),
+                            by_path: Arc::new(by_path),
+                            pages,
+                            digests,
+                            pages_of,
+                        });
+                    }
+                }
+                let l = state.listings.as_ref().expect("planned");
+                // Pages written on request: only their digest and [`WRITTEN`] are kept.
+                let (written, to_render): (Vec<usize>, Vec<usize>) = to_render
+                    .into_iter()
+                    .partition(|&k| l.plan.written(&l.frames, l.pages[k]));
+                let listed = written.len();
+                for k in written {
+                    let (path, digest) = &l.digests[k];
+                    match state.listing_pages.get_mut(path) {
+                        Some((d, bytes)) if is_written(bytes) => *d = *digest,
+                        old => {
+                            let p: Arc<str> = Arc::from(path.as_str());
+                            if old.is_some() {
+                                patch.remove(&p);
+                            }
+                            patch.put(p, written_marker());
+                            state
+                                .listing_pages
+                                .insert(path.clone(), (*digest, written_marker()));
+                        }
+                    }
+                }
+                if planned_anew || !item_changed.is_empty() || state.listing_view.is_none() {
+                    let items: Arc<Vec<Arc<ItemView>>> =
+                        Arc::new((0..ids.len()).map(|i| doc(i).item.clone()).collect());
+                    let view = match &state.listing_view {
+                        Some(v) if !planned_anew => v.with_items(items),
+                        _ => ListingPages::new(
+                            l.plan.clone(),
+                            l.frames.clone(),
+                            items,
+                            l.by_path.clone(),
+                        ),
+                    };
+                    state.listing_view = Some(Arc::new(view));
+                }
+                let ids_to_render: Vec<_> = to_render.iter().map(|&k| l.pages[k]).collect();
+                let item_value = |i: usize| &doc(i).item_value;
+                let item = |i: usize| &*doc(i).item;
+                // In slices, packed as they come, so thousands of pages are never held unpacked.
+                let mut listing_files: Vec<(String, Arc<[u8]>)> =
+                    Vec::with_capacity(to_render.len());
+                for slice in ids_to_render.chunks(512) {
+                    let files = l.plan.render(site, theme, &item_value, &item, slice)?;
+                    listing_files
+                        .par_extend(files.into_par_iter().map(|f| (f.path, bytes_of(f.content))));
+                }
+                rendered += listing_files.len();
+                for ((f_path, bytes), &k) in listing_files.into_iter().zip(&to_render) {
+                    // `render` hands pages back in the order asked (by listing, then page).
+                    debug_assert_eq!(f_path, l.digests[k].0);
+                    let path: Arc<str> = Arc::from(f_path.as_str());
+                    if state.listing_pages.contains_key(&f_path) {
+                        patch.remove(&path);
+                    }
+                    patch.put(path, bytes.clone());
+                    state.listing_pages.insert(f_path, (l.digests[k].1, bytes));
+                }
 
-        lap(&mut timings, "site pages");
+                lap(&mut timings, "listing pages");
+                // Pages across the whole site: they read the site's shape and the items; each is
+                // rendered again only when its template context differs from last time's.
+                // A document's catalogue path reads the document and the configuration only.
+                if order_same && state.filed.len() == ids.len() {
+                    for (i, id) in ids.iter().enumerate() {
+                        if doc_changed[*id as usize] {
+                            state.filed[i] = render::filed_path(site, i);
+                        }
+                    }
+                } else {
+                    state.filed = render::filed_paths(site);
+                }
+                if !shape_same || !item_changed.is_empty() || state.site_pages.is_empty() {
+                    let item = |i: usize| &*doc(i).item;
+                    let fresh = render::site_pages(
+                        site,
+                        &state.site_memo.with(theme),
+                        &item,
+                        &state.filed,
+                    )?;
+                    let old: HashMap<&str, &Arc<[u8]>> = state
+                        .site_pages
+                        .iter()
+                        .map(|(p, b)| (p.as_str(), b))
+                        .collect();
+                    let mut pages = Vec::with_capacity(fresh.len());
+                    for f in fresh {
+                        // Packing is deterministic: equal packed bytes, equal pages.
+                        let new = bytes_of(f.content);
+                        let bytes = match old.get(f.path.as_str()) {
+                            Some(b) if b[..] == new[..] => (*b).clone(),
+                            _ => {
+                                rendered += 1;
+                                new
+                            }
+                        };
+                        pages.push((f.path, bytes));
+                    }
+                    let new: Vec<(&str, &Arc<[u8]>)> =
+                        pages.iter().map(|(p, b)| (p.as_str(), b)).collect();
+                    let old_pages: Vec<(&str, &Arc<[u8]>)> = state
+                        .site_pages
+                        .iter()
+                        .map(|(p, b)| (p.as_str(), b))
+                        .collect();
+                    patch.diff(&old_pages, &new);
+                    drop(old);
+                    state.site_pages = pages;
+                }
+
+                lap(&mut timings, "site pages");
+                Ok((listings_collide, listed))
+            },
+        );
+        let (listings_collide, listed) = pages?;
         // Published attachments.
         let assets =
             render::published_assets(site, (0..site.docs.len()).map(|i| doc(i).assets.as_slice()));
@@ -1301,13 +1339,13 @@ impl Engine {
         // by URL, so the index would not hold every document: such a site has E0121).
         // The files it writes are kept packed like every other.
         if search_changed {
-            let updated = match state.search.as_mut() {
-                Some(index) => {
-                    search_gone.append(&mut search_new);
-                    let changes = index.update(search_gone);
-                    (index.len() == ids.len()).then_some(changes)
+            let updated = match (updating, search_update) {
+                (Some(index), Some(changes)) => {
+                    let whole = index.len() == ids.len();
+                    state.search = Some(index);
+                    whole.then_some(changes)
                 }
-                None => None,
+                _ => None,
             };
             match updated {
                 Some(changes) => {
