@@ -5,6 +5,7 @@
 use super::{encode_path, xml_escape};
 use crate::date::Date;
 use crate::link::Site;
+use crate::text::{escape_into, Markup};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -34,8 +35,11 @@ pub fn lastmods(site: &Site) -> HashMap<&str, Date> {
 /// went or changed.
 pub fn sitemap_entry(base_url: &str, page: &str, lastmod: &HashMap<&str, Date>) -> String {
     let dir = page.trim_end_matches("index.html");
-    let mut out = String::from("  <url><loc>");
-    out.push_str(&xml_escape(&format!("{base_url}{}", encode_path(dir))));
+    let mut out = String::with_capacity(96);
+    out.push_str("  <url><loc>");
+    // Escaping goes character by character, so the two halves escape as their join.
+    escape_into(&mut out, base_url, Markup::Xml);
+    escape_into(&mut out, &encode_path(dir), Markup::Xml);
     out.push_str("</loc>");
     if let Some(m) = page
         .strip_suffix("index.html")

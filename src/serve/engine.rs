@@ -1440,15 +1440,8 @@ impl Engine {
                     .into_iter()
                     .map(|f| (f.path, bytes_of(f.content)))
                     .collect();
-                rendered += fresh
-                    .iter()
-                    .filter(|(path, bytes)| {
-                        !state
-                            .finish_files
-                            .iter()
-                            .any(|(p, b)| p == path && b[..] == bytes[..])
-                    })
-                    .count();
+                // Nothing was kept before: every file is new.
+                rendered += fresh.len();
                 Some(fresh)
             } else if sitemap_stale {
                 let lines =
