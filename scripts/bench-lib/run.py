@@ -63,26 +63,51 @@ def tree_stats(path):
     return files, size
 
 
+# Stands for the output folder in a command line; each run puts its own folder there.
+OUT = object()
+
+
 class Series:
-    def __init__(self, key, label, cmd, out_dir, clean, log):
+    """One command timed round after round.
+
+    `out` names the output folders of a full build: each of its runs writes `out-1`,
+    `out-2`, ... so that every run starts from nothing, as a first build does. A series
+    that `follows` a full build (the unchanged rebuild) runs its n-th time on the folder
+    that build's n-th run left. Nothing is deleted until every run is over (see `main`).
+    """
+
+    def __init__(self, key, label, cmd, log, out=None, follows=None):
         self.key = key
         self.label = label
         self.cmd = cmd
-        self.out_dir = out_dir
-        self.clean = clean
+        self.out = out
+        self.follows = follows
         self.log = log
         self.walls = []
         self.cpus = []
         self.rss = []
         self.error = None
         self.written = None
+        self.used = []
+        self.steps = 0
 
     def step(self):
         if self.error:
             return
-        if self.clean and os.path.exists(self.out_dir):
-            shutil.rmtree(self.out_dir)
-        wall, cpu, rss, code = run_once(self.cmd, self.log)
+        self.steps += 1
+        out = None
+        if self.out is not None:
+            out = f"{self.out}-{self.steps}"
+            if os.path.exists(out):
+                shutil.rmtree(out)
+            self.used.append(out)
+        elif self.follows is not None:
+            if len(self.follows.used) < self.steps:
+                self.error = f"nothing to run on: {self.follows.key} has no output for run {self.steps}"
+                return
+            out = self.follows.used[self.steps - 1]
+        cmd = [out if arg is OUT else arg for arg in self.cmd]
+        wall, cpu, rss, code = run_once(cmd, self.log)
         if code != 0:
             self.error = f"exit code {code} (log: {self.log})"
             return
@@ -90,12 +115,16 @@ class Series:
         self.cpus.append(cpu)
         self.rss.append(rss)
 
+    def remove_outputs(self):
+        for d in self.used:
+            shutil.rmtree(d, ignore_errors=True)
+
     def drop_last(self):
         for series in (self.walls, self.cpus, self.rss):
             series.pop()
 
     def summary(self):
-        d = {"label": self.label, "command": self.cmd, "runs": len(self.walls), "error": self.error}
+        d = {"label": self.label, "command": ["<output folder>" if arg is OUT else arg for arg in self.cmd], "runs": len(self.walls), "error": self.error}
         if self.walls:
             d.update(
                 median_s=round(statistics.median(self.walls), 4),
@@ -108,8 +137,9 @@ class Series:
             )
             if self.written is not None:
                 d.update(files_written_last_run=self.written)
-            if self.out_dir and os.path.isdir(self.out_dir):
-                files, size = tree_stats(self.out_dir)
+            last = (self.used or (self.follows.used if self.follows else []) or [None])[-1]
+            if last and os.path.isdir(last):
+                files, size = tree_stats(last)
                 d.update(output_files=files, output_mib=round(size / 2**20, 1))
         return d
 
@@ -143,41 +173,49 @@ def main():
     full, rebuild, check, hugo_full, hugo_plain = [], [], [], [], []
     if a.gongkai:
         out = os.path.join(a.work, "out-gongkai")
-        cmd = [a.gongkai, "build", "--root", site, "--output", out, "--as-of", a.as_of]
+        cmd = [a.gongkai, "build", "--root", site, "--output", OUT, "--as-of", a.as_of]
         log = os.path.join(logs, "gongkai.log")
-        full = [Series("gongkai_full", "gongkai full build", cmd, out, True, log)]
-        # The unchanged rebuild runs right after the full build of the same round, on the
-        # output that build left: nothing changed in between, so nothing may be written.
-        rebuild = [Series("gongkai_rebuild", "gongkai unchanged rebuild", cmd, out, False, log)]
+        full = [Series("gongkai_full", "gongkai full build", cmd, log, out=out)]
+        # Each unchanged rebuild runs on the output one full build left: nothing changed in
+        # between, so nothing may be written.
+        rebuild = [Series("gongkai_rebuild", "gongkai unchanged rebuild", cmd, log, follows=full[0])]
         check_cmd = [a.gongkai, "check", "--root", site, "--as-of", a.as_of]
-        check = [Series("gongkai_check", "gongkai check", check_cmd, None, False, log)]
+        check = [Series("gongkai_check", "gongkai check", check_cmd, log)]
     if a.hugo:
-        out = os.path.join(a.work, "out-hugo")
-        base = [a.hugo, "--source", hsite, "--destination", out, "--quiet"]
         cfg = os.path.join(hsite, "hugo.toml")
         nos = os.path.join(hsite, "hugo-nosearch.toml")
-        hugo_full = [Series("hugo_full", "hugo full build (with search JSON)", base + ["--config", cfg], out, True,
-                            os.path.join(logs, "hugo.log"))]
-        out2 = os.path.join(a.work, "out-hugo-nosearch")
-        base2 = [a.hugo, "--source", hsite, "--destination", out2, "--quiet"]
-        hugo_plain = [Series("hugo_nosearch", "hugo full build (no search JSON)", base2 + ["--config", f"{cfg},{nos}"],
-                             out2, True, os.path.join(logs, "hugo.log"))]
-    # One round: gongkai full, its unchanged rebuild, check, then Hugo with and without search.
-    # Interleaving spreads a load spike from elsewhere over every series alike.
-    rounds = full + rebuild + check + hugo_full + hugo_plain
+        base = [a.hugo, "--source", hsite, "--destination", OUT, "--quiet"]
+        hugo_full = [Series("hugo_full", "hugo full build (with search JSON)", base + ["--config", cfg],
+                            os.path.join(logs, "hugo.log"), out=os.path.join(a.work, "out-hugo"))]
+        hugo_plain = [Series("hugo_nosearch", "hugo full build (no search JSON)", base + ["--config", f"{cfg},{nos}"],
+                             os.path.join(logs, "hugo.log"), out=os.path.join(a.work, "out-hugo-nosearch"))]
+    # One round: gongkai full, check, then Hugo with and without search. Interleaving spreads
+    # a load spike from elsewhere over every series alike. The unchanged rebuilds run after
+    # all the rounds, because they are the only runs that delete files (the folders of the
+    # version each one replaces, about 24,000): on ext4 without a journal (this benchmark's
+    # disk), the kernel avoids reusing an inode for 60 s after its deletion, or 300 s while
+    # its inode table block is unwritten, and skips each such inode in turn when it creates
+    # a file. A run creating 50,000 files and folders after another run deleted as many
+    # paid seconds of system time for it, whichever generator it was; so no full build
+    # follows a deletion, and no output folder is deleted before every run is over.
+    rounds = full + check + hugo_full + hugo_plain
 
     total = a.warmup + a.runs
-    for i in range(total):
-        for s in rounds:
-            s.step()
-            if i < a.warmup and not s.error:
-                s.drop_last()
-        print(f"  round {i + 1}/{total}" + (" (warm-up)" if i < a.warmup else ""), file=sys.stderr, flush=True)
+    for phase in (rounds, rebuild):
+        for i in range(total):
+            for s in phase:
+                s.step()
+                if i < a.warmup and not s.error:
+                    s.drop_last()
+            if phase is rounds:
+                print(f"  round {i + 1}/{total}" + (" (warm-up)" if i < a.warmup else ""), file=sys.stderr, flush=True)
     if rebuild and not rebuild[0].error:
         rebuild[0].written = written_count(rebuild[0].log)
 
     series = full + rebuild + check + hugo_full + hugo_plain
     results = {s.key: s.summary() for s in series}
+    for s in series:
+        s.remove_outputs()  # only now: see the comment on `rounds`
 
     def median(key):
         r = results.get(key)
@@ -274,7 +312,7 @@ def print_table(doc):
     c = doc["corpus"]
     m = doc["machine"]
     print(f'corpus: {c["policies"]} policies, {c["files"]} files, seed {c["seed"]}, --as-of {c["as_of"]}; '
-          f'{doc["runs"]} runs each (+{doc["warmup"]} warm-up), cold output dir per full build')
+          f'{doc["runs"]} runs each (+{doc["warmup"]} warm-up), each full build into a folder never used before')
     print(f'machine: {m["cpus"]} CPUs, {m["cpu_model"]}; load at start {m["load_avg_at_start"][0]:.2f}; '
           f'work dir {m["work_dir"]} ({m["medium"]}); hugo {doc["hugo_version"] or "-"}')
     if m["load_avg_at_start"][0] > 0.5 * (m["cpus"] or 1):
