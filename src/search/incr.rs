@@ -355,16 +355,22 @@ impl IdList {
                 if let Some(shift) = shift.filter(|&s| s < SHIFT_BY_WORDS) {
                     // Every id moves up by the same amount: whole words, shifted.
                     let (q, r) = (shift as usize / 64, shift % 64);
-                    words.resize(from + q + tail.len() + 1, 0);
+                    // As long as the last id needs, as when set bit by bit, and no longer:
+                    // every bitmap of a site moves at once.
+                    let last = from * 64 + bits_end(&tail) - 1 + shift as usize;
+                    let len = (from + 1).max(last / 64 + 1);
+                    words.reserve_exact(len - words.len());
+                    words.resize(len, 0);
+                    // Bits that land past `len` are zero ones.
                     for (k, &w) in tail.iter().enumerate() {
-                        words[from + q + k] |= w << r;
-                        if r > 0 {
-                            words[from + q + k + 1] |= w >> (64 - r);
+                        if let Some(x) = words.get_mut(from + q + k) {
+                            *x |= w << r;
                         }
-                    }
-                    // As long as the last id needs, as when set bit by bit.
-                    while words.len() > from + 1 && words.last() == Some(&0) {
-                        words.pop();
+                        if r > 0 {
+                            if let Some(x) = words.get_mut(from + q + k + 1) {
+                                *x |= w >> (64 - r);
+                            }
+                        }
                     }
                     return true;
                 }
