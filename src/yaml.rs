@@ -7,8 +7,9 @@
 
 use crate::date::{self, Date};
 use crate::diag::Diagnostic;
+use rustc_hash::FxHashSet;
 use serde_yaml::{Mapping, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -318,7 +319,9 @@ pub struct Fields<'a> {
     /// Line (within `text`, 1-based) from which to look for keys: nested mappings start
     /// below their parent.
     from_line: usize,
-    used: BTreeSet<String>,
+    /// Keys read, by their names in the schema: a set of the `&'static` names, so reading a
+    /// field allocates nothing (this runs for every key and alias of every document).
+    used: FxHashSet<&'static str>,
     /// Diagnostics collected while reading.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -332,7 +335,7 @@ impl<'a> Fields<'a> {
             lines: Arc::new(KeyLines::new(text)),
             first_line,
             from_line: 1,
-            used: BTreeSet::new(),
+            used: FxHashSet::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -348,7 +351,7 @@ impl<'a> Fields<'a> {
             from_line: line
                 .map(|l| l + 1 - self.first_line)
                 .unwrap_or(self.from_line),
-            used: BTreeSet::new(),
+            used: FxHashSet::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -394,7 +397,7 @@ impl<'a> Fields<'a> {
             if let Some(v) = self.map.get(name) {
                 found.push((name, v));
             }
-            self.used.insert(name.to_string());
+            self.used.insert(name);
         }
         if found.len() > 1 {
             let names: Vec<&str> = found.iter().map(|(n, _)| *n).collect();
@@ -585,7 +588,7 @@ impl<'a> Fields<'a> {
             .map
             .keys()
             .filter_map(scalar_text)
-            .filter(|k| !self.used.contains(k))
+            .filter(|k| !self.used.contains(k.as_str()))
             .collect();
         unknown.sort();
         for k in unknown {
@@ -605,10 +608,8 @@ impl<'a> Fields<'a> {
     /// Mark keys as read by someone else (e.g. `kind`, read by the loader).
     pub fn mark_used(&mut self, keys: &[Key]) {
         for k in keys {
-            self.used.insert(k.name.to_string());
-            for a in k.aliases {
-                self.used.insert(a.to_string());
-            }
+            self.used.insert(k.name);
+            self.used.extend(k.aliases.iter().copied());
         }
     }
 

@@ -102,6 +102,87 @@ pub(crate) fn splice<'a>(
     })
 }
 
+/// The events of a document as the content checks need them, handed on as they arrive
+/// instead of collected whole (`gongkai check` reads every document of the site; holding
+/// each one's event list cost more than parsing it).
+///
+/// Only a scope whose text a check reads is rewritten: a heading's (its text is in the
+/// W0604 message) and one holding a link or an image (whose text decides E0601/E0602).
+/// Emphasis anywhere else reaches no check — the walk keeps only that text, raw HTML and
+/// URLs, and a rewrite changes neither HTML nor links, nor their order — so it is left as
+/// pulldown-cmark made it, and the checks find exactly what [`rewrites`] + [`splice`] give.
+pub(crate) struct CheckedEvents<'a> {
+    src: &'a str,
+    /// The inline scope being collected.
+    scope: Vec<Ev<'a>>,
+    scratch: Scratch<'a>,
+    in_code: bool,
+    /// The last event handed on was the start of a heading.
+    after_heading: bool,
+    /// The scope being collected is a heading's.
+    heading_scope: bool,
+}
+
+impl<'a> CheckedEvents<'a> {
+    pub(crate) fn new(src: &'a str) -> Self {
+        CheckedEvents {
+            src,
+            scope: Vec::new(),
+            scratch: Scratch::default(),
+            in_code: false,
+            after_heading: false,
+            heading_scope: false,
+        }
+    }
+
+    /// Take the next parsed event; `walk` gets the events to check, in order.
+    pub(crate) fn push(&mut self, ev: Ev<'a>, walk: &mut impl FnMut(Ev<'a>)) {
+        if !self.in_code && is_inline(&ev.0) {
+            if self.scope.is_empty() {
+                self.heading_scope = self.after_heading;
+            }
+            self.scope.push(ev);
+            return;
+        }
+        self.flush(walk);
+        match &ev.0 {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code = false,
+            _ => {}
+        }
+        self.after_heading = matches!(ev.0, Event::Start(Tag::Heading { .. }));
+        walk(ev);
+    }
+
+    /// Hand on what is still held, at the end of the document.
+    pub(crate) fn finish(&mut self, walk: &mut impl FnMut(Ev<'a>)) {
+        self.flush(walk);
+    }
+
+    fn flush(&mut self, walk: &mut impl FnMut(Ev<'a>)) {
+        if self.scope.is_empty() {
+            return;
+        }
+        let read = self.heading_scope
+            || self
+                .scope
+                .iter()
+                .any(|(e, _)| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })));
+        let new = if read {
+            rewrite_scope(self.src, &self.scope, true, &mut self.scratch)
+        } else {
+            None
+        };
+        match new {
+            Some(new) => {
+                self.scope.clear();
+                new.into_iter().for_each(&mut *walk);
+            }
+            None => self.scope.drain(..).for_each(&mut *walk),
+        }
+    }
+}
+
 /// Events that live inside a paragraph-like block rather than delimiting blocks.
 fn is_inline(e: &Event) -> bool {
     match e {

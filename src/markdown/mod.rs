@@ -102,7 +102,9 @@ pub enum Purpose {
     /// The content checks and the relative links' resolutions only (`gongkai check`):
     /// code blocks are not highlighted and no HTML is assembled or sanitised. Neither can
     /// produce a finding — every check runs on the event walk, which is the same — so the
-    /// diagnostics are those of [`Purpose::Page`]; `html` stays empty.
+    /// diagnostics are those of [`Purpose::Page`]; `html` stays empty and headings get no
+    /// `id`. Emphasis is corrected for CJK only where a check reads the text (see
+    /// `cjk::CheckedEvents`).
     Check,
 }
 
@@ -113,25 +115,15 @@ pub fn render(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
 
 /// [`render`], doing only what `purpose` needs.
 pub fn render_for(src: &str, ctx: &MarkdownContext, purpose: Purpose) -> RenderedMarkdown {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    if purpose == Purpose::Check {
+        return check(src, ctx);
+    }
     // Roughly one event per dozen bytes of Chinese prose; avoids most regrowth copies.
     let mut events: Vec<cjk::Ev> = Vec::with_capacity(src.len() / 12 + 16);
-    let mut cells = 0usize;
-    let mut table_start = 0usize;
-    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
-        match &event {
-            Event::Start(Tag::Table(_)) => {
-                cells = 0;
-                table_start = range.start;
-            }
-            Event::Start(Tag::TableCell) => {
-                cells += 1;
-                if cells > MAX_TABLE_CELLS {
-                    return too_many_cells(src, ctx, table_start);
-                }
-            }
-            _ => {}
+    let mut cells = CellCount::default();
+    for (event, range) in Parser::new_ext(src, OPTIONS).into_offset_iter() {
+        if let Some(table_start) = cells.over_cap(&event, &range) {
+            return too_many_cells(src, ctx, table_start);
         }
         events.push((event, range));
     }
@@ -141,6 +133,55 @@ pub fn render_for(src: &str, ctx: &MarkdownContext, purpose: Purpose) -> Rendere
         r.event(event, range);
     }
     r.finish()
+}
+
+/// [`Purpose::Check`]: the same walk, fed as the parser goes (see [`cjk::CheckedEvents`]
+/// for which emphasis it corrects), so no document's event list is ever held whole.
+fn check(src: &str, ctx: &MarkdownContext) -> RenderedMarkdown {
+    let mut r = Renderer::new(src, ctx, 0, Purpose::Check);
+    let mut events = cjk::CheckedEvents::new(src);
+    let mut walk = |(event, range)| r.event(event, range);
+    let mut cells = CellCount::default();
+    for (event, range) in Parser::new_ext(src, OPTIONS).into_offset_iter() {
+        if let Some(table_start) = cells.over_cap(&event, &range) {
+            // As in `render_for`: the body's only finding, whatever came before.
+            return too_many_cells(src, ctx, table_start);
+        }
+        events.push((event, range), &mut walk);
+    }
+    events.finish(&mut walk);
+    r.finish()
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH);
+
+/// The cells of the table being parsed, against [`MAX_TABLE_CELLS`].
+#[derive(Default)]
+struct CellCount {
+    cells: usize,
+    table_start: usize,
+}
+
+impl CellCount {
+    /// The offset of the table `event` takes over the cap, if it does.
+    fn over_cap(&mut self, event: &Event, range: &Range<usize>) -> Option<usize> {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                self.cells = 0;
+                self.table_start = range.start;
+            }
+            Event::Start(Tag::TableCell) => {
+                self.cells += 1;
+                if self.cells > MAX_TABLE_CELLS {
+                    return Some(self.table_start);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
 }
 
 /// Most cells one Markdown table may have. Every cell costs a few hundred bytes while the
@@ -450,11 +491,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 // A wide table scrolls inside its own labelled, focusable region, so a
                 // phone never has to scroll the whole page sideways.
                 self.tables += 1;
-                let open = format!(
-                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"表格{}\" tabindex=\"0\">\n<table>\n",
-                    self.tables
-                );
-                self.html(open);
+                if self.purpose == Purpose::Page {
+                    let open = format!(
+                        "<div class=\"table-scroll\" role=\"region\" aria-label=\"表格{}\" tabindex=\"0\">\n<table>\n",
+                        self.tables
+                    );
+                    self.html(open);
+                }
             }
             Tag::TableHead => {
                 self.in_table_head = true;
@@ -471,6 +514,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 self.table_body_open = true;
                 self.html(open);
             }
+            // Every cell of every table: a check, which keeps no HTML, formats none.
+            Tag::TableCell if self.purpose == Purpose::Check => {}
             Tag::TableCell => {
                 let class = match self.aligns.get(self.column) {
                     Some(Alignment::Left) => " class=\"align-left\"",
@@ -664,23 +709,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
 
     fn finish_heading(&mut self, h: OpenHeading, level: HeadingLevel) {
         let text = h.text.trim().to_string();
-        let base = slug(&text);
-        let mut id = base.clone();
-        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
-        while self.used_ids.contains(&id) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        self.next_suffix.insert(base, n);
-        self.used_ids.insert(id.clone());
-        if self.purpose == Purpose::Page {
-            self.out[h.out_index] = Event::Start(Tag::Heading {
-                level,
-                id: Some(CowStr::from(id.clone())),
-                classes: Vec::new(),
-                attrs: Vec::new(),
-            });
-        }
+        let id = match self.purpose {
+            Purpose::Page => self.heading_id(&text, h.out_index, level),
+            // No page, so no anchor to write (and no check reads one).
+            Purpose::Check => String::new(),
+        };
         let line = self.line(h.offset);
         if h.level == 1 {
             let d = Diagnostic::warning(
@@ -717,6 +750,27 @@ impl<'s, 'c> Renderer<'s, 'c> {
             text,
             id,
         });
+    }
+
+    /// The anchor of a heading with `text` (see the module docs for the rule), written
+    /// into the heading's start event at `out_index`.
+    fn heading_id(&mut self, text: &str, out_index: usize, level: HeadingLevel) -> String {
+        let base = slug(text);
+        let mut id = base.clone();
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+        while self.used_ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.next_suffix.insert(base, n);
+        self.used_ids.insert(id.clone());
+        self.out[out_index] = Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id.clone())),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        });
+        id
     }
 
     /// Index of the footnote with `label`, numbering it on first sight.

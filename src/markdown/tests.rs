@@ -440,3 +440,72 @@ fn tables_scroll_in_their_own_labelled_region_even_after_sanitising() {
         .html
         .contains("aria-label=\"表格2\""));
 }
+
+/// The diagnostics of `src` made for a page and made for `gongkai check`.
+fn page_and_check(src: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let ctx = MarkdownContext {
+        file: Path::new("content/policies/a.md"),
+        first_line: 7,
+        resolve: &|url: &str| {
+            if url.starts_with("../") {
+                LinkResolution::Reject("指向站点以外".to_string())
+            } else {
+                LinkResolution::Keep
+            }
+        },
+    };
+    let page = render_for(src, &ctx, Purpose::Page).diagnostics;
+    let check = render_for(src, &ctx, Purpose::Check).diagnostics;
+    (page, check)
+}
+
+#[test]
+fn check_reads_cjk_emphasis_where_its_messages_show_text() {
+    // Each body's finding depends on the CJK-friendly emphasis: a heading's text in the
+    // W0604 message, a link's or image's text in whether it has any. `check` corrects
+    // emphasis only in such scopes, and must find exactly what a page finds.
+    for src in [
+        "# **（一）加强组织领导。**各单位\n",
+        "## 一\n\n#### **（二）细化措施。**说明\n",
+        "段落**（一）强调。**后文[**（一）**](a.md)与[****](b.md)和[](c.md)\n",
+        "![**（一）**](a.png) ![**。**](b.png) ![](c.png)\n",
+        "**（一）要点。**见<img src=\"x.png\">与[链接](../x.md)\n\n# 标题\n",
+        "| **（一）** | b |\n|---|---|\n| [](a.md) | ![**（二）。**](x.png) |\n",
+        "```\n# 不是标题 **（一）**\n```\n\n> ### **（三）引文。**之后\n",
+    ] {
+        let (page, check) = page_and_check(src);
+        assert!(!page.is_empty(), "{src:?} should have a finding");
+        assert_eq!(check, page, "{src:?}");
+    }
+    // The heading's text as the page shows it, without the asterisks.
+    let (page, _) = page_and_check("# **（一）加强组织领导。**各单位\n");
+    assert!(
+        page[0].message.contains("“（一）加强组织领导。各单位”"),
+        "{}",
+        page[0].message
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 400,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+    /// Bodies built from the pieces emphasis, headings, links, images, raw HTML, tables
+    /// and code are made of: `check` (streamed, emphasis corrected only where a check
+    /// reads text) finds exactly what a page finds, in the same order.
+    #[test]
+    fn check_finds_what_a_page_finds(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "**", "*", "_", "~~", "（一）", "。", "各单位", "a", " ", "\n", "\n\n", "# ",
+            "## ", "#### ", "[", "](a.md)", "](../x.md)", "![", "]()", "<img src=\"x.png\">",
+            "<table><tr><td>1</td></tr></table>", "`", "```\n", "> ", "- ", "| a | b |\n|---|---|\n",
+            "|", "---\n", "[^1]", "[^1]: 注\n", "\\", "<h1>", "javascript:x",
+        ]), 0..40),
+    ) {
+        let src: String = pieces.concat();
+        let (page, check) = page_and_check(&src);
+        proptest::prop_assert_eq!(check, page, "{:?}", src);
+    }
+}

@@ -478,10 +478,15 @@ fn catalog_listings(
             .or_default();
         nodes.entry(c.path()).or_default();
     }
+    // Documents by catalogue path first: a large site files thousands of documents
+    // under a few hundred paths, and each path's walk up the tree is then made once.
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, path) in filed.iter().enumerate() {
-        let Some(path) = path.clone() else {
-            continue;
-        };
+        if let Some(path) = path {
+            by_path.entry(path.as_str()).or_default().push(i);
+        }
+    }
+    for (path, filed_here) in by_path {
         let segments: Vec<&str> = path.split('/').collect();
         for depth in 0..segments.len() {
             let parent = segments[..depth].join("/");
@@ -491,10 +496,14 @@ fn catalog_listings(
                 .or_default()
                 .1
                 .entry(child.clone())
-                .or_default() += 1;
+                .or_default() += filed_here.len();
             nodes.entry(child).or_default();
         }
-        nodes.entry(path).or_default().0.push(i);
+        nodes
+            .entry(path.to_string())
+            .or_default()
+            .0
+            .extend(filed_here);
     }
     // Counts on child links are documents below the child, not entries.
     let mut below: BTreeMap<String, usize> = BTreeMap::new();

@@ -274,9 +274,26 @@ pub struct ListingPageId {
 impl ListingPlan {
     /// Group the documents into listings.
     pub fn new(site: &Site) -> ListingPlan {
+        ListingPlan::reusing(site, None, |_| None)
+    }
+
+    /// [`ListingPlan::new`], with the listing facts of the documents `kept` names taken
+    /// from `old`: `kept(i)` is the position in `old`'s site of the document at position
+    /// `i`, when nothing listings read of it can have changed (the caller knows which
+    /// documents were read again or had their link facts change).
+    pub fn reusing(
+        site: &Site,
+        old: Option<&ListingPlan>,
+        kept: impl Fn(usize) -> Option<usize> + Sync,
+    ) -> ListingPlan {
         let facts: Vec<listing::ListingFacts> = (0..site.docs.len())
             .into_par_iter()
-            .map(|i| listing::listing_facts(site, i))
+            .map(
+                |i| match old.and_then(|old| kept(i).and_then(|k| old.facts.get(k))) {
+                    Some(f) => f.clone(),
+                    None => listing::listing_facts(site, i),
+                },
+            )
             .collect();
         let listings = listing::listings(&site.config, &facts);
         ListingPlan {

@@ -18,14 +18,17 @@
 //! 10,000-policy site some 20 million ids into 16–20 MB of files), so measuring the forms
 //! skips the passes that cannot change the choice (`DocList::form` for ids).
 
-use super::postings::{decode_deltas, keys, Form, OwnedToken};
+use super::postings::{
+    decode_deltas, keys, push_alphabet, shortest_form, varint_len, write_delta, DocList, Form,
+    OwnedToken,
+};
 use super::records::{doc_order, record_json, Facet};
 use super::shards::{Key, Token};
 use super::terms::{mix, scan_doc, TermSink};
 use super::tokenize::fnv1a_bytes;
 use super::{
     entry_json, index_fields, meta_path, raw, Doc, DocChange, FileChanges, Layout, SearchDoc,
-    Shape, CHAR_SHARD, WORD_SHARD,
+    Shape, ALPHABET, CHAR_SHARD, WORD_SHARD,
 };
 use crate::digest::{self, Digest};
 use rayon::prelude::*;
@@ -175,12 +178,11 @@ impl Term {
     /// Writes the entry again from the lists, for `count` documents: the entry, its
     /// bytes, and whether a list is written as a complement.
     fn encode(&self, count: u32) -> (String, usize, bool) {
-        let ids = self.lists.each_ref().map(IdList::ids);
-        let lists = ids.each_ref().map(|l| (!l.is_empty()).then_some(&**l));
+        let lists = self.lists.each_ref().map(|l| (l.len() > 0).then_some(l));
         if lists.iter().all(Option::is_none) {
             return (String::new(), 0, false);
         }
-        let mut key: Key<'_, [u32]> = Key::new(self.token.as_token(), lists);
+        let mut key: Key<'_, IdList> = Key::new(self.token.as_token(), lists);
         key.choose(count);
         let mut json = String::with_capacity(key.bytes());
         key.write_entry(&mut json, count);
@@ -350,6 +352,28 @@ impl IdList {
                 }
                 words[from] &= below;
                 words.truncate(from + 1);
+                if let Some(shift) = shift.filter(|&s| s < SHIFT_BY_WORDS) {
+                    // Every id moves up by the same amount: whole words, shifted.
+                    let (q, r) = (shift as usize / 64, shift % 64);
+                    // As long as the last id needs, as when set bit by bit, and no longer:
+                    // every bitmap of a site moves at once.
+                    let last = from * 64 + bits_end(&tail) - 1 + shift as usize;
+                    let len = (from + 1).max(last / 64 + 1);
+                    words.reserve_exact(len - words.len());
+                    words.resize(len, 0);
+                    // Bits that land past `len` are zero ones.
+                    for (k, &w) in tail.iter().enumerate() {
+                        if let Some(x) = words.get_mut(from + q + k) {
+                            *x |= w << r;
+                        }
+                        if r > 0 {
+                            if let Some(x) = words.get_mut(from + q + k + 1) {
+                                *x |= w >> (64 - r);
+                            }
+                        }
+                    }
+                    return true;
+                }
                 for (k, &w) in tail.iter().enumerate() {
                     let mut w = w;
                     while w != 0 {
@@ -363,6 +387,103 @@ impl IdList {
                     }
                 }
                 true
+            }
+        }
+    }
+}
+
+/// Shifts below this are applied to a bitmap a word at a time (an upward shift: one
+/// of `u32::MAX` is a document taken out, every later id moving down by one).
+const SHIFT_BY_WORDS: u32 = 1 << 24;
+
+/// Ids set in a bitmap, in order.
+fn set_bits(words: &[u64]) -> impl Iterator<Item = u32> + Clone + '_ {
+    words.iter().enumerate().flat_map(|(k, &w)| {
+        let mut w = w;
+        std::iter::from_fn(move || {
+            (w != 0).then(|| {
+                let id = k as u32 * 64 + w.trailing_zeros();
+                w &= w - 1;
+                id
+            })
+        })
+    })
+}
+
+/// Ids below `count` not set in a bitmap, in order.
+fn absent_bits(words: &[u64], count: u32) -> impl Iterator<Item = u32> + '_ {
+    (0..(count as usize).div_ceil(64)).flat_map(move |k| {
+        let mut w = !words.get(k).copied().unwrap_or(0);
+        let end = count as usize - k * 64;
+        if end < 64 {
+            w &= (1u64 << end) - 1;
+        }
+        std::iter::from_fn(move || {
+            (w != 0).then(|| {
+                let id = k as u32 * 64 + w.trailing_zeros();
+                w &= w - 1;
+                id
+            })
+        })
+    })
+}
+
+/// The last id of a bitmap, plus one (0 when empty).
+fn bits_end(words: &[u64]) -> usize {
+    words
+        .iter()
+        .rposition(|&w| w != 0)
+        .map_or(0, |k| k * 64 + 64 - words[k].leading_zeros() as usize)
+}
+
+/// A list is written from the form it is kept in: a bitmap's bitmap form is cut from its
+/// words, six bits a character, its ids never collected (most of a large site's ids are
+/// in bitmaps, and a new document among the others writes every list again). The same
+/// strings as `[u32]`'s, by the same measuring.
+impl DocList for IdList {
+    fn form(&self, count: u32) -> (Form, usize) {
+        match self {
+            IdList::Ids(ids) => ids[..].form(count),
+            IdList::Bits { words, len } => {
+                let ids = set_bits(words);
+                shortest_form(ids, *len as usize, bits_end(words), count, || {
+                    1 + absent_bits(words, count)
+                        .fold((0, 0), |(n, next), id| (n + varint_len(id - next), id + 1))
+                        .0
+                })
+            }
+        }
+    }
+
+    fn write_form(&self, out: &mut String, form: Form, count: u32) {
+        let (words, len) = match self {
+            IdList::Ids(ids) => return ids[..].write_form(out, form, count),
+            IdList::Bits { words, len } => (words, *len as usize),
+        };
+        match form {
+            Form::Delta => write_delta(set_bits(words), len, out),
+            // The delta form of the absent ids: a dense list has few.
+            Form::Complement => {
+                out.push('~');
+                write_delta(
+                    absent_bits(words, count),
+                    (count as usize).saturating_sub(len),
+                    out,
+                );
+            }
+            Form::Bitmap => {
+                let chars = bits_end(words).div_ceil(6);
+                let mut data = Vec::with_capacity(chars);
+                for c in 0..chars {
+                    let (k, at) = (c * 6 / 64, c * 6 % 64);
+                    let mut six = words[k] >> at;
+                    if at > 58 {
+                        six |= words.get(k + 1).map_or(0, |&w| w << (64 - at));
+                    }
+                    data.push(ALPHABET[(six & 63) as usize]);
+                }
+                out.push('!');
+                push_alphabet(out, &data);
             }
         }
     }
@@ -1256,5 +1377,78 @@ mod id_list_tests {
             assert_eq!(IdList::from_ids(plain.clone()).ids(), list.ids());
         }
         assert!(bits_seen && ids_seen, "both forms are exercised");
+    }
+
+    /// A bitmap moved up by whole words holds what moving each id holds, at the same
+    /// length (removals later read it).
+    #[test]
+    fn a_bitmap_shifted_by_words_equals_one_moved_bit_by_bit() {
+        let mut seen_shifted = 0;
+        for seed in 0..300u64 {
+            let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = move |n: u32| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % u64::from(n)) as u32
+            };
+            let span = 1 + next(900);
+            let mut ids: Vec<u32> = (0..span).filter(|_| next(3) > 0).collect();
+            ids.dedup();
+            let IdList::Bits { words, len } = IdList::bits(&ids) else {
+                unreachable!("bits")
+            };
+            let first = next(span + 70);
+            let shift = [1, 2, 63, 64, 65, 130, next(300)][seed as usize % 7];
+            let mut by_words = IdList::Bits {
+                words: words.clone(),
+                len,
+            };
+            let mut by_bits = IdList::Bits { words, len };
+            let renumbered: Vec<u32> = (first..span + 1).map(|id| id + shift).collect();
+            let had = by_words.renumber(first, &renumbered, Some(shift));
+            assert_eq!(by_bits.renumber(first, &renumbered, None), had);
+            assert_eq!(by_words, by_bits, "seed {seed}");
+            let moved: Vec<u32> = ids
+                .iter()
+                .map(|&id| if id >= first { id + shift } else { id })
+                .collect();
+            assert_eq!(&*by_words.ids(), moved.as_slice());
+            seen_shifted += usize::from(had);
+        }
+        assert!(seen_shifted > 100, "most cases move something");
+    }
+
+    /// A list kept as a bitmap is measured and written exactly as the same ids kept as
+    /// ids, in every form and among any number of documents.
+    #[test]
+    fn a_bitmap_writes_the_strings_its_ids_write() {
+        use super::super::postings::{DocList, Form};
+        let mut forms = std::collections::HashSet::new();
+        for seed in 0..2_000u64 {
+            let mut state = seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1;
+            let mut next = move |n: u32| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % u64::from(n)) as u32
+            };
+            let span = 1 + next(700);
+            // From nearly empty to nearly full, so each form wins somewhere.
+            let keep = next(101);
+            let ids: Vec<u32> = (0..span).filter(|_| next(100) < keep).collect();
+            let count = span + next(40);
+            let bits = IdList::bits(&ids);
+            let form = DocList::form(ids.as_slice(), count);
+            assert_eq!(bits.form(count), form, "seed {seed}: {ids:?} of {count}");
+            for f in [Form::Delta, Form::Bitmap, Form::Complement] {
+                let (mut a, mut b) = (String::new(), String::new());
+                DocList::write_form(ids.as_slice(), &mut a, f, count);
+                bits.write_form(&mut b, f, count);
+                assert_eq!(a, b, "seed {seed}: {f:?} of {ids:?} among {count}");
+            }
+            forms.insert(format!("{:?}", form.0));
+        }
+        assert_eq!(forms.len(), 3, "every form is chosen somewhere: {forms:?}");
     }
 }

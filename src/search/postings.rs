@@ -122,75 +122,100 @@ impl DocList for Postings {
 /// Sorted, distinct doc ids: measured and written in a pass each, without decoding.
 impl DocList for [u32] {
     fn form(&self, count: u32) -> (Form, usize) {
-        // Each form is measured only when it can win: every listed id takes at least a
-        // character in delta form, every absent one in complement form, and the bitmap's
-        // length is known from the last id (a new document among old ones measures every
-        // list again, so the passes saved are most of that update).
         let last = self.last().map_or(0, |&l| l as usize + 1);
-        let bitmap = 1 + last.div_ceil(6);
-        let mut best = if self.len() > bitmap {
-            (Form::Bitmap, bitmap)
-        } else {
-            let mut delta = 0;
-            let mut next = 0;
-            for &id in self {
-                delta += varint_len(id - next);
-                next = id + 1;
-            }
-            if bitmap < delta {
-                (Form::Bitmap, bitmap)
-            } else {
-                (Form::Delta, delta)
-            }
-        };
-        let absent = (count as usize).saturating_sub(self.len());
-        if (self.len() as u64) * 2 > u64::from(count) && 1 + absent < best.1 {
-            let mut len = 1;
-            absent_runs(self, count, |gap, run| {
-                len += varint_len(gap) + run as usize - 1
+        shortest_form(self.iter().copied(), self.len(), last, count, || {
+            let mut n = 1;
+            absent_runs(self.iter().copied(), count, |gap, run| {
+                n += varint_len(gap) + run as usize - 1
             });
-            if len < best.1 {
-                best = (Form::Complement, len);
-            }
-        }
-        best
+            n
+        })
     }
 
     fn write_form(&self, out: &mut String, form: Form, count: u32) {
-        let mut data = Vec::with_capacity(match form {
-            Form::Delta => self.len() + self.len() / 8,
-            Form::Bitmap => self.last().map_or(0, |&l| l as usize / 6 + 1),
-            Form::Complement => (count as usize).saturating_sub(self.len()) + 8,
-        });
         match form {
-            Form::Delta => {
-                let mut next = 0;
-                for &id in self {
-                    push_varint(&mut data, id - next);
-                    next = id + 1;
-                }
-            }
+            Form::Delta => write_delta(self.iter().copied(), self.len(), out),
+            Form::Complement => write_complement(self.iter().copied(), self.len(), out, count),
             Form::Bitmap => {
                 let last = self.last().map_or(0, |&l| l as usize + 1);
                 let mut bits = vec![0u8; last.div_ceil(6)];
                 for &id in self {
                     bits[id as usize / 6] |= 1 << (id % 6);
                 }
+                let data: Vec<u8> = bits.iter().map(|&b| ALPHABET[usize::from(b)]).collect();
                 out.push('!');
-                data.extend(bits.iter().map(|&b| ALPHABET[usize::from(b)]));
-            }
-            Form::Complement => {
-                out.push('~');
-                absent_runs(self, count, |gap, run| {
-                    push_varint(&mut data, gap);
-                    data.extend((1..run).map(|_| ALPHABET[0]));
-                });
+                push_alphabet(out, &data);
             }
         }
-        // Characters of `ALPHABET` only: appended as one string, not one char at a time
-        // (a new document among old ones writes every list again).
-        out.push_str(std::str::from_utf8(&data).unwrap_or_default());
     }
+}
+
+/// The shortest form of the `len` sorted, distinct `ids` (the last of them `last - 1`)
+/// among `count` documents, and its length: [`DocList::form`] for any way of holding ids.
+/// `complement_len` measures the complement form (`~` included), asked only when it can win.
+pub(super) fn shortest_form(
+    ids: impl Iterator<Item = u32>,
+    len: usize,
+    last: usize,
+    count: u32,
+    complement_len: impl FnOnce() -> usize,
+) -> (Form, usize) {
+    // Each form is measured only when it can win: every listed id takes at least a
+    // character in delta form, every absent one in complement form, and the bitmap's
+    // length is known from the last id (a new document among old ones measures every
+    // list again, so the passes saved are most of that update).
+    let bitmap = 1 + last.div_ceil(6);
+    let mut best = if len > bitmap {
+        (Form::Bitmap, bitmap)
+    } else {
+        let mut delta = 0;
+        let mut next = 0;
+        for id in ids {
+            delta += varint_len(id - next);
+            next = id + 1;
+        }
+        if bitmap < delta {
+            (Form::Bitmap, bitmap)
+        } else {
+            (Form::Delta, delta)
+        }
+    };
+    let absent = (count as usize).saturating_sub(len);
+    if (len as u64) * 2 > u64::from(count) && 1 + absent < best.1 {
+        let n = complement_len();
+        if n < best.1 {
+            best = (Form::Complement, n);
+        }
+    }
+    best
+}
+
+/// Appends the `len` sorted, distinct `ids` in delta form.
+pub(super) fn write_delta(ids: impl Iterator<Item = u32>, len: usize, out: &mut String) {
+    let mut data = Vec::with_capacity(len + len / 8);
+    let mut next = 0;
+    for id in ids {
+        push_varint(&mut data, id - next);
+        next = id + 1;
+    }
+    push_alphabet(out, &data);
+}
+
+/// Appends the `len` sorted, distinct `ids` in complement form among `count` documents.
+fn write_complement(ids: impl Iterator<Item = u32>, len: usize, out: &mut String, count: u32) {
+    let mut data = Vec::with_capacity((count as usize).saturating_sub(len) + 8);
+    out.push('~');
+    absent_runs(ids, count, |gap, run| {
+        push_varint(&mut data, gap);
+        data.extend((1..run).map(|_| ALPHABET[0]));
+    });
+    push_alphabet(out, &data);
+}
+
+/// Appends characters of `ALPHABET` as one string, not one char at a time (a new
+/// document among old ones writes every list again).
+pub(super) fn push_alphabet(out: &mut String, data: &[u8]) {
+    out.push_str(std::str::from_utf8(data).unwrap_or_default());
 }
 
 /// How a doc list is written; see the module documentation.
@@ -219,10 +244,10 @@ pub(super) fn complement(ids: &[u32], count: u32) -> impl Iterator<Item = u32> +
 /// The runs of ids in `0..count` that `ids` (sorted) lacks, as the delta-form number of
 /// each run's first id and the run's length: the numbers of the rest of a run are 0. One
 /// step per listed id, where [`complement`] takes one per document.
-fn absent_runs(ids: &[u32], count: u32, mut run: impl FnMut(u32, u32)) {
+fn absent_runs(ids: impl Iterator<Item = u32>, count: u32, mut run: impl FnMut(u32, u32)) {
     let mut expect = 0u32;
     let mut last_absent: Option<u32> = None;
-    for &id in ids.iter().chain(std::iter::once(&count)) {
+    for id in ids.chain(std::iter::once(count)) {
         if id > expect {
             run(last_absent.map_or(expect, |p| expect - p - 1), id - expect);
             last_absent = Some(id - 1);

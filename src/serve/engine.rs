@@ -1143,7 +1143,30 @@ impl Engine {
                         }
                     }
                     None => {
-                        let plan = ListingPlan::new(site);
+                        // Documents neither read again nor with changed link facts
+                        // read the same to listings: their facts are last plan's.
+                        let old_positions: FxHashMap<u32, usize> = if order_same {
+                            FxHashMap::default()
+                        } else {
+                            state
+                                .order
+                                .iter()
+                                .enumerate()
+                                .map(|(k, &id)| (id, k))
+                                .collect()
+                        };
+                        let kept = |i: usize| {
+                            let id = ids[i];
+                            if doc_changed[id as usize] || links_changed[id as usize] {
+                                None
+                            } else if order_same {
+                                Some(i)
+                            } else {
+                                old_positions.get(&id).copied()
+                            }
+                        };
+                        let old_plan = state.listings.as_ref().map(|l| &*l.plan);
+                        let plan = ListingPlan::reusing(site, old_plan, kept);
                         let frames =
                             plan.frames(site, theme, state.listings.as_ref().map(|l| &*l.frames));
                         let pages = plan.pages();
