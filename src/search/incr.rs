@@ -258,13 +258,7 @@ impl IdList {
             IdList::Ids(ids) => Cow::Borrowed(ids),
             IdList::Bits { words, len } => {
                 let mut ids = Vec::with_capacity(*len as usize);
-                for (k, &w) in words.iter().enumerate() {
-                    let mut w = w;
-                    while w != 0 {
-                        ids.push(k as u32 * 64 + w.trailing_zeros());
-                        w &= w - 1;
-                    }
-                }
+                ids.extend(set_bits(words));
                 Cow::Owned(ids)
             }
         }
@@ -375,15 +369,12 @@ impl IdList {
                     return true;
                 }
                 for (k, &w) in tail.iter().enumerate() {
-                    let mut w = w;
-                    while w != 0 {
-                        let id = ((from + k) * 64) as u32 + w.trailing_zeros();
+                    for id in word_ids(from + k, w) {
                         let new = new_id(id) as usize;
                         if new / 64 >= words.len() {
                             words.resize(new / 64 + 1, 0);
                         }
                         words[new / 64] |= 1 << (new % 64);
-                        w &= w - 1;
                     }
                 }
                 true
@@ -396,18 +387,20 @@ impl IdList {
 /// of `u32::MAX` is a document taken out, every later id moving down by one).
 const SHIFT_BY_WORDS: u32 = 1 << 24;
 
-/// Ids set in a bitmap, in order.
-fn set_bits(words: &[u64]) -> impl Iterator<Item = u32> + Clone + '_ {
-    words.iter().enumerate().flat_map(|(k, &w)| {
-        let mut w = w;
-        std::iter::from_fn(move || {
-            (w != 0).then(|| {
-                let id = k as u32 * 64 + w.trailing_zeros();
-                w &= w - 1;
-                id
-            })
+/// The ids of the bits set in `w`, the `k`-th word of a bitmap, in order.
+fn word_ids(k: usize, mut w: u64) -> impl Iterator<Item = u32> + Clone {
+    std::iter::from_fn(move || {
+        (w != 0).then(|| {
+            let id = k as u32 * 64 + w.trailing_zeros();
+            w &= w - 1;
+            id
         })
     })
+}
+
+/// Ids set in a bitmap, in order.
+fn set_bits(words: &[u64]) -> impl Iterator<Item = u32> + Clone + '_ {
+    words.iter().enumerate().flat_map(|(k, &w)| word_ids(k, w))
 }
 
 /// Ids below `count` not set in a bitmap, in order.
@@ -418,13 +411,7 @@ fn absent_bits(words: &[u64], count: u32) -> impl Iterator<Item = u32> + '_ {
         if end < 64 {
             w &= (1u64 << end) - 1;
         }
-        std::iter::from_fn(move || {
-            (w != 0).then(|| {
-                let id = k as u32 * 64 + w.trailing_zeros();
-                w &= w - 1;
-                id
-            })
-        })
+        word_ids(k, w)
     })
 }
 
@@ -1328,17 +1315,21 @@ fn new_term(token: OwnedToken) -> Term {
 mod id_list_tests {
     use super::IdList;
 
-    /// Inserts and removes ids at random and compares the list with a plain sorted `Vec`
-    /// after every step: the form changes back and forth as terms grow common and rare.
-    #[test]
-    fn id_lists_hold_the_same_ids_in_either_form() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: u32| {
+    /// A seeded generator of numbers below `n` (xorshift64; `state` must not be 0).
+    fn xorshift(mut state: u64) -> impl FnMut(u32) -> u32 {
+        move |n| {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             (state % u64::from(n)) as u32
-        };
+        }
+    }
+
+    /// Inserts and removes ids at random and compares the list with a plain sorted `Vec`
+    /// after every step: the form changes back and forth as terms grow common and rare.
+    #[test]
+    fn id_lists_hold_the_same_ids_in_either_form() {
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let (mut bits_seen, mut ids_seen) = (false, false);
         for round in 0..40 {
             let span = 64 + next(600);
@@ -1385,13 +1376,7 @@ mod id_list_tests {
     fn a_bitmap_shifted_by_words_equals_one_moved_bit_by_bit() {
         let mut seen_shifted = 0;
         for seed in 0..300u64 {
-            let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-            let mut next = move |n: u32| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state % u64::from(n)) as u32
-            };
+            let mut next = xorshift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
             let span = 1 + next(900);
             let mut ids: Vec<u32> = (0..span).filter(|_| next(3) > 0).collect();
             ids.dedup();
@@ -1426,13 +1411,7 @@ mod id_list_tests {
         use super::super::postings::{DocList, Form};
         let mut forms = std::collections::HashSet::new();
         for seed in 0..2_000u64 {
-            let mut state = seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1;
-            let mut next = move |n: u32| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state % u64::from(n)) as u32
-            };
+            let mut next = xorshift(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
             let span = 1 + next(700);
             // From nearly empty to nearly full, so each form wins somewhere.
             let keep = next(101);
